@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Pretrain.FineTuning.Evaluation;
+using Pretrain.Pretraining.Data;
+using Pretrain.Pretraining.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Pretrain.FineTuning.Training;
+
+/// <summary>
+/// Trains a classifier (any module mapping float32 [B, D] to logits [B, C]) with cross-entropy by minibatch
+/// backprop, with optional early stopping on validation accuracy that restores the best weights.
+/// </summary>
+public sealed class SupervisedTrainer
+{
+    private const string Stage = "fine-tune";
+    private readonly SupervisedTrainingOptions _options;
+
+    /// <summary>Creates a trainer with <paramref name="options"/>.</summary>
+    public SupervisedTrainer(SupervisedTrainingOptions options) => _options = options ?? throw new ArgumentNullException(nameof(options));
+
+    /// <summary>
+    /// Trains <paramref name="model"/> in place on <paramref name="train"/> and reports every epoch to
+    /// <paramref name="callback"/>. The model must already be on <see cref="RunContext.Device"/>.
+    /// Throws <see cref="OperationCanceledException"/> when the context's token is cancelled (checked every batch).
+    /// </summary>
+    public TrainingHistory Fit(nn.Module<Tensor, Tensor> model, Dataset train, Dataset? validation, RunContext context, ITrainingCallback? callback = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(context);
+        if (train.Labels is null)
+            throw new ArgumentException($"{train.Source}: supervised training needs labels.", nameof(train));
+        if (_options.Patience is not null && validation is null)
+            throw new ArgumentException("early stopping (patience) needs validation data.", nameof(validation));
+
+        using var optimizer = Optimizers.Create(_options.Optimizer, model.parameters(), _options.LearningRate, _options.WeightDecay, _options.Momentum);
+        using var shuffling = context.CreateGenerator(stream: 1);
+        var batches = (int)((train.Count + _options.BatchSize - 1) / _options.BatchSize);
+        callback?.OnFitStart(Stage, _options.Epochs, batches);
+
+        var history = new List<EpochMetrics>();
+        using var best = new BestWeights();
+        var stale = 0;
+        var stoppedEarly = false;
+        for (var epoch = 1; epoch <= _options.Epochs; epoch++)
+        {
+            var clock = Stopwatch.StartNew();
+            var trainLoss = RunEpoch(model, optimizer, train, shuffling, context, epoch, callback);
+            ClassificationReport? report = validation is null ? null : ClassificationEvaluator.Evaluate(model, validation, context.Device, _options.BatchSize);
+            var metrics = new EpochMetrics(epoch, trainLoss, report?.Loss, report?.Accuracy, clock.Elapsed.TotalSeconds);
+            history.Add(metrics);
+            context.Logger.LogInformation("Epoch {Epoch}/{Epochs} train loss {TrainLoss:F4} validation loss {ValidationLoss:F4} accuracy {ValidationAccuracy:P2} ({Seconds:F1} s)",
+                epoch, _options.Epochs, trainLoss, report?.Loss, report?.Accuracy, metrics.Seconds);
+            callback?.OnEpochEnd(metrics.ToReport(Stage));
+
+            if (report is null || best.Offer(model, epoch, report.Accuracy, report.Loss))
+                stale = 0;
+            else if (_options.Patience is int patience && ++stale >= patience)
+            {
+                stoppedEarly = true;
+                context.Logger.LogInformation("Early stopping after epoch {Epoch}: no better validation accuracy for {Patience} epochs", epoch, patience);
+                break;
+            }
+        }
+
+        var bestEpoch = history.Count;
+        if (_options.Patience is not null && best.Epoch > 0)
+        {
+            best.Restore(model);
+            bestEpoch = best.Epoch;
+            context.Logger.LogInformation("Restored the weights of epoch {Epoch} (best validation accuracy {Accuracy:P2})", best.Epoch, best.Accuracy);
+        }
+        var result = new TrainingHistory(history, bestEpoch, stoppedEarly);
+        callback?.OnFitEnd(Stage);
+        return result;
+    }
+
+    private double RunEpoch(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, Dataset train, Generator shuffling, RunContext context, int epoch, ITrainingCallback? callback)
+    {
+        model.train();
+        using var order = randperm(train.Count, generator: shuffling);
+        double lossSum = 0;
+        var batch = 0;
+        for (long start = 0; start < train.Count; start += _options.BatchSize)
+        {
+            context.Cancellation.ThrowIfCancellationRequested();
+            using var scope = NewDisposeScope();
+            var rows = order.narrow(0, start, Math.Min(_options.BatchSize, train.Count - start)).to(train.Device);
+            var x = train.Features.index_select(0, rows).to(context.Device);
+            var y = train.Labels!.index_select(0, rows).to(context.Device);
+            optimizer.zero_grad();
+            var loss = nn.functional.cross_entropy(model.forward(x), y);
+            loss.backward();
+            optimizer.step();
+            lossSum += loss.item<float>();
+            callback?.OnBatchEnd(epoch, ++batch);
+        }
+        return lossSum / batch;
+    }
+}

@@ -1,0 +1,29 @@
+namespace Pretrain.FineTuning.Training;
+
+/// <summary>How a network is trained with labels. Defaults suit a small MLP on image pixels in [0,1].</summary>
+public sealed record SupervisedTrainingOptions
+{
+    /// <summary>Maximum number of passes over the training data. Default 20.</summary>
+    public int Epochs { get; init; } = 20;
+
+    /// <summary>Examples per minibatch. Default 128.</summary>
+    public int BatchSize { get; init; } = 128;
+
+    /// <summary>Optimizer. Default Adam.</summary>
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
+
+    /// <summary>Step size. Default 1e-3.</summary>
+    public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>L2 penalty on all parameters (decoupled for AdamW). Default 0.</summary>
+    public double WeightDecay { get; init; }
+
+    /// <summary>Momentum for the momentum and Nesterov optimizers. Default 0.9.</summary>
+    public double Momentum { get; init; } = 0.9;
+
+    /// <summary>
+    /// Early stopping: stop after this many epochs without a better validation accuracy, then restore the best
+    /// weights. Null disables early stopping (the last weights are kept). Needs validation data.
+    /// </summary>
+    public int? Patience { get; init; }
+}

@@ -1,0 +1,147 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Pretrain.Pretraining.Layers;
+using Pretrain.Pretraining.Runtime;
+using Pretrain.Pretraining.Stacks;
+
+namespace Pretrain.Pretraining.Greedy;
+
+/// <summary>
+/// Greedy layer-wise pretraining: layer 1 learns from the input, is frozen, and its outputs for the whole data set are
+/// computed once into a cache; layer 2 learns from that cache, and so on. After every layer the stack so far is saved
+/// to the checkpoint folder; a restarted run reloads the finished layers (rebuilding their caches) and never
+/// retrains them.
+/// </summary>
+public sealed class GreedyPretrainer
+{
+    private readonly IReadOnlyList<LayerPlan> _plans;
+
+    /// <summary>Plans a greedy run of <paramref name="plans"/>, lowest layer first.</summary>
+    public GreedyPretrainer(IReadOnlyList<LayerPlan> plans)
+    {
+        ArgumentNullException.ThrowIfNull(plans);
+        if (plans.Count == 0)
+            throw new PretrainException("layers: expected at least one layer to pretrain, received none.");
+        _plans = plans;
+    }
+
+    /// <summary>How frozen outputs are cached between layers.</summary>
+    public FrozenOutputCache Cache { get; init; } = new();
+
+    /// <summary>
+    /// Checks every layer's input and output widths for inputs of <paramref name="inputFeatures"/> without training;
+    /// returns the output width of each layer.
+    /// </summary>
+    public IReadOnlyList<int> Describe(int inputFeatures)
+    {
+        var widths = new List<int>();
+        var width = inputFeatures;
+        foreach (var plan in _plans)
+            widths.Add(width = plan.Trainer.Describe(width));
+        return widths;
+    }
+
+    /// <summary>
+    /// Runs the greedy pretraining on <paramref name="train"/> (and <paramref name="validation"/> for monitoring and
+    /// early stopping), saving to and resuming from <paramref name="checkpointFolder"/> when given.
+    /// </summary>
+    /// <param name="train">Layer 1's inputs (already scaled).</param>
+    /// <param name="validation">Validation inputs, or null.</param>
+    /// <param name="inputShape">Shape of one input example, recorded in the stack.</param>
+    /// <param name="normalization">The input scaler's state as JSON, recorded in the stack.</param>
+    /// <param name="context">Device, seed, logger, cancellation.</param>
+    /// <param name="checkpointFolder">Stack folder saved after every layer; null for no checkpoints.</param>
+    /// <param name="callback">Receives every layer's epochs.</param>
+    public PretrainedStack Run(ILayerInput train, ILayerInput? validation, IReadOnlyList<long> inputShape, JsonElement? normalization,
+        RunContext context, string? checkpointFolder = null, ITrainingCallback? callback = null)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(context);
+        var widths = Describe(train.Width);
+        context.Logger.LogInformation("Greedy pretraining of {Count} layers: {Widths}", _plans.Count, string.Join(" -> ", new[] { train.Width }.Concat(widths)));
+
+        var stack = ResumeOrStart(checkpointFolder, inputShape, normalization, context);
+        ILayerInput trainInput = train, validationInput = validation!;
+        try
+        {
+            for (var k = 0; k < _plans.Count; k++)
+            {
+                using var layerScope = context.Logger.BeginScope(new Dictionary<string, object> { ["Layer"] = k + 1 });
+                if (k >= stack.Layers.Count)
+                {
+                    var plan = _plans[k];
+                    var stage = $"layer {k + 1} ({plan.Trainer.Kind})";
+                    context.Logger.LogInformation("Training {Stage}: {Inputs} -> {Outputs} on {Count} cached inputs", stage, trainInput.Width, widths[k], trainInput.Count);
+                    var layer = plan.Trainer.Fit(trainInput, validation is null ? null : validationInput, context, stage, callback);
+                    stack.Add(layer, plan.Settings);
+                    if (checkpointFolder is not null)
+                    {
+                        StackStore.Save(stack, checkpointFolder);
+                        context.Logger.LogInformation("Saved the stack of {Count} layers to {Folder}", stack.Layers.Count, checkpointFolder);
+                    }
+                }
+                if (k == _plans.Count - 1)
+                    break;
+                // Encode once for the layer above; the previous cache (never the caller's input) is dropped.
+                var (next, nextValidation) = BuildCaches(stack.Layers[k], trainInput, validation is null ? null : validationInput, context);
+                DisposeIfCache(trainInput, train);
+                DisposeIfCache(validationInput, validation);
+                (trainInput, validationInput) = (next, nextValidation!);
+            }
+        }
+        catch
+        {
+            stack.Dispose();
+            throw;
+        }
+        finally
+        {
+            DisposeIfCache(trainInput, train);
+            DisposeIfCache(validationInput, validation);
+        }
+        return stack;
+    }
+
+    private (TensorLayerInput Train, TensorLayerInput? Validation) BuildCaches(PretrainedLayer layer, ILayerInput train, ILayerInput? validation, RunContext context)
+    {
+        var onDevice = layer.To(context.Device);
+        try
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var trainCache = Cache.Build(onDevice, train, context.Device);
+            var validationCache = validation is null ? null : Cache.Build(onDevice, validation, context.Device);
+            context.Logger.LogInformation("Cached the frozen outputs ({Count} x {Width}) on {Device} in {Seconds:F1} s",
+                trainCache.Count, trainCache.Width, trainCache.Values.device, clock.Elapsed.TotalSeconds);
+            return (trainCache, validationCache);
+        }
+        finally
+        {
+            if (!ReferenceEquals(onDevice, layer))
+                onDevice.Dispose();
+        }
+    }
+
+    private PretrainedStack ResumeOrStart(string? folder, IReadOnlyList<long> inputShape, JsonElement? normalization, RunContext context)
+    {
+        if (folder is null || !StackStore.Exists(folder))
+            return new PretrainedStack(inputShape, normalization);
+        var stack = StackStore.Load(folder, context.Device);
+        try
+        {
+            CheckpointCompatibility.Check(folder, stack, _plans);
+        }
+        catch
+        {
+            stack.Dispose();
+            throw;
+        }
+        context.Logger.LogInformation("Resuming from {Folder}: layers 1..{Count} are finished and will not be retrained", folder, stack.Layers.Count);
+        return stack;
+    }
+
+    private static void DisposeIfCache(ILayerInput? input, ILayerInput? original)
+    {
+        if (input is not null && !ReferenceEquals(input, original) && input is IDisposable disposable)
+            disposable.Dispose();
+    }
+}

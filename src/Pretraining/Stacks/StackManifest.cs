@@ -1,0 +1,83 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Pretrain.Pretraining.Layers;
+
+namespace Pretrain.Pretraining.Stacks;
+
+/// <summary>
+/// <c>stack.json</c>: the description of a saved pretrained stack. The weights live in one safetensors file per
+/// layer next to it, each with its SHA-256 here, so a reader can check nothing was cut short or swapped.
+/// The format is documented in docs/stack-format.md.
+/// </summary>
+public sealed record StackManifest
+{
+    /// <summary>The format's name; always <see cref="FormatName"/>.</summary>
+    public const string FormatName = "pretrain-stack";
+
+    /// <summary>The format version this code writes and reads.</summary>
+    public const int CurrentVersion = 1;
+
+    /// <summary>Always <c>pretrain-stack</c>.</summary>
+    public string Format { get; init; } = FormatName;
+
+    /// <summary>Format version.</summary>
+    public int Version { get; init; } = CurrentVersion;
+
+    /// <summary>Shape of one input example before flattening (e.g. [28, 28]).</summary>
+    public IReadOnlyList<long> InputShape { get; init; } = [];
+
+    /// <summary>Input width of layer 1 (the product of <see cref="InputShape"/>).</summary>
+    public int InputFeatures { get; init; }
+
+    /// <summary>How raw inputs were scaled before layer 1 (the scaler's state), or null.</summary>
+    public JsonElement? Normalization { get; init; }
+
+    /// <summary>The layers, lowest first.</summary>
+    public IReadOnlyList<StackLayerEntry> Layers { get; init; } = [];
+
+    /// <summary>When the stack was last written.</summary>
+    public DateTimeOffset Created { get; init; }
+
+    /// <summary>The Pretrain version that wrote it.</summary>
+    public string? WrittenBy { get; init; }
+
+    /// <summary>Serializer settings for manifests: camelCase, enums as camelCase strings, indented.</summary>
+    public static JsonSerializerOptions SerializerOptions { get; } = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+}
+
+/// <summary>One layer of a <see cref="StackManifest"/>.</summary>
+public sealed record StackLayerEntry
+{
+    /// <summary>Layer name: <c>layer1</c>, <c>layer2</c>, ...</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Pretraining method (<c>autoencoder</c>, <c>rbm</c>, ...).</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>Input width.</summary>
+    public int InputSize { get; init; }
+
+    /// <summary>Output width (hidden units).</summary>
+    public int OutputSize { get; init; }
+
+    /// <summary>Encoder nonlinearity.</summary>
+    public EncoderActivation Activation { get; init; }
+
+    /// <summary>The safetensors file holding <c>encoder.weight</c> [out, in], <c>encoder.bias</c> [out] and the extras.</summary>
+    public required string File { get; init; }
+
+    /// <summary>Lower-case hex SHA-256 of <see cref="File"/>.</summary>
+    public required string Sha256 { get; init; }
+
+    /// <summary>The training settings the layer was made with (the trainer's options as JSON).</summary>
+    public JsonElement? Settings { get; init; }
+
+    /// <summary>Final training metrics.</summary>
+    public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
+}
