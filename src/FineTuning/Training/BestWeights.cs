@@ -23,8 +23,9 @@ internal sealed class BestWeights : IDisposable
         if (accuracy < Accuracy || (accuracy == Accuracy && loss >= _loss))
             return false;
         Dispose();
+        // Under no_grad the clones do not join the autograd graph; no intermediate handles are created.
         using (no_grad())
-            _state = model.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().clone().DetachFromDisposeScope());
+            _state = model.state_dict().ToDictionary(p => p.Key, p => p.Value.clone().DetachFromDisposeScope());
         Epoch = epoch;
         Accuracy = accuracy;
         _loss = loss;

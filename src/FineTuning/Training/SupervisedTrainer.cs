@@ -95,7 +95,8 @@ public sealed class SupervisedTrainer
             loss.backward();
             optimizer.step();
             lossSum += loss.item<float>();
-            callback?.OnBatchEnd(epoch, ++batch);
+            batch++;
+            callback?.OnBatchEnd(epoch, batch);
         }
         return lossSum / batch;
     }

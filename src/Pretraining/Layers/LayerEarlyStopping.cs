@@ -35,7 +35,7 @@ public sealed class LayerEarlyStopping : IDisposable
             _stale = 0;
             DisposeSnapshot();
             using (no_grad())
-                _best = parameters.ToDictionary(p => p.Key, p => p.Value.detach().clone().DetachFromDisposeScope());
+                _best = parameters.ToDictionary(p => p.Key, p => p.Value.clone().DetachFromDisposeScope());
             return false;
         }
         return _patience is int patience && ++_stale >= patience;

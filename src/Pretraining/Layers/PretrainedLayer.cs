@@ -80,5 +80,12 @@ public sealed class PretrainedLayer : IDisposable
             tensor.Dispose();
     }
 
-    private static Tensor Own(Tensor tensor) => tensor.detach().requires_grad_(false).DetachFromDisposeScope();
+    // Ownership moves here: keep a detached handle and release the caller's, so no handle is left for the finalizer.
+    private static Tensor Own(Tensor tensor)
+    {
+        var owned = tensor.detach().DetachFromDisposeScope();
+        if (!ReferenceEquals(owned, tensor))
+            tensor.Dispose();
+        return owned;
+    }
 }
