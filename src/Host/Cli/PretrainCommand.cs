@@ -1,0 +1,15 @@
+using System.CommandLine;
+
+namespace Pretrain.Host.Cli;
+
+/// <summary>The <c>pretrain</c> command tree.</summary>
+internal static class PretrainCommand
+{
+    public static RootCommand Create()
+    {
+        var root = new RootCommand("Pretrain: unsupervised and auxiliary-task pretraining of deep networks on TorchSharp.");
+        root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(ValidateCommand.Create());
+        return root;
+    }
+}

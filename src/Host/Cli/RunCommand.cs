@@ -1,0 +1,77 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Pretrain.Host.Hosting;
+using Pretrain.Host.Pipeline;
+using Pretrain.Host.Recipes;
+using Pretrain.Pretraining;
+using Serilog;
+
+namespace Pretrain.Host.Cli;
+
+/// <summary><c>pretrain run RECIPE</c>: runs a recipe and prints the test accuracy.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var recipe = CommonOptions.Recipe();
+        var set = CommonOptions.Set();
+        var device = CommonOptions.Device();
+        var seed = CommonOptions.Seed();
+        var command = new Command("run", "Run a recipe: load data, train, evaluate. Everything is written to a new run folder.")
+        {
+            recipe, set, device, seed,
+        };
+        command.SetAction((parse, cancellation) => Task.FromResult(Execute(
+            parse.GetValue(recipe)!, CommonOptions.Overrides(parse.GetValue(set), parse.GetValue(device), parse.GetValue(seed)), cancellation)));
+        return command;
+    }
+
+    private static int Execute(string recipePath, IEnumerable<string> overrides, CancellationToken cancellation)
+    {
+        LoadedRecipe loaded;
+        try
+        {
+            loaded = RecipeLoader.Load(recipePath, overrides);
+        }
+        catch (RecipeException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return ExitCodes.InvalidInput;
+        }
+
+        var folder = RunFolder.Create(loaded.Recipe.Output, loaded.Recipe.Name, DateTimeOffset.Now);
+        folder.WriteJson("recipe.json", System.Text.Json.JsonDocument.Parse(loaded.ResolvedJson).RootElement);
+        var progress = ConsoleProgress.CreateForThisTerminal();
+        using var host = PretrainHostBuilder.Build(folder.LogFile, progress?.ConsoleLevel);
+        var runner = host.Services.GetRequiredService<RecipeRunner>();
+        try
+        {
+            var result = progress is null
+                ? runner.Run(loaded, folder, null, cancellation)
+                : progress.Show(callback => runner.Run(loaded, folder, callback, cancellation));
+            Console.Out.WriteLine(result.TestAccuracy is double accuracy
+                ? $"Test accuracy: {accuracy:F4} ({result.EpochsRun} epochs, {result.Seconds:F0} s). Run folder: {result.RunFolder}"
+                : $"Done ({result.EpochsRun} epochs, {result.Seconds:F0} s; no test set). Run folder: {result.RunFolder}");
+            return ExitCodes.Success;
+        }
+        catch (PretrainException e)
+        {
+            Log.Error("{Message}", e.Message);
+            Console.Error.WriteLine(e.Message);
+            return ExitCodes.InvalidInput;
+        }
+        catch (OperationCanceledException)
+        {
+            Log.Warning("Run interrupted; partial results are in {Folder}", folder.Path);
+            return ExitCodes.Failure;
+        }
+#pragma warning disable CA1031 // The command's last line of defence: log the failure with its stack trace to the run's log, exit 1.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Log.Fatal(e, "Run failed");
+            Console.Error.WriteLine($"Run failed: {e.Message} (details in {folder.LogFile})");
+            return ExitCodes.Failure;
+        }
+    }
+}

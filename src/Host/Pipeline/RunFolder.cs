@@ -1,0 +1,51 @@
+using System.Globalization;
+using System.Text.Json;
+using Pretrain.Pretraining.IO;
+
+namespace Pretrain.Host.Pipeline;
+
+/// <summary>
+/// The folder one run writes everything into: the resolved recipe, the environment, the log, metrics as JSON lines,
+/// and the result. Created as <c>OUTPUT/NAME-yyyyMMdd-HHmmss</c> (a suffix keeps it unique).
+/// </summary>
+public sealed class RunFolder
+{
+    private static readonly JsonSerializerOptions Compact = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    private static readonly JsonSerializerOptions Indented = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    private RunFolder(string path) => Path = path;
+
+    /// <summary>Absolute path of the folder.</summary>
+    public string Path { get; }
+
+    /// <summary>The run's log file.</summary>
+    public string LogFile => System.IO.Path.Combine(Path, "log.txt");
+
+    /// <summary>Metrics of every epoch, one JSON object a line.</summary>
+    public string MetricsFile => System.IO.Path.Combine(Path, "metrics.jsonl");
+
+    /// <summary>Creates a new, empty run folder for <paramref name="name"/> under <paramref name="outputRoot"/>.</summary>
+    public static RunFolder Create(string outputRoot, string name, DateTimeOffset now)
+    {
+        var stem = System.IO.Path.Combine(System.IO.Path.GetFullPath(outputRoot), $"{name}-{now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}");
+        var path = stem;
+        for (var n = 2; Directory.Exists(path); n++)
+            path = $"{stem}-{n}";
+        Directory.CreateDirectory(path);
+        return new RunFolder(path);
+    }
+
+    /// <summary>Path of <paramref name="fileName"/> inside the folder.</summary>
+    public string File(string fileName) => System.IO.Path.Combine(Path, fileName);
+
+    /// <summary>Writes <paramref name="value"/> as indented JSON to <paramref name="fileName"/>, atomically.</summary>
+    public void WriteJson<T>(string fileName, T value) => AtomicFile.WriteAllText(File(fileName), JsonSerializer.Serialize(value, Indented));
+
+    /// <summary>Appends <paramref name="value"/> as one JSON line to the metrics file.</summary>
+    public void AppendMetrics<T>(T value) => AtomicFile.AppendLine(MetricsFile, JsonSerializer.Serialize(value, Compact));
+}

@@ -1,0 +1,82 @@
+using System.Text.Json.Serialization;
+using Pretrain.FineTuning.Training;
+
+namespace Pretrain.Host.Recipes;
+
+/// <summary>
+/// A run described in JSON: which data, which network, how to train it. Field names are camelCase in JSON;
+/// defaults live here and in the option records the sections bind to. See docs/recipes.md.
+/// </summary>
+public sealed record Recipe
+{
+    /// <summary>Optional JSON Schema reference for editors; ignored by Pretrain.</summary>
+    [JsonPropertyName("$schema")]
+    public string? Schema { get; init; }
+
+    /// <summary>Short name, used for the run folder. Default "run".</summary>
+    public string Name { get; init; } = "run";
+
+    /// <summary>Free text for people reading the recipe.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>Seed for every random choice of the run. Default 42.</summary>
+    public int Seed { get; init; } = 42;
+
+    /// <summary>auto | cpu | cuda | cuda:N. Default auto (CUDA when available).</summary>
+    public string Device { get; init; } = "auto";
+
+    /// <summary>Folder under which each run gets its own folder, relative to the working directory. Default "runs".</summary>
+    public string Output { get; init; } = "runs";
+
+    /// <summary>Where the examples come from and how they are prepared.</summary>
+    public required DataSection Data { get; init; }
+
+    /// <summary>The network. Default: two hidden ReLU layers of 256 and 128 units.</summary>
+    public ModelSection Model { get; init; } = new();
+
+    /// <summary>Supervised training settings.</summary>
+    public SupervisedTrainingOptions Training { get; init; } = new();
+}
+
+/// <summary>The recipe's <c>data</c> section.</summary>
+public sealed record DataSection
+{
+    /// <summary>Training examples (labeled for supervised training).</summary>
+    public required DataSourceSpec Train { get; init; }
+
+    /// <summary>Test examples, used once at the end. Optional.</summary>
+    public DataSourceSpec? Test { get; init; }
+
+    /// <summary>How features are scaled; statistics come from the training examples only. Default unit.</summary>
+    public ScalingKind Scaling { get; init; } = ScalingKind.Unit;
+
+    /// <summary>Fraction of the training examples held out for validation (early stopping). Default 0.1.</summary>
+    public double ValidationFraction { get; init; } = 0.1;
+
+    /// <summary>Keep only this many labeled examples per class of the remaining training data. Default: all.</summary>
+    public int? LabelsPerClass { get; init; }
+}
+
+/// <summary>Feature scaling choices.</summary>
+public enum ScalingKind
+{
+    /// <summary>Leave features as read.</summary>
+    None,
+    /// <summary>Scale to [0,1] (pixels: divide by 255; other data: per-feature min and max of the training data).</summary>
+    Unit,
+    /// <summary>Zero mean, unit variance per feature, from the training data.</summary>
+    Standardize,
+}
+
+/// <summary>The recipe's <c>model</c> section: a multilayer perceptron classifier.</summary>
+public sealed record ModelSection
+{
+    /// <summary>Units per hidden layer, lowest first. Default [256, 128].</summary>
+    public IReadOnlyList<int> HiddenLayers { get; init; } = [256, 128];
+
+    /// <summary>Hidden nonlinearity. Default relu.</summary>
+    public FineTuning.Networks.ActivationKind Activation { get; init; } = FineTuning.Networks.ActivationKind.Relu;
+
+    /// <summary>Dropout after each hidden layer, in [0, 1). Default 0.</summary>
+    public double Dropout { get; init; }
+}

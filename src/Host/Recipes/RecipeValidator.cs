@@ -1,0 +1,84 @@
+using Pretrain.Pretraining.Runtime;
+
+namespace Pretrain.Host.Recipes;
+
+/// <summary>
+/// Checks the values of a recipe whose shape is already right: ranges, device spelling, files that must exist.
+/// Collects every problem rather than stopping at the first.
+/// </summary>
+internal static class RecipeValidator
+{
+    public static IEnumerable<RecipeProblem> Validate(LoadedRecipe loaded)
+    {
+        var recipe = loaded.Recipe;
+        var problems = new List<RecipeProblem>();
+        void Require(bool ok, string path, string message)
+        {
+            if (!ok)
+                problems.Add(new(path, message));
+        }
+
+        Require(!string.IsNullOrWhiteSpace(recipe.Name) && recipe.Name.IndexOfAny(Path.GetInvalidFileNameChars()) < 0 && !recipe.Name.Contains('/', StringComparison.Ordinal),
+            "name", $"expected a non-empty name usable as a folder name, received '{recipe.Name}'.");
+        Require(DeviceSpec.TryParse(recipe.Device, out _), "device", $"expected {DeviceSpec.AllowedValues}, received '{recipe.Device}'.");
+        Require(!string.IsNullOrWhiteSpace(recipe.Output), "output", "expected a folder path, received an empty string.");
+
+        var data = recipe.Data;
+        Require(data.ValidationFraction is >= 0 and < 1, "data.validationFraction", $"expected a number in [0, 1), received {data.ValidationFraction}.");
+        Require(data.LabelsPerClass is null or > 0, "data.labelsPerClass", $"expected a positive integer, received {data.LabelsPerClass}.");
+        CheckSource(loaded, data.Train, "data.train", problems);
+        if (data.Test is not null)
+            CheckSource(loaded, data.Test, "data.test", problems);
+
+        var model = recipe.Model;
+        for (var i = 0; i < model.HiddenLayers.Count; i++)
+            Require(model.HiddenLayers[i] > 0, $"model.hiddenLayers[{i}]", $"expected a positive integer, received {model.HiddenLayers[i]}.");
+        Require(model.Dropout is >= 0 and < 1, "model.dropout", $"expected a number in [0, 1), received {model.Dropout}.");
+
+        var training = recipe.Training;
+        Require(training.Epochs > 0, "training.epochs", $"expected a positive integer, received {training.Epochs}.");
+        Require(training.BatchSize > 0, "training.batchSize", $"expected a positive integer, received {training.BatchSize}.");
+        Require(training.LearningRate > 0 && double.IsFinite(training.LearningRate), "training.learningRate", $"expected a positive number, received {training.LearningRate}.");
+        Require(training.WeightDecay >= 0, "training.weightDecay", $"expected a number >= 0, received {training.WeightDecay}.");
+        Require(training.Momentum is >= 0 and < 1, "training.momentum", $"expected a number in [0, 1), received {training.Momentum}.");
+        Require(training.Patience is null or > 0, "training.patience", $"expected a positive integer or null, received {training.Patience}.");
+        Require(training.Patience is null || data.ValidationFraction > 0, "training.patience", "early stopping needs validation data: set data.validationFraction above 0.");
+        return problems;
+    }
+
+    private static void CheckSource(LoadedRecipe loaded, DataSourceSpec source, string path, List<RecipeProblem> problems)
+    {
+        void FileMustExist(string? file, string field)
+        {
+            if (file is null)
+                return;
+            var full = loaded.Resolve(file);
+            if (!File.Exists(full))
+                problems.Add(new($"{path}.{field}", $"file not found: {full}."));
+        }
+
+        switch (source)
+        {
+            case IdxSourceSpec idx:
+                FileMustExist(idx.Images, "images");
+                FileMustExist(idx.Labels, "labels");
+                break;
+            case CsvSourceSpec csv:
+                FileMustExist(csv.Path, "path");
+                if (csv.Delimiter.Length != 1)
+                    problems.Add(new($"{path}.delimiter", $"expected one character, received '{csv.Delimiter}'."));
+                break;
+            case NpySourceSpec npy:
+                FileMustExist(npy.Features, "features");
+                FileMustExist(npy.Labels, "labels");
+                break;
+            case NpzSourceSpec npz:
+                FileMustExist(npz.Path, "path");
+                break;
+            case FashionMnistSourceSpec fashion when fashion.Directory is not null:
+                if (!Directory.Exists(loaded.Resolve(fashion.Directory)))
+                    problems.Add(new($"{path}.directory", $"folder not found: {loaded.Resolve(fashion.Directory)}."));
+                break;
+        }
+    }
+}

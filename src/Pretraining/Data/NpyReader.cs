@@ -1,0 +1,112 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using static TorchSharp.torch;
+
+namespace Pretrain.Pretraining.Data;
+
+/// <summary>
+/// Reads NumPy <c>.npy</c> files (format versions 1 to 3): C-order arrays of float32, float64, uint8, int32 or int64,
+/// little-endian. Written here because no maintained .NET reader is served to this project; the format is a short
+/// magic string, a Python-dict header and the raw values.
+/// </summary>
+public static partial class NpyReader
+{
+    private static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
+
+    /// <summary>Reads <paramref name="path"/>.</summary>
+    public static NpyArray Read(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path))
+            throw new DataException(path, "file not found.");
+        return Parse(File.ReadAllBytes(path), path);
+    }
+
+    /// <summary>Loads features [N, ...] and optional labels [N] into a <see cref="Dataset"/> (features flattened per example).</summary>
+    public static Dataset LoadLabeled(string featuresPath, string? labelsPath) =>
+        ToDataset(Read(featuresPath), labelsPath is null ? null : Read(labelsPath), Path.GetFileName(featuresPath));
+
+    /// <summary>Parses the bytes of a .npy file; <paramref name="source"/> names it in errors.</summary>
+    public static NpyArray Parse(byte[] bytes, string source)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        if (bytes.Length == 0)
+            throw new DataException(source, "empty file.");
+        if (bytes.Length < 10 || !bytes.AsSpan(0, 6).SequenceEqual(Magic))
+            throw new DataException(source, "not a NumPy .npy file (missing the \\x93NUMPY magic string).");
+        var major = bytes[6];
+        var (headerLength, headerStart) = major switch
+        {
+            1 => (BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(8)), 10),
+            2 or 3 when bytes.Length >= 12 => ((int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8)), 12),
+            _ => throw new DataException(source, $"unsupported .npy format version {major}; expected 1, 2 or 3."),
+        };
+        if (headerStart + headerLength > bytes.Length)
+            throw new DataException(source, "truncated .npy header.");
+        var header = Encoding.UTF8.GetString(bytes, headerStart, headerLength);
+        var descr = Field(DescrPattern(), header, source, "descr");
+        if (Field(FortranPattern(), header, source, "fortran_order") == "True")
+            throw new DataException(source, "Fortran-order arrays are not supported; save with numpy.ascontiguousarray(a).");
+        var shapeText = Field(ShapePattern(), header, source, "shape");
+        var shape = shapeText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(d => long.Parse(d, CultureInfo.InvariantCulture)).ToArray();
+        var size = ElementSize(descr, source);
+        var expected = shape.Aggregate(1L, (a, b) => a * b) * size;
+        var dataStart = headerStart + headerLength;
+        var actual = bytes.Length - dataStart;
+        if (actual < expected)
+            throw new DataException(source, $"truncated data: shape ({shapeText}) of {descr} needs {expected} bytes, the file has {actual}.");
+        return new NpyArray(shape, descr, bytes[dataStart..(int)(dataStart + expected)], source);
+    }
+
+    /// <summary>The TorchSharp type of a NumPy dtype descriptor.</summary>
+    internal static ScalarType ScalarTypeOf(string descr) => descr switch
+    {
+        "<f4" => ScalarType.Float32,
+        "<f8" => ScalarType.Float64,
+        "|u1" or "<u1" => ScalarType.Byte,
+        "<i4" => ScalarType.Int32,
+        "<i8" => ScalarType.Int64,
+        _ => throw new ArgumentException($"unsupported dtype {descr}", nameof(descr)),
+    };
+
+    internal static Dataset ToDataset(NpyArray features, NpyArray? labels, string source)
+    {
+        if (features.Shape.Count < 2)
+            throw new DataException(features.Source, $"expected features of shape [N, ...], received [{string.Join(", ", features.Shape)}].");
+        if (labels is not null && (labels.Shape.Count != 1 || labels.Shape[0] != features.Shape[0]))
+            throw new DataException(labels.Source, $"expected {features.Shape[0]} labels of shape [N], received [{string.Join(", ", labels.Shape)}].");
+        using var scope = NewDisposeScope();
+        var x = features.ToFloatTensor().reshape(features.Shape[0], -1);
+        var y = labels?.ToInt64Tensor();
+        if (y is not null && y.numel() > 0 && y.min().item<long>() < 0)
+            throw new DataException(labels!.Source, "labels must be non-negative.");
+        return new Dataset(x.MoveToOuterDisposeScope(), y?.MoveToOuterDisposeScope(), features.Shape.Skip(1).ToArray(), source);
+    }
+
+    private static int ElementSize(string descr, string source) => descr switch
+    {
+        "<f4" or "<i4" => 4,
+        "<f8" or "<i8" => 8,
+        "|u1" or "<u1" => 1,
+        _ when descr.StartsWith('>') => throw new DataException(source, $"big-endian dtype {descr} is not supported; convert with a.astype(a.dtype.newbyteorder('<'))."),
+        _ => throw new DataException(source, $"unsupported dtype {descr}; expected float32 (<f4), float64 (<f8), uint8 (|u1), int32 (<i4) or int64 (<i8)."),
+    };
+
+    private static string Field(Regex pattern, string header, string source, string name)
+    {
+        var match = pattern.Match(header);
+        return match.Success ? match.Groups[1].Value : throw new DataException(source, $"malformed .npy header: no '{name}' in {header.Trim()}");
+    }
+
+    [GeneratedRegex(@"'descr'\s*:\s*'([^']*)'")]
+    private static partial Regex DescrPattern();
+
+    [GeneratedRegex(@"'fortran_order'\s*:\s*(True|False)")]
+    private static partial Regex FortranPattern();
+
+    [GeneratedRegex(@"'shape'\s*:\s*\(([^)]*)\)")]
+    private static partial Regex ShapePattern();
+}

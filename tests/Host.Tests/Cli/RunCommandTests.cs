@@ -1,0 +1,87 @@
+using System.Text.Json;
+using Pretrain.Host.Cli;
+
+namespace Pretrain.Host.Tests.Cli;
+
+[Collection(ConsoleCollection.Name)]
+public sealed class RunCommandTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("pretrain-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private string WriteRecipe(string json)
+    {
+        var path = Path.Combine(_folder, "recipe.json");
+        File.WriteAllText(path, json);
+        return path;
+    }
+
+    private static int Pretrain(params string[] args) => PretrainCommand.Create().Parse(args).Invoke();
+
+    [Fact]
+    public void Run_trains_on_the_embedded_data_and_writes_the_run_folder()
+    {
+        var recipe = WriteRecipe($$"""
+            { "name": "tiny", "device": "cpu", "output": "{{_folder.Replace("\\", "/", StringComparison.Ordinal)}}/runs",
+              "data": { "train": { "format": "embedded" }, "test": { "format": "embedded", "split": "test" } },
+              "model": { "hiddenLayers": [32] },
+              "training": { "epochs": 2, "batchSize": 64 } }
+            """);
+
+        Pretrain("run", recipe).Should().Be(ExitCodes.Success);
+
+        var run = Directory.GetDirectories(Path.Combine(_folder, "runs")).Should().ContainSingle().Subject;
+        foreach (var file in new[] { "recipe.json", "environment.json", "scaler.json", "metrics.jsonl", "result.json", "log.txt" })
+            File.Exists(Path.Combine(run, file)).Should().BeTrue($"{file} belongs in the run folder");
+        File.ReadAllLines(Path.Combine(run, "metrics.jsonl")).Should().HaveCount(2);
+        using var result = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "result.json")));
+        result.RootElement.GetProperty("testAccuracy").GetDouble().Should().BeGreaterThan(0.6, "two epochs on 4,500 images learn far above chance (0.1)");
+    }
+
+    [Fact]
+    public void An_invalid_recipe_exits_with_code_2_and_runs_nothing()
+    {
+        var recipe = WriteRecipe("""{ "output": "runs-should-not-exist", "data": { "train": { "format": "embedded" } }, "training": { "epochs": 0 } }""");
+        Pretrain("run", recipe).Should().Be(ExitCodes.InvalidInput);
+        Pretrain("validate", recipe).Should().Be(ExitCodes.InvalidInput);
+        Directory.Exists(Path.Combine(_folder, "runs-should-not-exist")).Should().BeFalse();
+    }
+
+    [Fact]
+    public void Validate_accepts_a_good_recipe_and_an_override_can_break_it()
+    {
+        var recipe = WriteRecipe("""{ "data": { "train": { "format": "embedded" } } }""");
+        Pretrain("validate", recipe).Should().Be(ExitCodes.Success);
+        Pretrain("validate", recipe, "--set", "training.batchSize=0").Should().Be(ExitCodes.InvalidInput);
+    }
+
+    [Fact]
+    public void Bad_data_exits_with_code_2()
+    {
+        var csv = Path.Combine(_folder, "bad.csv");
+        File.WriteAllText(csv, "a,b,label\n1,2,0\n3,oops,1\n");
+        var recipe = WriteRecipe($$"""
+            { "device": "cpu", "output": "{{_folder.Replace("\\", "/", StringComparison.Ordinal)}}/runs",
+              "data": { "train": { "format": "csv", "path": "bad.csv", "labelColumn": "label" } } }
+            """);
+        Pretrain("run", recipe).Should().Be(ExitCodes.InvalidInput);
+    }
+
+    [Fact]
+    public void An_unavailable_cuda_device_is_invalid_input_on_a_machine_without_one()
+    {
+        if (TorchSharp.torch.cuda.is_available())
+            return;
+        var recipe = WriteRecipe($$"""
+            { "output": "{{_folder.Replace("\\", "/", StringComparison.Ordinal)}}/runs", "data": { "train": { "format": "embedded" } } }
+            """);
+        Pretrain("run", recipe, "--device", "cuda:0").Should().Be(ExitCodes.InvalidInput);
+    }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ConsoleCollection
+{
+    public const string Name = "Console and global logger";
+}
