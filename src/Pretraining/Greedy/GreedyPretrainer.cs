@@ -29,6 +29,12 @@ public sealed class GreedyPretrainer
     public FrozenOutputCache Cache { get; init; } = new();
 
     /// <summary>
+    /// True (default): each frozen layer's outputs are computed once. False: every upper layer re-reads the raw input
+    /// through all frozen layers on every pass (<see cref="RecomputedLayerInput"/>), which benchmarks use as the baseline.
+    /// </summary>
+    public bool CacheFrozenOutputs { get; init; } = true;
+
+    /// <summary>
     /// Checks every layer's input and output widths for inputs of <paramref name="inputFeatures"/> without training;
     /// returns the output width of each layer.
     /// </summary>
@@ -83,6 +89,12 @@ public sealed class GreedyPretrainer
                 if (k == _plans.Count - 1)
                     break;
                 // Encode once for the layer above; the previous cache (never the caller's input) is dropped.
+                if (!CacheFrozenOutputs)
+                {
+                    var frozen = stack.Layers.Take(k + 1).ToList();
+                    (trainInput, validationInput) = (new RecomputedLayerInput(train, frozen), validation is null ? null! : new RecomputedLayerInput(validation, frozen));
+                    continue;
+                }
                 var (next, nextValidation) = BuildCaches(stack.Layers[k], trainInput, validation is null ? null : validationInput, context);
                 DisposeIfCache(trainInput, train);
                 DisposeIfCache(validationInput, validation);
