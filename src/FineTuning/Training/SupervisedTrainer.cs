@@ -35,7 +35,8 @@ public sealed class SupervisedTrainer
         if (_options.Patience is not null && validation is null)
             throw new ArgumentException("early stopping (patience) needs validation data.", nameof(validation));
 
-        using var optimizer = Optimizers.Create(_options.Optimizer, model.parameters(), _options.LearningRate, _options.WeightDecay, _options.Momentum);
+        // Frozen parameters (requires_grad false) stay out of the optimizer, so weight decay and momentum never touch them.
+        using var optimizer = Optimizers.Create(_options.Optimizer, model.parameters().Where(p => p.requires_grad), _options.LearningRate, _options.WeightDecay, _options.Momentum);
         using var shuffling = context.CreateGenerator(stream: 1);
         var batches = (int)((train.Count + _options.BatchSize - 1) / _options.BatchSize);
         callback?.OnFitStart(Stage, _options.Epochs, batches);
