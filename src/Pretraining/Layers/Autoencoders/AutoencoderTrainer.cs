@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Pretrain.Pretraining.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Pretrain.Pretraining.Layers.Autoencoders;
+
+/// <summary>
+/// Pretrains one autoencoder layer (plain, denoising, sparse or contractive, tied or untied) by minibatch gradient
+/// descent on its reconstruction loss, with early stopping on the validation reconstruction of clean inputs.
+/// </summary>
+public sealed class AutoencoderTrainer : ILayerTrainer
+{
+    /// <summary>Creates a trainer for a layer with <paramref name="options"/>.</summary>
+    public AutoencoderTrainer(AutoencoderOptions options) => Options = options ?? throw new ArgumentNullException(nameof(options));
+
+    /// <summary>The layer's settings.</summary>
+    public AutoencoderOptions Options { get; }
+
+    /// <inheritdoc />
+    public string Kind => "autoencoder";
+
+    /// <inheritdoc />
+    public int Describe(int inputSize)
+    {
+        var problems = Options.Problems().ToList();
+        if (inputSize <= 0)
+            problems.Add($"input: expected a positive width, received {inputSize}.");
+        if (problems.Count > 0)
+            throw new PretrainException($"autoencoder layer: {string.Join(" ", problems)}");
+        return Options.HiddenUnits;
+    }
+
+    /// <inheritdoc />
+    public PretrainedLayer Fit(ILayerInput train, ILayerInput? validation, RunContext context, string stage, ITrainingCallback? callback = null)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(context);
+        Describe(train.Width);
+        var streams = 1000 + 7919 * Options.HiddenUnits + train.Width;
+        using var initGenerator = context.CreateGenerator(streams);
+        using var noise = context.CreateGenerator(streams + 1);
+        using var shuffle = context.CreateGenerator(streams + 2);
+        using var model = new AutoencoderModel(train.Width, Options, context.Device, initGenerator);
+        using var optimizer = CreateOptimizer(model);
+        using var stopping = new LayerEarlyStopping(Options.Patience);
+        var batches = (int)((train.Count + Options.BatchSize - 1) / Options.BatchSize);
+        callback?.OnFitStart(stage, Options.Epochs, batches);
+        var metrics = new Dictionary<string, double>();
+
+        for (var epoch = 1; epoch <= Options.Epochs; epoch++)
+        {
+            var clock = Stopwatch.StartNew();
+            double total = 0, reconstruction = 0;
+            var batch = 0;
+            foreach (var x in train.Batches(Options.BatchSize, shuffle, context.Device))
+            {
+                context.Cancellation.ThrowIfCancellationRequested();
+                using var scope = NewDisposeScope();
+                var corrupted = Corruption.Apply(Options.Noise, Options.NoiseLevel, x, noise);
+                optimizer.zero_grad();
+                var (loss, recon) = model.Loss(x, corrupted);
+                loss.backward();
+                optimizer.step();
+                total += loss.item<float>();
+                reconstruction += recon.item<float>();
+                batch++;
+                callback?.OnBatchEnd(epoch, batch);
+            }
+            metrics = new Dictionary<string, double> { ["trainLoss"] = total / batch, ["trainReconstruction"] = reconstruction / batch };
+            var stop = false;
+            if (validation is not null)
+            {
+                var score = Reconstruction(model, validation, context.Device);
+                metrics["validationReconstruction"] = score;
+                stop = stopping.Update(epoch, score, model.State);
+            }
+            var report = new EpochReport(stage, epoch, metrics, clock.Elapsed.TotalSeconds);
+            context.Logger.LogInformation("{Stage} epoch {Epoch}/{Epochs} loss {Loss:F4} reconstruction {Reconstruction:F4} validation {Validation:F4} ({Seconds:F1} s)",
+                stage, epoch, Options.Epochs, metrics["trainLoss"], metrics["trainReconstruction"], metrics.GetValueOrDefault("validationReconstruction", double.NaN), report.Seconds);
+            callback?.OnEpochEnd(report);
+            if (stop)
+            {
+                context.Logger.LogInformation("{Stage}: early stop after epoch {Epoch}, best epoch {Best}", stage, epoch, stopping.BestEpoch);
+                break;
+            }
+        }
+        if (validation is not null)
+        {
+            stopping.Restore(model.State);
+            metrics["validationReconstruction"] = stopping.BestValue;
+            metrics["bestEpoch"] = stopping.BestEpoch;
+        }
+        callback?.OnFitEnd(stage);
+        return Freeze(model, metrics);
+    }
+
+    /// <summary>Mean reconstruction loss of clean <paramref name="data"/> (no noise, no penalties).</summary>
+    internal static double Reconstruction(AutoencoderModel model, ILayerInput data, Device device)
+    {
+        using var _ = no_grad();
+        double sum = 0;
+        foreach (var x in data.Batches(1024, shuffle: null, device))
+        {
+            using var scope = NewDisposeScope();
+            var (_, recon) = model.Loss(x, x);
+            sum += recon.item<float>() * x.shape[0];
+        }
+        return sum / data.Count;
+    }
+
+    private optim.Optimizer CreateOptimizer(AutoencoderModel model) => Options.Optimizer switch
+    {
+        LayerOptimizer.Sgd => optim.SGD(model.Parameters, Options.LearningRate, weight_decay: Options.WeightDecay),
+        LayerOptimizer.Momentum => optim.SGD(model.Parameters, Options.LearningRate, momentum: Options.Momentum, weight_decay: Options.WeightDecay),
+        LayerOptimizer.Adam => optim.Adam(model.Parameters, Options.LearningRate, weight_decay: Options.WeightDecay),
+        _ => throw new ArgumentOutOfRangeException(nameof(model), Options.Optimizer, "unknown optimizer"),
+    };
+
+    private PretrainedLayer Freeze(AutoencoderModel model, Dictionary<string, double> metrics)
+    {
+        using var _ = no_grad();
+        var decoderWeight = model.DecoderWeight?.clone() ?? model.Weight.t().contiguous();
+        return new PretrainedLayer(Kind, model.Weight.clone(), model.Bias.clone(), Options.Activation,
+            new Dictionary<string, Tensor> { ["decoder.weight"] = decoderWeight, ["decoder.bias"] = model.DecoderBias.clone() }, metrics);
+    }
+}
