@@ -1,0 +1,103 @@
+using static TorchSharp.torch;
+
+namespace Pretrain.Pretraining.Layers.Rbm;
+
+/// <summary>
+/// The parameters and conditional distributions of a restricted Boltzmann machine: weights W [H, V] (PyTorch's
+/// [out, in] convention), hidden bias c [H], visible bias b [V]. Energy E(v, h) = -h W v - c h - b v for Bernoulli
+/// visible units, and ||v - b||^2 / 2 - h W v - c h for unit-variance Gaussian ones. Owns its tensors, which are
+/// updated in place by <see cref="ContrastiveDivergence"/> (no autograd).
+/// </summary>
+public sealed class RbmModel : IDisposable
+{
+    /// <summary>Wraps the given parameters (ownership moves here).</summary>
+    public RbmModel(Tensor weight, Tensor hiddenBias, Tensor visibleBias, VisibleUnits visible, Precision precision = Precision.Float32)
+    {
+        ArgumentNullException.ThrowIfNull(weight);
+        ArgumentNullException.ThrowIfNull(hiddenBias);
+        ArgumentNullException.ThrowIfNull(visibleBias);
+        Weight = weight.DetachFromDisposeScope();
+        HiddenBias = hiddenBias.DetachFromDisposeScope();
+        VisibleBias = visibleBias.DetachFromDisposeScope();
+        Visible = visible;
+        Precision = precision;
+    }
+
+    /// <summary>W [H, V].</summary>
+    public Tensor Weight { get; }
+
+    /// <summary>c [H].</summary>
+    public Tensor HiddenBias { get; }
+
+    /// <summary>b [V].</summary>
+    public Tensor VisibleBias { get; }
+
+    /// <summary>The visible unit type.</summary>
+    public VisibleUnits Visible { get; }
+
+    /// <summary>Precision of the matrix products.</summary>
+    public Precision Precision { get; }
+
+    /// <summary>The parameters by name, for early-stopping snapshots.</summary>
+    public IReadOnlyDictionary<string, Tensor> State =>
+        new Dictionary<string, Tensor> { ["weight"] = Weight, ["hidden.bias"] = HiddenBias, ["visible.bias"] = VisibleBias };
+
+    /// <summary>p(h = 1 | v) = sigmoid(v W^T + c), [B, H].</summary>
+    public Tensor HiddenProbabilities(Tensor visible) => (MatMul(visible, Weight.t()) + HiddenBias).sigmoid();
+
+    /// <summary>E[v | h]: sigmoid(h W + b) for Bernoulli units, h W + b for Gaussian ones, [B, V].</summary>
+    public Tensor VisibleMean(Tensor hidden)
+    {
+        var preActivation = MatMul(hidden, Weight) + VisibleBias;
+        return Visible == VisibleUnits.Bernoulli ? preActivation.sigmoid() : preActivation;
+    }
+
+    /// <summary>A sample of binary units with probabilities <paramref name="probabilities"/>.</summary>
+    public static Tensor SampleBinary(Tensor probabilities, Generator generator)
+    {
+        ArgumentNullException.ThrowIfNull(probabilities);
+        using var uniform = rand(probabilities.shape, generator: generator, device: probabilities.device);
+        return (uniform < probabilities).to(probabilities.dtype);
+    }
+
+    /// <summary>A sample of the visible units given their mean: Bernoulli draws, or mean plus unit Gaussian noise.</summary>
+    public Tensor SampleVisible(Tensor mean, Generator generator)
+    {
+        ArgumentNullException.ThrowIfNull(mean);
+        if (Visible == VisibleUnits.Bernoulli)
+            return SampleBinary(mean, generator);
+        using var noise = randn(mean.shape, generator: generator, device: mean.device);
+        return mean + noise;
+    }
+
+    /// <summary>
+    /// Free energy F(v) = -log sum_h exp(-E(v, h)), [B]: -v.b - sum_j softplus(c_j + W_j v) for Bernoulli visible units,
+    /// ||v - b||^2 / 2 - sum_j softplus(c_j + W_j v) for Gaussian ones.
+    /// </summary>
+    public Tensor FreeEnergy(Tensor visible)
+    {
+        ArgumentNullException.ThrowIfNull(visible);
+        using var scope = NewDisposeScope();
+        var hiddenTerm = nn.functional.softplus(MatMul(visible, Weight.t()) + HiddenBias).sum([1]);
+        var visibleTerm = Visible == VisibleUnits.Bernoulli
+            ? -(visible * VisibleBias).sum([1])
+            : 0.5 * (visible - VisibleBias).square().sum([1]);
+        return (visibleTerm - hiddenTerm).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Weight.Dispose();
+        HiddenBias.Dispose();
+        VisibleBias.Dispose();
+    }
+
+    private Tensor MatMul(Tensor a, Tensor b)
+    {
+        if (Precision == Precision.Float32)
+            return a.matmul(b);
+        using var scope = NewDisposeScope();
+        return a.to(ScalarType.BFloat16).matmul(b.to(ScalarType.BFloat16)).to(ScalarType.Float32).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,78 @@
+using static TorchSharp.torch;
+
+namespace Pretrain.Pretraining.Layers.Rbm;
+
+/// <summary>
+/// What is watched while an RBM trains (guide, sections 5 and 6): reconstruction error, free energy of training
+/// versus validation data (a widening gap means overfitting), and the stochastic pseudo-log-likelihood of binary data.
+/// </summary>
+public static class RbmMonitor
+{
+    /// <summary>Mean over examples of the squared error of one mean-field reconstruction v -> p(h|v) -> E[v|h], summed over features.</summary>
+    public static double ReconstructionError(RbmModel model, ILayerInput data, Device device, int limit = int.MaxValue)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        using var _ = no_grad();
+        double sum = 0;
+        long count = 0;
+        foreach (var v in data.Batches(1024, shuffle: null, device))
+        {
+            using var scope = NewDisposeScope();
+            var reconstruction = model.VisibleMean(model.HiddenProbabilities(v));
+            sum += (v - reconstruction).square().sum().item<float>();
+            count += v.shape[0];
+            if (count >= limit)
+                break;
+        }
+        return sum / count;
+    }
+
+    /// <summary>Mean free energy of the first <paramref name="limit"/> examples of <paramref name="data"/>.</summary>
+    public static double MeanFreeEnergy(RbmModel model, ILayerInput data, Device device, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        using var _ = no_grad();
+        double sum = 0;
+        long count = 0;
+        foreach (var v in data.Batches(Math.Min(limit, 1024), shuffle: null, device))
+        {
+            using var scope = NewDisposeScope();
+            var rows = v.narrow(0, 0, Math.Min(v.shape[0], limit - count));
+            sum += model.FreeEnergy(rows).sum().item<float>();
+            count += rows.shape[0];
+            if (count >= limit)
+                break;
+        }
+        return sum / count;
+    }
+
+    /// <summary>
+    /// Stochastic pseudo-log-likelihood of binary visible data, averaged over up to <paramref name="limit"/> examples:
+    /// for each example one random visible unit i is flipped, and PL ~ V * log sigmoid(F(v with i flipped) - F(v)).
+    /// Inputs that are probabilities are thresholded at 0.5 first.
+    /// </summary>
+    public static double PseudoLogLikelihood(RbmModel model, ILayerInput data, Device device, Generator generator, int limit = 2000)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        using var _ = no_grad();
+        double sum = 0;
+        long count = 0;
+        foreach (var batch in data.Batches(Math.Min(limit, 1024), shuffle: null, device))
+        {
+            using var scope = NewDisposeScope();
+            var v = (batch > 0.5).to(ScalarType.Float32).narrow(0, 0, Math.Min(batch.shape[0], limit - count));
+            var unit = randint(0, v.shape[1], [v.shape[0]], generator: generator).to(device);
+            var flip = nn.functional.one_hot(unit, v.shape[1]).to(ScalarType.Float32);
+            var flipped = v + flip - 2 * v * flip;
+            var pl = v.shape[1] * nn.functional.logsigmoid(model.FreeEnergy(flipped) - model.FreeEnergy(v));
+            sum += pl.sum().item<float>();
+            count += v.shape[0];
+            if (count >= limit)
+                break;
+        }
+        return sum / count;
+    }
+}

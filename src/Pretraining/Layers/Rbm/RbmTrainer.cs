@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Pretrain.Pretraining.Runtime;
+using static TorchSharp.torch;
+
+namespace Pretrain.Pretraining.Layers.Rbm;
+
+/// <summary>
+/// Pretrains one RBM layer (Bernoulli-Bernoulli or Gaussian-Bernoulli) with CD-k or persistent CD. The result's encoder
+/// gives hidden probabilities for the next layer; the visible bias is kept as an extra.
+/// </summary>
+public sealed class RbmTrainer : ILayerTrainer
+{
+    private const int MonitorSample = 2000;
+
+    /// <summary>Creates a trainer for a layer with <paramref name="options"/>.</summary>
+    public RbmTrainer(RbmOptions options) => Options = options ?? throw new ArgumentNullException(nameof(options));
+
+    /// <summary>The layer's settings.</summary>
+    public RbmOptions Options { get; }
+
+    /// <inheritdoc />
+    public string Kind => "rbm";
+
+    /// <inheritdoc />
+    public int Describe(int inputSize)
+    {
+        var problems = Options.Problems().ToList();
+        if (inputSize <= 0)
+            problems.Add($"input: expected a positive width, received {inputSize}.");
+        if (problems.Count > 0)
+            throw new PretrainException($"rbm layer: {string.Join(" ", problems)}");
+        return Options.HiddenUnits;
+    }
+
+    /// <inheritdoc />
+    public PretrainedLayer Fit(ILayerInput train, ILayerInput? validation, RunContext context, string stage, ITrainingCallback? callback = null)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(context);
+        Describe(train.Width);
+        var streams = 2000 + 7919 * Options.HiddenUnits + train.Width;
+        using var sampling = context.CreateGenerator(streams);
+        using var shuffle = context.CreateGenerator(streams + 1);
+        using var monitoring = context.CreateGenerator(streams + 2);
+        using var model = Initialize(train, context, streams + 3);
+        using var rule = new ContrastiveDivergence(model, Options);
+        using var stopping = new LayerEarlyStopping(Options.Patience);
+        var batches = (int)((train.Count + Options.BatchSize - 1) / Options.BatchSize);
+        callback?.OnFitStart(stage, Options.Epochs, batches);
+        var metrics = new Dictionary<string, double>();
+
+        for (var epoch = 1; epoch <= Options.Epochs; epoch++)
+        {
+            var clock = Stopwatch.StartNew();
+            var batch = 0;
+            foreach (var x in train.Batches(Options.BatchSize, shuffle, context.Device))
+            {
+                context.Cancellation.ThrowIfCancellationRequested();
+                using var scope = NewDisposeScope();
+                var v0 = Options.SampleVisibleInputs ? RbmModel.SampleBinary(x, sampling) : x;
+                rule.Step(model, v0, epoch, sampling);
+                batch++;
+                callback?.OnBatchEnd(epoch, batch);
+            }
+            metrics = Monitor(model, train, validation, context, monitoring);
+            var stop = validation is not null && stopping.Update(epoch, metrics["validationReconstructionError"], model.State);
+            var report = new EpochReport(stage, epoch, metrics, clock.Elapsed.TotalSeconds);
+            context.Logger.LogInformation("{Stage} epoch {Epoch}/{Epochs} reconstruction error {Error:F4} validation {Validation:F4} free-energy gap {Gap:F3} pseudo-log-likelihood {Pll:F3} ({Seconds:F1} s)",
+                stage, epoch, Options.Epochs, metrics["reconstructionError"], metrics.GetValueOrDefault("validationReconstructionError", double.NaN),
+                metrics.GetValueOrDefault("freeEnergyGap", double.NaN), metrics.GetValueOrDefault("pseudoLogLikelihood", double.NaN), report.Seconds);
+            callback?.OnEpochEnd(report);
+            if (stop)
+            {
+                context.Logger.LogInformation("{Stage}: early stop after epoch {Epoch}, best epoch {Best}", stage, epoch, stopping.BestEpoch);
+                break;
+            }
+        }
+        if (validation is not null)
+        {
+            stopping.Restore(model.State);
+            metrics["validationReconstructionError"] = stopping.BestValue;
+            metrics["bestEpoch"] = stopping.BestEpoch;
+        }
+        callback?.OnFitEnd(stage);
+        using var _ = no_grad();
+        return new PretrainedLayer(Kind, model.Weight.clone(), model.HiddenBias.clone(), EncoderActivation.Sigmoid,
+            new Dictionary<string, Tensor> { ["visible.bias"] = model.VisibleBias.clone() }, metrics);
+    }
+
+    /// <summary>W ~ N(0, 0.01^2), hidden bias 0, visible bias log(p / (1 - p)) of the data's means (Bernoulli) or the means (Gaussian).</summary>
+    private RbmModel Initialize(ILayerInput train, RunContext context, int stream)
+    {
+        using var generator = context.CreateGenerator(stream);
+        using var scope = NewDisposeScope();
+        var sum = zeros(train.Width, device: context.Device);
+        foreach (var x in train.Batches(4096, shuffle: null, context.Device))
+            sum.add_(x.sum([0]));
+        var mean = sum / train.Count;
+        var visibleBias = Options.Visible == VisibleUnits.Bernoulli ? mean.clamp(1e-3, 1 - 1e-3).logit() : mean;
+        var weight = (randn([Options.HiddenUnits, train.Width], generator: generator) * 0.01).to(context.Device);
+        var hiddenBias = zeros(Options.HiddenUnits, device: context.Device);
+        return new RbmModel(weight.MoveToOuterDisposeScope(), hiddenBias.MoveToOuterDisposeScope(), visibleBias.MoveToOuterDisposeScope(), Options.Visible, Options.Precision);
+    }
+
+    private Dictionary<string, double> Monitor(RbmModel model, ILayerInput train, ILayerInput? validation, RunContext context, Generator generator)
+    {
+        var metrics = new Dictionary<string, double> { ["reconstructionError"] = RbmMonitor.ReconstructionError(model, train, context.Device, MonitorSample) };
+        if (validation is not null)
+        {
+            var sample = (int)Math.Min(MonitorSample, Math.Min(train.Count, validation.Count));
+            metrics["validationReconstructionError"] = RbmMonitor.ReconstructionError(model, validation, context.Device);
+            metrics["freeEnergyTrain"] = RbmMonitor.MeanFreeEnergy(model, train, context.Device, sample);
+            metrics["freeEnergyValidation"] = RbmMonitor.MeanFreeEnergy(model, validation, context.Device, sample);
+            metrics["freeEnergyGap"] = metrics["freeEnergyValidation"] - metrics["freeEnergyTrain"];
+        }
+        if (Options.MonitorPseudoLikelihood && Options.Visible == VisibleUnits.Bernoulli)
+            metrics["pseudoLogLikelihood"] = RbmMonitor.PseudoLogLikelihood(model, validation ?? train, context.Device, generator, MonitorSample);
+        return metrics;
+    }
+}
