@@ -49,9 +49,13 @@ internal static class RunCommand
             var result = progress is null
                 ? runner.Run(loaded, folder, null, cancellation)
                 : progress.Show(callback => runner.Run(loaded, folder, callback, cancellation));
-            Console.Out.WriteLine(result.TestAccuracy is double accuracy
-                ? $"Test accuracy: {accuracy:F4} ({result.EpochsRun} epochs, {result.Seconds:F0} s). Run folder: {result.RunFolder}"
-                : $"Done ({result.EpochsRun} epochs, {result.Seconds:F0} s; no test set). Run folder: {result.RunFolder}");
+            if (result.Probe is { } probe)
+                Console.Out.WriteLine($"Linear probe with {probe.LabeledExamples} labels: test accuracy {probe.PretrainedFeatures:F4} on pretrained features, {probe.RawInputs:F4} on raw inputs.");
+            if (result.TestAccuracy is double accuracy)
+                Console.Out.WriteLine($"Test accuracy: {accuracy:F4} ({result.EpochsRun} epochs).");
+            if (result.StackFolder is not null)
+                Console.Out.WriteLine($"Pretrained stack: {result.StackFolder}");
+            Console.Out.WriteLine($"Run folder: {result.RunFolder} ({result.Seconds:F0} s)");
             return ExitCodes.Success;
         }
         catch (PretrainException e)

@@ -25,6 +25,11 @@ internal static class DataPreparation
         else
             pool = raw.Select(TorchSharp.torch.arange(raw.Count));
 
+        // The scaler sees every training example outside the validation split (labels are not needed to fit it).
+        var scaler = CreateScaler(data.Scaling, DataSourceLoader.IsPixels(data.Train));
+        scaler.Fit(pool);
+        var unlabeled = loaded.Recipe.Pretraining is null ? null : Place(scaler.Transform(pool), context);
+
         if (data.LabelsPerClass is int perClass)
         {
             var subset = DataSplits.LabeledSubset(pool, perClass, context.Seed);
@@ -33,8 +38,6 @@ internal static class DataPreparation
             context.Logger.LogInformation("Kept {PerClass} labeled examples per class: {Count} in all", perClass, pool.Count);
         }
 
-        var scaler = CreateScaler(data.Scaling, DataSourceLoader.IsPixels(data.Train));
-        scaler.Fit(pool);
         using var test = data.Test is null ? null : DataSourceLoader.Load(data.Test, loaded);
         if (test is not null && test.FeatureCount != raw.FeatureCount)
             throw new Pretraining.DataException(test.Source, $"test examples have {test.FeatureCount} features but training examples have {raw.FeatureCount}.");
@@ -44,6 +47,7 @@ internal static class DataPreparation
             return new PreparedData
             {
                 Train = Place(scaler.Transform(pool), context),
+                Unlabeled = unlabeled,
                 Validation = validation is null ? null : Place(scaler.Transform(validation), context),
                 Test = test is null ? null : Place(scaler.Transform(test), context),
                 Scaler = scaler.State,

@@ -1,17 +1,15 @@
 using System.Diagnostics;
-using TorchSharp;
 using Microsoft.Extensions.Logging;
-using Pretrain.FineTuning.Evaluation;
-using Pretrain.FineTuning.Networks;
-using Pretrain.FineTuning.Training;
 using Pretrain.Host.Recipes;
 using Pretrain.Pretraining.Runtime;
+using Pretrain.Pretraining.Stacks;
 
 namespace Pretrain.Host.Pipeline;
 
 /// <summary>
-/// Runs a recipe from data to test accuracy. The command line and the tests call this class directly; it knows
-/// nothing about consoles or progress bars (those come in as an <see cref="ITrainingCallback"/>).
+/// Runs a recipe's stages in order: data, greedy pretraining, linear probe, supervised training and evaluation.
+/// The command line and the tests call this class directly; it knows nothing about consoles or progress bars (those
+/// come in as an <see cref="ITrainingCallback"/>).
 /// </summary>
 public sealed class RecipeRunner
 {
@@ -33,28 +31,35 @@ public sealed class RecipeRunner
 
         using var data = DataPreparation.Prepare(loaded, context);
         folder.WriteJson("scaler.json", data.Scaler);
-        var spec = new MlpSpec(data.Train.FeatureCount, recipe.Model.HiddenLayers, data.Train.ClassCount, recipe.Model.Activation, recipe.Model.Dropout);
-        using var model = MlpBuilder.Build(spec);
-        model.to(context.Device);
-        _logger.LogInformation("Training an MLP {Layers} ({Activation}) on {Count} examples", Describe(spec), spec.Activation, data.Train.Count);
+        var result = new RunResult(folder.Path, 0);
 
-        var trainer = new SupervisedTrainer(recipe.Training);
-        var history = trainer.Fit(model, data.Train, data.Validation, context, new CompositeCallback(progress, new MetricsFileCallback(folder)));
-
-        ClassificationReport? test = null;
-        if (data.Test is not null)
+        if (recipe.Pretraining is { } pretraining)
         {
-            test = ClassificationEvaluator.Evaluate(model, data.Test, context.Device);
-            _logger.LogInformation("Test accuracy {Accuracy:P2} (loss {Loss:F4}) on {Count} examples", test.Accuracy, test.Loss, test.Count);
+            using var stack = PretrainingStage.Run(pretraining, data, folder, context, progress);
+            result = result with { StackFolder = folder.File(PretrainingStage.StackFolderName) };
+            if (recipe.Evaluation.LinearProbe)
+            {
+                var probe = LinearProbeStage.Run(stack, data, context);
+                _logger.LogInformation("Linear probe with {Labels} labels: test accuracy {Pretrained:P2} on pretrained features versus {Raw:P2} on raw inputs",
+                    probe.LabeledExamples, probe.PretrainedFeatures, probe.RawInputs);
+                result = result with { Probe = probe };
+            }
         }
 
-        var best = history.Epochs.FirstOrDefault(e => e.Epoch == history.BestEpoch);
-        var result = new RunResult(folder.Path, data.Train.Count, history.Epochs.Count, history.BestEpoch, best?.ValidationAccuracy,
-            test?.Loss, test?.Accuracy, test?.PerClassAccuracy, clock.Elapsed.TotalSeconds);
+        if (recipe.RunsSupervisedTraining)
+        {
+            var (history, test) = SupervisedStage.Run(recipe, data, folder, context, progress);
+            var best = history.Epochs.FirstOrDefault(e => e.Epoch == history.BestEpoch);
+            result = result with
+            {
+                TrainExamples = data.Train.Count, EpochsRun = history.Epochs.Count, BestEpoch = history.BestEpoch,
+                ValidationAccuracy = best?.ValidationAccuracy, TestLoss = test?.Loss, TestAccuracy = test?.Accuracy,
+                PerClassTestAccuracy = test?.PerClassAccuracy,
+            };
+        }
+
+        result = result with { Seconds = clock.Elapsed.TotalSeconds };
         folder.WriteJson("result.json", result);
         return result;
     }
-
-    private static string Describe(MlpSpec spec) =>
-        string.Join("-", new[] { spec.InputFeatures }.Concat(spec.HiddenLayers).Append(spec.ClassCount));
 }

@@ -2,14 +2,33 @@ namespace Pretrain.Host.Pipeline;
 
 /// <summary>What a finished run reports, written to <c>result.json</c> in its folder.</summary>
 /// <param name="RunFolder">Where everything was written.</param>
-/// <param name="TrainExamples">Labeled examples trained on.</param>
-/// <param name="EpochsRun">Epochs actually run.</param>
-/// <param name="BestEpoch">Epoch whose weights were kept.</param>
-/// <param name="ValidationAccuracy">Best validation accuracy, or null without validation data.</param>
-/// <param name="TestLoss">Mean cross-entropy on the test set, or null without one.</param>
-/// <param name="TestAccuracy">Test accuracy, or null without a test set.</param>
-/// <param name="PerClassTestAccuracy">Test recall per class, or null.</param>
 /// <param name="Seconds">Wall-clock seconds of the whole run.</param>
-public sealed record RunResult(
-    string RunFolder, long TrainExamples, int EpochsRun, int BestEpoch, double? ValidationAccuracy,
-    double? TestLoss, double? TestAccuracy, IReadOnlyList<double>? PerClassTestAccuracy, double Seconds);
+public sealed record RunResult(string RunFolder, double Seconds)
+{
+    /// <summary>The pretrained stack's folder, when the recipe pretrained one.</summary>
+    public string? StackFolder { get; init; }
+
+    /// <summary>The linear-probe comparison, when run.</summary>
+    public ProbeResult? Probe { get; init; }
+
+    /// <summary>Labeled examples the supervised network trained on.</summary>
+    public long? TrainExamples { get; init; }
+
+    /// <summary>Supervised epochs actually run.</summary>
+    public int? EpochsRun { get; init; }
+
+    /// <summary>Supervised epoch whose weights were kept.</summary>
+    public int? BestEpoch { get; init; }
+
+    /// <summary>Best validation accuracy of the supervised network.</summary>
+    public double? ValidationAccuracy { get; init; }
+
+    /// <summary>Mean cross-entropy of the supervised network on the test set.</summary>
+    public double? TestLoss { get; init; }
+
+    /// <summary>Test accuracy of the supervised network.</summary>
+    public double? TestAccuracy { get; init; }
+
+    /// <summary>Test recall per class of the supervised network.</summary>
+    public IReadOnlyList<double>? PerClassTestAccuracy { get; init; }
+}

@@ -131,7 +131,9 @@ internal static class JsonShapeChecker
         property.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? JsonNamingPolicy.CamelCase.ConvertName(property.Name);
 
     internal static IReadOnlyList<string> EnumNames(Type type) =>
-        Enum.GetNames(type).Select(JsonNamingPolicy.CamelCase.ConvertName).ToArray();
+        type.GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Select(f => f.GetCustomAttribute<JsonStringEnumMemberNameAttribute>()?.Name ?? JsonNamingPolicy.CamelCase.ConvertName(f.Name))
+            .ToArray();
 
     private static string Describe(Type type)
     {

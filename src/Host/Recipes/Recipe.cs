@@ -31,11 +31,46 @@ public sealed record Recipe
     /// <summary>Where the examples come from and how they are prepared.</summary>
     public required DataSection Data { get; init; }
 
+    /// <summary>Greedy layer-wise unsupervised pretraining on the training examples (labels unused). Optional.</summary>
+    public PretrainingSection? Pretraining { get; init; }
+
     /// <summary>The network. Default: two hidden ReLU layers of 256 and 128 units.</summary>
     public ModelSection Model { get; init; } = new();
 
-    /// <summary>Supervised training settings.</summary>
-    public SupervisedTrainingOptions Training { get; init; } = new();
+    /// <summary>
+    /// Supervised training of <see cref="Model"/> on the labeled examples. When omitted it runs with its defaults,
+    /// unless the recipe has a <see cref="Pretraining"/> section (then only pretraining and its evaluation run).
+    /// </summary>
+    public SupervisedTrainingOptions? Training { get; init; }
+
+    /// <summary>Extra evaluations.</summary>
+    public EvaluationSection Evaluation { get; init; } = new();
+
+    /// <summary>True when the recipe trains the supervised network.</summary>
+    public bool RunsSupervisedTraining => Training is not null || Pretraining is null;
+}
+
+/// <summary>The recipe's <c>pretraining</c> section: the layers trained greedily, lowest first.</summary>
+public sealed record PretrainingSection
+{
+    /// <summary>The layers; each has a <c>kind</c> (<c>autoencoder</c> or <c>rbm</c>) and that method's settings.</summary>
+    public required IReadOnlyList<Pretraining.Layers.LayerOptions> Layers { get; init; }
+
+    /// <summary>
+    /// Cache each frozen layer's outputs once (default). False recomputes the frozen layers on every pass, which is
+    /// only useful to measure what the cache saves.
+    /// </summary>
+    public bool CacheFrozenOutputs { get; init; } = true;
+}
+
+/// <summary>The recipe's <c>evaluation</c> section.</summary>
+public sealed record EvaluationSection
+{
+    /// <summary>
+    /// Train a softmax classifier on the frozen top-layer features of the pretrained stack and another on the raw
+    /// inputs, with the labeled training examples, and report both test accuracies. Default true when pretraining.
+    /// </summary>
+    public bool LinearProbe { get; init; } = true;
 }
 
 /// <summary>The recipe's <c>data</c> section.</summary>

@@ -35,14 +35,29 @@ internal static class RecipeValidator
             Require(model.HiddenLayers[i] > 0, $"model.hiddenLayers[{i}]", $"expected a positive integer, received {model.HiddenLayers[i]}.");
         Require(model.Dropout is >= 0 and < 1, "model.dropout", $"expected a number in [0, 1), received {model.Dropout}.");
 
-        var training = recipe.Training;
+        if (recipe.Pretraining is { } pretraining)
+        {
+            Require(pretraining.Layers.Count > 0, "pretraining.layers", "expected at least one layer, received none.");
+            for (var i = 0; i < pretraining.Layers.Count; i++)
+            {
+                foreach (var problem in pretraining.Layers[i].Problems())
+                {
+                    var colon = problem.IndexOf(": ", StringComparison.Ordinal);
+                    problems.Add(new($"pretraining.layers[{i}].{problem[..colon]}", problem[(colon + 2)..]));
+                }
+            }
+        }
+
+        var training = recipe.Training ?? new();
         Require(training.Epochs > 0, "training.epochs", $"expected a positive integer, received {training.Epochs}.");
         Require(training.BatchSize > 0, "training.batchSize", $"expected a positive integer, received {training.BatchSize}.");
         Require(training.LearningRate > 0 && double.IsFinite(training.LearningRate), "training.learningRate", $"expected a positive number, received {training.LearningRate}.");
         Require(training.WeightDecay >= 0, "training.weightDecay", $"expected a number >= 0, received {training.WeightDecay}.");
         Require(training.Momentum is >= 0 and < 1, "training.momentum", $"expected a number in [0, 1), received {training.Momentum}.");
         Require(training.Patience is null or > 0, "training.patience", $"expected a positive integer or null, received {training.Patience}.");
-        Require(training.Patience is null || data.ValidationFraction > 0, "training.patience", "early stopping needs validation data: set data.validationFraction above 0.");
+        Require(training.Patience is null || data.ValidationFraction > 0 || !recipe.RunsSupervisedTraining, "training.patience", "early stopping needs validation data: set data.validationFraction above 0.");
+        Require(recipe.Pretraining is null || !recipe.Evaluation.LinearProbe || (data.Test is not null && data.ValidationFraction > 0),
+            "evaluation.linearProbe", "the linear probe needs data.test and a validation split (data.validationFraction above 0); set it to false otherwise.");
         return problems;
     }
 

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Pretrain.Pretraining.Layers;
 
 /// <summary>
@@ -8,7 +10,9 @@ namespace Pretrain.Pretraining.Layers;
 public enum Precision
 {
     /// <summary>Everything in float32 (default).</summary>
+    [JsonStringEnumMemberName("float32")]
     Float32,
     /// <summary>Matrix products in bfloat16, parameters and accumulations in float32.</summary>
+    [JsonStringEnumMemberName("bfloat16")]
     BFloat16,
 }

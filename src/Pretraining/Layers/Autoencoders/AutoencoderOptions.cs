@@ -37,10 +37,10 @@ public enum LayerOptimizer
 /// Settings of one autoencoder layer. Variants combine: denoising (<see cref="Noise"/>), sparse
 /// (<see cref="SparsityTarget"/>) and contractive (<see cref="ContractiveWeight"/>).
 /// </summary>
-public sealed record AutoencoderOptions
+public sealed record AutoencoderOptions : LayerOptions
 {
-    /// <summary>Hidden units (the layer's output width). Required.</summary>
-    public required int HiddenUnits { get; init; }
+    /// <inheritdoc />
+    public override ILayerTrainer CreateTrainer() => new AutoencoderTrainer(this);
 
     /// <summary>Encoder nonlinearity. Default sigmoid.</summary>
     public EncoderActivation Activation { get; init; } = EncoderActivation.Sigmoid;
@@ -91,7 +91,7 @@ public sealed record AutoencoderOptions
     public Precision Precision { get; init; } = Precision.Float32;
 
     /// <summary>Every problem with these settings, each naming its field.</summary>
-    public IEnumerable<string> Problems()
+    public override IEnumerable<string> Problems()
     {
         if (HiddenUnits <= 0) yield return $"hiddenUnits: expected a positive integer, received {HiddenUnits}.";
         if (Epochs <= 0) yield return $"epochs: expected a positive integer, received {Epochs}.";

@@ -14,10 +14,10 @@ public enum VisibleUnits
 /// "A Practical Guide to Training Restricted Boltzmann Machines" (2010). Defaults match the guide and the project's
 /// PyTorch baseline for Bernoulli units.
 /// </summary>
-public sealed record RbmOptions
+public sealed record RbmOptions : LayerOptions
 {
-    /// <summary>Hidden units (the layer's output width). Required.</summary>
-    public required int HiddenUnits { get; init; }
+    /// <inheritdoc />
+    public override ILayerTrainer CreateTrainer() => new RbmTrainer(this);
 
     /// <summary>Visible unit type. Default Bernoulli.</summary>
     public VisibleUnits Visible { get; init; } = VisibleUnits.Bernoulli;
@@ -71,7 +71,7 @@ public sealed record RbmOptions
     public bool SampleVisibleInputs { get; init; }
 
     /// <summary>Every problem with these settings, each naming its field.</summary>
-    public IEnumerable<string> Problems()
+    public override IEnumerable<string> Problems()
     {
         if (HiddenUnits <= 0) yield return $"hiddenUnits: expected a positive integer, received {HiddenUnits}.";
         if (CdSteps <= 0) yield return $"cdSteps: expected a positive integer, received {CdSteps}.";

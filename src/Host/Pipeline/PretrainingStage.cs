@@ -1,0 +1,48 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Pretrain.Host.Recipes;
+using Pretrain.Host.Reports;
+using Pretrain.Pretraining.Greedy;
+using Pretrain.Pretraining.Layers;
+using Pretrain.Pretraining.Runtime;
+using Pretrain.Pretraining.Stacks;
+
+namespace Pretrain.Host.Pipeline;
+
+/// <summary>
+/// The greedy pretraining stage: trains the recipe's layers on the unlabeled examples, checkpointing the stack into
+/// the run folder's <c>stack/</c> after every layer, then draws the pictures (loss curves, first-layer filters,
+/// reconstructions).
+/// </summary>
+internal static class PretrainingStage
+{
+    public const string StackFolderName = "stack";
+
+    public static PretrainedStack Run(PretrainingSection section, PreparedData data, RunFolder folder, RunContext context, ITrainingCallback? progress)
+    {
+        var unlabeled = data.Unlabeled ?? throw new InvalidOperationException("pretraining needs the unlabeled examples prepared");
+        var plans = section.Layers
+            .Select(options => new LayerPlan(options.CreateTrainer(), JsonSerializer.SerializeToElement(options, RecipeLoader.SerializerOptions)))
+            .ToList();
+        var greedy = new GreedyPretrainer(plans) { CacheFrozenOutputs = section.CacheFrozenOutputs };
+        using var train = new TensorLayerInput(unlabeled.Features, owns: false);
+        using var validation = data.Validation is null ? null : new TensorLayerInput(data.Validation.Features, owns: false);
+        var history = new HistoryCallback();
+        var normalization = JsonSerializer.SerializeToElement(data.Scaler, RecipeLoader.SerializerOptions);
+        context.Logger.LogInformation("Pretraining {Count} layers greedily on {Examples} unlabeled examples", plans.Count, unlabeled.Count);
+
+        var stack = greedy.Run(train, validation, unlabeled.SampleShape, normalization, context, folder.File(StackFolderName),
+            new CompositeCallback(progress, history, new MetricsFileCallback(folder)));
+        try
+        {
+            StackPictures.Write(folder, stack, section.Layers, history, data.Validation ?? unlabeled);
+        }
+#pragma warning disable CA1031 // A picture that cannot be drawn must not cost the user the trained stack.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            context.Logger.LogWarning(e, "Could not draw the pretraining pictures");
+        }
+        return stack;
+    }
+}

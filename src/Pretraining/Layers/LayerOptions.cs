@@ -1,0 +1,24 @@
+using System.Text.Json.Serialization;
+using Pretrain.Pretraining.Layers.Autoencoders;
+using Pretrain.Pretraining.Layers.Rbm;
+
+namespace Pretrain.Pretraining.Layers;
+
+/// <summary>
+/// Settings of one pretrainable layer; the JSON field <c>kind</c> chooses the method (<c>autoencoder</c> or <c>rbm</c>).
+/// Recipes bind to these records directly, so their defaults are the only ones.
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
+[JsonDerivedType(typeof(AutoencoderOptions), "autoencoder")]
+[JsonDerivedType(typeof(RbmOptions), "rbm")]
+public abstract record LayerOptions
+{
+    /// <summary>Hidden units (the layer's output width). Required.</summary>
+    public required int HiddenUnits { get; init; }
+
+    /// <summary>A trainer for a layer with these settings.</summary>
+    public abstract ILayerTrainer CreateTrainer();
+
+    /// <summary>Every problem with these settings, each naming its field (e.g. <c>hiddenUnits: expected ...</c>).</summary>
+    public abstract IEnumerable<string> Problems();
+}
