@@ -44,7 +44,8 @@ public static class LinearProbe
         using var testFeatures = Featurize(featurize, test, context);
         using var classifier = MlpBuilder.Build(new MlpSpec(trainFeatures.FeatureCount, [], train.ClassCount, ActivationKind.Relu));
         classifier.to(context.Device);
-        var history = new SupervisedTrainer(options ?? DefaultOptions).Fit(classifier, trainFeatures, validationFeatures, context);
+        // Hundreds of short epochs: their per-epoch lines would drown the log, so only the summary below is logged.
+        var history = new SupervisedTrainer(options ?? DefaultOptions).Fit(classifier, trainFeatures, validationFeatures, context.WithLogger(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance));
         var report = ClassificationEvaluator.Evaluate(classifier, testFeatures, context.Device);
         context.Logger.LogInformation("Linear probe on {Features} ({Width} features, {Count} labels): test accuracy {Accuracy:P2} after {Epochs} epochs",
             name, trainFeatures.FeatureCount, train.Count, report.Accuracy, history.BestEpoch);

@@ -74,6 +74,9 @@ public static class RecipeLoader
             throw new RecipeException(path, problems);
 
         var recipe = rootObject.Deserialize<Recipe>(SerializerOptions)!;
+        // Written out so the resolved recipe in the run folder shows the training settings actually used.
+        if (recipe.Training is null && recipe.Pretraining is null)
+            recipe = recipe with { Training = new() };
         var loaded = new LoadedRecipe(recipe, path, baseDirectory, JsonSerializer.Serialize(recipe, SerializerOptions));
         problems.AddRange(RecipeValidator.Validate(loaded));
         if (problems.Count > 0)

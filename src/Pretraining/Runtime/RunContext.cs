@@ -48,6 +48,9 @@ public sealed class RunContext
         return new RunContext(resolved, seed, logger ?? NullLogger.Instance, cancellation);
     }
 
+    /// <summary>The same run with another logger (e.g. a quieter one for an inner training loop).</summary>
+    public RunContext WithLogger(ILogger logger) => new(Device, Seed, logger ?? NullLogger.Instance, Cancellation);
+
     /// <summary>
     /// A CPU generator seeded from the run seed and <paramref name="stream"/>, so independent consumers (shuffling,
     /// noise, subsets) draw repeatable numbers that do not depend on each other's consumption.

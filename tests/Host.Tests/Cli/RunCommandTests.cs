@@ -85,3 +85,38 @@ public sealed class ConsoleCollection
 {
     public const string Name = "Console and global logger";
 }
+
+[Collection(ConsoleCollection.Name)]
+public sealed class PretrainingRunTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("pretrain-pre-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public void A_pretraining_recipe_saves_the_stack_pictures_and_the_probe_result()
+    {
+        var recipe = Path.Combine(_folder, "pre.json");
+        File.WriteAllText(recipe, $$"""
+            { "name": "pre", "device": "cpu", "output": "{{_folder.Replace("\\", "/", StringComparison.Ordinal)}}/runs",
+              "data": { "train": { "format": "embedded" }, "test": { "format": "embedded", "split": "test" }, "labelsPerClass": 10 },
+              "pretraining": { "layers": [
+                { "kind": "autoencoder", "hiddenUnits": 32, "noise": "masking", "epochs": 2 },
+                { "kind": "rbm", "hiddenUnits": 16, "epochs": 2 } ] } }
+            """);
+
+        PretrainCommand.Create().Parse(["run", recipe]).Invoke().Should().Be(ExitCodes.Success);
+
+        var run = Directory.GetDirectories(Path.Combine(_folder, "runs")).Should().ContainSingle().Subject;
+        foreach (var file in new[] { "stack/stack.json", "stack/layer1.safetensors", "stack/layer2.safetensors", "layer1-loss.png", "layer2-loss.png", "layer1-filters.png", "layer1-reconstructions.png" })
+            File.Exists(Path.Combine(run, file)).Should().BeTrue($"{file} belongs in the run folder");
+        using var stack = Pretrain.Pretraining.Stacks.StackStore.Load(Path.Combine(run, "stack"));
+        stack.Layers.Select(l => l.Kind).Should().Equal("autoencoder", "rbm");
+        using var result = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "result.json")));
+        var probe = result.RootElement.GetProperty("probe");
+        probe.GetProperty("labeledExamples").GetInt64().Should().Be(100);
+        probe.GetProperty("rawInputs").GetDouble().Should().BeGreaterThan(0.4, "100 labels beat chance (0.1) by far");
+        result.RootElement.TryGetProperty("testAccuracy", out var supervised).Should().BeTrue();
+        supervised.ValueKind.Should().Be(JsonValueKind.Null, "a pretraining recipe without a training section trains no MLP");
+    }
+}

@@ -20,7 +20,7 @@ public sealed class RecipeValidationTests
         recipe.Device.Should().Be("auto");
         recipe.Data.ValidationFraction.Should().Be(0.1);
         recipe.Model.HiddenLayers.Should().Equal(256, 128);
-        recipe.Training.Epochs.Should().Be(20);
+        recipe.Training!.Epochs.Should().Be(20);
         recipe.Data.Train.Should().BeOfType<EmbeddedSourceSpec>();
     }
 
@@ -109,7 +109,7 @@ public sealed class RecipeValidationTests
     public void Overrides_are_applied_before_validation()
     {
         var loaded = RecipeLoader.Parse(Minimal, "r.json", ["training.epochs=3", "model.hiddenLayers=[500,500]", "name=sweep-1", "training.optimizer=sgd"]);
-        loaded.Recipe.Training.Epochs.Should().Be(3);
+        loaded.Recipe.Training!.Epochs.Should().Be(3);
         loaded.Recipe.Model.HiddenLayers.Should().Equal(500, 500);
         loaded.Recipe.Name.Should().Be("sweep-1");
 
@@ -129,5 +129,26 @@ public sealed class RecipeValidationTests
     {
         var act = () => RecipeLoader.Load("does/not/exist.json");
         act.Should().Throw<RecipeException>().WithMessage("does/not/exist.json: file not found.");
+    }
+
+    [Fact]
+    public void Pretraining_layers_are_checked_with_their_index_and_kind()
+    {
+        var error = Invalid("""
+            { "data": { "train": { "format": "embedded" } },
+              "pretraining": { "layers": [
+                { "kind": "autoencoder", "hiddenUnits": 500, "noise": "blur" },
+                { "kind": "rbm", "hiddenUnits": 0, "cdSteps": 0 },
+                { "kind": "boltzmann", "hiddenUnits": 10 },
+                { "kind": "rbm", "hiddenUnits": 10, "precision": "bfloat16", "epoch": 3 } ] } }
+            """);
+        error.Message.Should().Contain("pretraining.layers[0].noise: expected one of none, masking, gaussian, saltAndPepper, received \"blur\"");
+        error.Message.Should().Contain("pretraining.layers[2].kind: expected one of autoencoder, rbm, received \"boltzmann\"");
+        error.Message.Should().Contain("pretraining.layers[3].epoch: unknown field");
+        var ranges = Invalid("""
+            { "data": { "train": { "format": "embedded" } },
+              "pretraining": { "layers": [ { "kind": "rbm", "hiddenUnits": 0, "cdSteps": 0 } ] }, "evaluation": { "linearProbe": false } }
+            """);
+        ranges.Problems.Select(p => p.Path).Should().Contain(["pretraining.layers[0].hiddenUnits", "pretraining.layers[0].cdSteps"]);
     }
 }
