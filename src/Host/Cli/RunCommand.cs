@@ -17,16 +17,20 @@ internal static class RunCommand
         var set = CommonOptions.Set();
         var device = CommonOptions.Device();
         var seed = CommonOptions.Seed();
+        var resume = new Option<string?>("--resume")
+        {
+            Description = "Continue an interrupted run in its run folder: finished pretraining layers are loaded from its stack/ and not retrained.",
+        };
         var command = new Command("run", "Run a recipe: load data, train, evaluate. Everything is written to a new run folder.")
         {
-            recipe, set, device, seed,
+            recipe, set, device, seed, resume,
         };
         command.SetAction((parse, cancellation) => Task.FromResult(Execute(
-            parse.GetValue(recipe)!, CommonOptions.Overrides(parse.GetValue(set), parse.GetValue(device), parse.GetValue(seed)), cancellation)));
+            parse.GetValue(recipe)!, CommonOptions.Overrides(parse.GetValue(set), parse.GetValue(device), parse.GetValue(seed)), parse.GetValue(resume), cancellation)));
         return command;
     }
 
-    private static int Execute(string recipePath, IEnumerable<string> overrides, CancellationToken cancellation)
+    private static int Execute(string recipePath, IEnumerable<string> overrides, string? resume, CancellationToken cancellation)
     {
         LoadedRecipe loaded;
         try
@@ -39,7 +43,16 @@ internal static class RunCommand
             return ExitCodes.InvalidInput;
         }
 
-        var folder = RunFolder.Create(loaded.Recipe.Output, loaded.Recipe.Name, DateTimeOffset.Now);
+        RunFolder folder;
+        try
+        {
+            folder = resume is null ? RunFolder.Create(loaded.Recipe.Output, loaded.Recipe.Name, DateTimeOffset.Now) : RunFolder.Open(resume);
+        }
+        catch (PretrainException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return ExitCodes.InvalidInput;
+        }
         folder.WriteJson("recipe.json", System.Text.Json.JsonDocument.Parse(loaded.ResolvedJson).RootElement);
         var progress = ConsoleProgress.CreateForThisTerminal();
         using var host = PretrainHostBuilder.Build(folder.LogFile, progress?.ConsoleLevel);

@@ -40,6 +40,20 @@ public sealed class RunFolder
         return new RunFolder(path);
     }
 
+    /// <summary>
+    /// Reopens the folder of an interrupted run so its checkpoints are picked up (finished layers are not retrained).
+    /// </summary>
+    public static RunFolder Open(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var full = System.IO.Path.GetFullPath(path);
+        if (!Directory.Exists(full))
+            throw new Pretraining.PretrainException($"--resume {path}: run folder not found.");
+        if (!System.IO.File.Exists(System.IO.Path.Combine(full, "recipe.json")))
+            throw new Pretraining.PretrainException($"--resume {path}: not a run folder (it has no recipe.json).");
+        return new RunFolder(full);
+    }
+
     /// <summary>Path of <paramref name="fileName"/> inside the folder.</summary>
     public string File(string fileName) => System.IO.Path.Combine(Path, fileName);
 

@@ -119,4 +119,31 @@ public sealed class PretrainingRunTests : IDisposable
         result.RootElement.TryGetProperty("testAccuracy", out var supervised).Should().BeTrue();
         supervised.ValueKind.Should().Be(JsonValueKind.Null, "a pretraining recipe without a training section trains no MLP");
     }
+
+    [Fact]
+    public void A_resumed_run_keeps_its_finished_layers_and_trains_only_the_rest()
+    {
+        var recipe = Path.Combine(_folder, "resume.json");
+        var layer1 = """{ "kind": "autoencoder", "hiddenUnits": 16, "epochs": 1 }""";
+        var layer2 = """{ "kind": "rbm", "hiddenUnits": 8, "epochs": 1 }""";
+        string Recipe(params string[] layers) => $$"""
+            { "name": "resume", "device": "cpu", "output": "{{_folder.Replace("\\", "/", StringComparison.Ordinal)}}/runs",
+              "data": { "train": { "format": "embedded" } }, "evaluation": { "linearProbe": false },
+              "pretraining": { "layers": [ {{string.Join(", ", layers)}} ] } }
+            """;
+        // The first run stops after layer 1, as a crashed run would have; the resumed run asks for both layers.
+        File.WriteAllText(recipe, Recipe(layer1));
+        PretrainCommand.Create().Parse(["run", recipe]).Invoke().Should().Be(ExitCodes.Success);
+        var run = Directory.GetDirectories(Path.Combine(_folder, "runs")).Single();
+        var firstLayer = File.ReadAllBytes(Path.Combine(run, "stack", "layer1.safetensors"));
+
+        File.WriteAllText(recipe, Recipe(layer1, layer2));
+        PretrainCommand.Create().Parse(["run", recipe, "--resume", run]).Invoke().Should().Be(ExitCodes.Success);
+
+        File.ReadAllBytes(Path.Combine(run, "stack", "layer1.safetensors")).Should().Equal(firstLayer, "layer 1 was finished and is not retrained");
+        Pretrain.Pretraining.Stacks.StackStore.ReadManifest(Path.Combine(run, "stack")).Layers.Should().HaveCount(2);
+        File.ReadAllText(Path.Combine(run, "log.txt")).Should().Contain("layers 1..1 are finished and will not be retrained");
+
+        PretrainCommand.Create().Parse(["run", recipe, "--resume", Path.Combine(_folder, "nope")]).Invoke().Should().Be(ExitCodes.InvalidInput);
+    }
 }
