@@ -8,8 +8,19 @@ namespace Pretrain.Host.Recipes;
 /// <c>--set training.learningRate=0.003 --set model.hiddenLayers=[500,500]</c>. The value is parsed as JSON when it
 /// is valid JSON and taken as a string otherwise, so <c>--set name=sweep1</c> needs no quotes.
 /// </summary>
-internal static class RecipeOverrides
+internal static partial class RecipeOverrides
 {
+    private static (string Name, int? Index) Segment(string segment)
+    {
+        var match = IndexedSegment().Match(segment);
+        return match.Success
+            ? (match.Groups[1].Value, int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture))
+            : (segment, null);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(\w+)\[(\d+)\]$")]
+    private static partial System.Text.RegularExpressions.Regex IndexedSegment();
+
     public static void Apply(JsonObject root, string assignment, List<RecipeProblem> problems)
     {
         var equals = assignment.IndexOf('=', StringComparison.Ordinal);
@@ -30,20 +41,36 @@ internal static class RecipeOverrides
             value = JsonValue.Create(text);
         }
 
+        // Segments are field names, optionally indexing an existing array: pretraining.layers[1].epochs=5.
         var segments = path.Split('.');
-        JsonObject target = root;
-        for (var i = 0; i < segments.Length - 1; i++)
+        JsonNode target = root;
+        for (var i = 0; i < segments.Length; i++)
         {
-            if (target[segments[i]] is JsonObject child)
-                target = child;
-            else if (target[segments[i]] is null)
-                target = (JsonObject)(target[segments[i]] = new JsonObject());
-            else
+            var (name, index) = Segment(segments[i]);
+            var last = i == segments.Length - 1;
+            var where = string.Join('.', segments[..(i + 1)]);
+            if (target is not JsonObject obj)
             {
-                problems.Add(new(string.Join('.', segments[..(i + 1)]), $"--set {path}: cannot set a field inside a value that is not an object."));
+                problems.Add(new(where, $"--set {path}: cannot set a field inside a value that is not an object."));
                 return;
             }
+            if (index is null)
+            {
+                if (last)
+                    obj[name] = value;
+                else
+                    target = obj[name] ??= new JsonObject();
+                continue;
+            }
+            if (obj[name] is not JsonArray array || index >= array.Count)
+            {
+                problems.Add(new(where, $"--set {path}: '{name}' has no item {index}."));
+                return;
+            }
+            if (last)
+                array[index.Value] = value;
+            else
+                target = array[index.Value]!;
         }
-        target[segments[^1]] = value;
     }
 }

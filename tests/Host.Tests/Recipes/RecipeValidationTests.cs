@@ -114,6 +114,10 @@ public sealed class RecipeValidationTests
         loaded.Recipe.Name.Should().Be("sweep-1");
 
         Invalid(Minimal, "training.epochs=-2").Problems.Should().ContainSingle(p => p.Path == "training.epochs");
+        var layered = RecipeLoader.Parse("""{ "data": { "train": { "format": "embedded" } }, "pretraining": { "layers": [ { "kind": "rbm", "hiddenUnits": 5 } ] }, "evaluation": { "linearProbe": false } }""", "r.json",
+            ["pretraining.layers[0].epochs=2", "pretraining.layers[0].precision=bfloat16"]);
+        layered.Recipe.Pretraining!.Layers[0].Should().BeOfType<Pretrain.Pretraining.Layers.Rbm.RbmOptions>().Which.Epochs.Should().Be(2);
+        Invalid(Minimal, "pretraining.layers[3].epochs=2").Message.Should().Contain("has no item 3");
         Invalid(Minimal, "epochs").Message.Should().Contain("--set expects path=value");
     }
 
