@@ -33,33 +33,53 @@ public sealed class RecipeRunner
         folder.WriteJson("scaler.json", data.Scaler);
         var result = new RunResult(folder.Path, 0);
 
-        if (recipe.Pretraining is { } pretraining)
+        PretrainedStack? stack = null;
+        try
         {
-            using var stack = PretrainingStage.Run(pretraining, data, folder, context, progress);
-            result = result with { StackFolder = folder.File(PretrainingStage.StackFolderName) };
-            if (recipe.Evaluation.LinearProbe)
-            {
-                var probe = LinearProbeStage.Run(stack, data, context);
-                _logger.LogInformation("Linear probe with {Labels} labels: test accuracy {Pretrained:P2} on pretrained features versus {Raw:P2} on raw inputs",
-                    probe.LabeledExamples, probe.PretrainedFeatures, probe.RawInputs);
-                result = result with { Probe = probe };
-            }
+            if (recipe.Pretraining is { } pretraining)
+                result = Pretrain(pretraining, recipe, data, folder, context, progress, result, out stack);
+            if (recipe.RunsSupervisedTraining)
+                result = Supervise(recipe, data, stack, folder, context, progress, result);
         }
-
-        if (recipe.RunsSupervisedTraining)
+        finally
         {
-            var (history, test) = SupervisedStage.Run(recipe, data, folder, context, progress);
-            var best = history.Epochs.FirstOrDefault(e => e.Epoch == history.BestEpoch);
-            result = result with
-            {
-                TrainExamples = data.Train.Count, EpochsRun = history.Epochs.Count, BestEpoch = history.BestEpoch,
-                ValidationAccuracy = best?.ValidationAccuracy, TestLoss = test?.Loss, TestAccuracy = test?.Accuracy,
-                PerClassTestAccuracy = test?.PerClassAccuracy,
-            };
+            stack?.Dispose();
         }
 
         result = result with { Seconds = clock.Elapsed.TotalSeconds };
         folder.WriteJson("result.json", result);
+        return result;
+    }
+
+    private RunResult Pretrain(PretrainingSection pretraining, Recipe recipe, PreparedData data, RunFolder folder, RunContext context,
+        ITrainingCallback? progress, RunResult result, out PretrainedStack stack)
+    {
+        stack = PretrainingStage.Run(pretraining, data, folder, context, progress);
+        result = result with { StackFolder = folder.File(PretrainingStage.StackFolderName) };
+        if (!recipe.Evaluation.LinearProbe)
+            return result;
+        var probe = LinearProbeStage.Run(stack, data, context);
+        _logger.LogInformation("Linear probe with {Labels} labels: test accuracy {Pretrained:P2} on pretrained features versus {Raw:P2} on raw inputs",
+            probe.LabeledExamples, probe.PretrainedFeatures, probe.RawInputs);
+        return result with { Probe = probe };
+    }
+
+    private static RunResult Supervise(Recipe recipe, PreparedData data, PretrainedStack? stack, RunFolder folder, RunContext context, ITrainingCallback? progress, RunResult result)
+    {
+        var pretrained = recipe.Model.Initialization == NetworkInitialization.Pretrained ? stack : null;
+        var (history, test) = SupervisedStage.Run(recipe, data, pretrained, fromScratch: false, folder, context, progress);
+        var best = history.Epochs.FirstOrDefault(e => e.Epoch == history.BestEpoch);
+        result = result with
+        {
+            TrainExamples = data.Train.Count, EpochsRun = history.Epochs.Count, BestEpoch = history.BestEpoch,
+            ValidationAccuracy = best?.ValidationAccuracy, TestLoss = test?.Loss, TestAccuracy = test?.Accuracy,
+            PerClassTestAccuracy = test?.PerClassAccuracy,
+        };
+        if (recipe.Evaluation.CompareWithScratch && pretrained is not null)
+        {
+            var (_, scratch) = SupervisedStage.Run(recipe, data, pretrained, fromScratch: true, folder, context, progress);
+            result = result with { ScratchTestAccuracy = scratch?.Accuracy };
+        }
         return result;
     }
 }

@@ -29,6 +29,9 @@ public sealed record RunResult(string RunFolder, double Seconds)
     /// <summary>Test accuracy of the supervised network.</summary>
     public double? TestAccuracy { get; init; }
 
+    /// <summary>Test accuracy of the same architecture trained from random weights, when compared.</summary>
+    public double? ScratchTestAccuracy { get; init; }
+
     /// <summary>Test recall per class of the supervised network.</summary>
     public IReadOnlyList<double>? PerClassTestAccuracy { get; init; }
 }

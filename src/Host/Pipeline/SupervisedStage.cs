@@ -4,28 +4,48 @@ using Pretrain.FineTuning.Networks;
 using Pretrain.FineTuning.Training;
 using Pretrain.Host.Recipes;
 using Pretrain.Pretraining.Runtime;
+using Pretrain.Pretraining.Stacks;
 using TorchSharp;
+using TorchSharp.Modules;
 
 namespace Pretrain.Host.Pipeline;
 
-/// <summary>The supervised stage: trains the recipe's MLP on the labeled examples and evaluates it on the test set.</summary>
+/// <summary>
+/// The supervised stage: trains the recipe's network on the labeled examples (from random weights, or fine-tuning the
+/// pretrained stack plus a new head) and evaluates it once on the test set.
+/// </summary>
 internal static class SupervisedStage
 {
-    public static (TrainingHistory History, ClassificationReport? Test) Run(Recipe recipe, PreparedData data, RunFolder folder, RunContext context, ITrainingCallback? progress)
+    public static (TrainingHistory History, ClassificationReport? Test) Run(Recipe recipe, PreparedData data, PretrainedStack? stack, bool fromScratch,
+        RunFolder folder, RunContext context, ITrainingCallback? progress)
     {
-        var spec = new MlpSpec(data.Train.FeatureCount, recipe.Model.HiddenLayers, data.Train.ClassCount, recipe.Model.Activation, recipe.Model.Dropout);
-        using var model = MlpBuilder.Build(spec);
-        model.to(context.Device);
-        context.Logger.LogInformation("Training an MLP {Layers} ({Activation}) on {Count} labeled examples",
-            string.Join("-", new[] { spec.InputFeatures }.Concat(spec.HiddenLayers).Append(spec.ClassCount)), spec.Activation, data.Train.Count);
+        var model = recipe.Model;
+        using var network = Build(model, data, stack, fromScratch, context);
+        network.to(context.Device);
+        var label = stack is not null && !fromScratch ? "fine-tuning the pretrained stack" : "from random weights";
+        context.Logger.LogInformation("Training an MLP {Layers} {How} on {Count} labeled examples",
+            string.Join("-", network.children().OfType<Linear>().Select(l => l.weight!.shape[1]).Append(data.Train.ClassCount)), label, data.Train.Count);
 
-        var history = new SupervisedTrainer(recipe.Training ?? new()).Fit(model, data.Train, data.Validation, context, new CompositeCallback(progress, new MetricsFileCallback(folder)));
+        var history = new SupervisedTrainer(recipe.Training ?? new()).Fit(network, data.Train, data.Validation, context, new CompositeCallback(progress, new MetricsFileCallback(folder)));
         ClassificationReport? test = null;
         if (data.Test is not null)
         {
-            test = ClassificationEvaluator.Evaluate(model, data.Test, context.Device);
-            context.Logger.LogInformation("Test accuracy {Accuracy:P2} (loss {Loss:F4}) on {Count} examples", test.Accuracy, test.Loss, test.Count);
+            test = ClassificationEvaluator.Evaluate(network, data.Test, context.Device);
+            context.Logger.LogInformation("Test accuracy {Accuracy:P2} (loss {Loss:F4}) on {Count} examples, {How}", test.Accuracy, test.Loss, test.Count, label);
         }
         return (history, test);
+    }
+
+    private static Sequential Build(ModelSection model, PreparedData data, PretrainedStack? stack, bool fromScratch, RunContext context)
+    {
+        if (stack is not null && !fromScratch)
+            return StackNetwork.Build(stack, data.Train.ClassCount, model.Dropout);
+        var spec = stack is not null
+            ? StackNetwork.SpecFor(stack, data.Train.ClassCount, model.Dropout)
+            : new MlpSpec(data.Train.FeatureCount, model.HiddenLayers, data.Train.ClassCount, model.Activation, model.Dropout);
+        var network = MlpBuilder.Build(spec);
+        using var generator = context.CreateGenerator(stream: 3);
+        Initializers.Apply(network, model.Initializer, generator, model.InitializerGain);
+        return network;
     }
 }

@@ -71,6 +71,12 @@ public sealed record EvaluationSection
     /// inputs, with the labeled training examples, and report both test accuracies. Default true when pretraining.
     /// </summary>
     public bool LinearProbe { get; init; } = true;
+
+    /// <summary>
+    /// With <c>model.initialization: pretrained</c>: also train the same architecture from random weights
+    /// (<c>model.initializer</c>) with the same training settings, and report both test accuracies. Default false.
+    /// </summary>
+    public bool CompareWithScratch { get; init; }
 }
 
 /// <summary>The recipe's <c>data</c> section.</summary>
@@ -114,4 +120,26 @@ public sealed record ModelSection
 
     /// <summary>Dropout after each hidden layer, in [0, 1). Default 0.</summary>
     public double Dropout { get; init; }
+
+    /// <summary>
+    /// <c>random</c> (default): a fresh network of <see cref="HiddenLayers"/>. <c>pretrained</c>: the hidden layers are the
+    /// pretrained stack's (its widths and activation; <see cref="HiddenLayers"/> and <see cref="Activation"/> are then
+    /// not used) and the whole network is fine-tuned.
+    /// </summary>
+    public NetworkInitialization Initialization { get; init; } = NetworkInitialization.Random;
+
+    /// <summary>How random weights are drawn. Default: libtorch's.</summary>
+    public FineTuning.Networks.InitializerKind Initializer { get; init; } = FineTuning.Networks.InitializerKind.Default;
+
+    /// <summary>Gain of <see cref="Initializer"/> (4 with glorotUniform is the classic choice for sigmoid units). Default 1.</summary>
+    public double InitializerGain { get; init; } = 1;
+}
+
+/// <summary>Where the supervised network's hidden layers start.</summary>
+public enum NetworkInitialization
+{
+    /// <summary>Randomly initialized.</summary>
+    Random,
+    /// <summary>From the recipe's pretrained stack.</summary>
+    Pretrained,
 }

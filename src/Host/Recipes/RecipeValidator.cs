@@ -48,6 +48,14 @@ internal static class RecipeValidator
             }
         }
 
+        Require(model.Initialization == NetworkInitialization.Random || recipe.Pretraining is not null, "model.initialization",
+            "'pretrained' needs a pretraining section in the same recipe.");
+        Require(model.Initialization == NetworkInitialization.Random || recipe.Training is not null, "model.initialization",
+            "'pretrained' fine-tunes the stack: add a training section.");
+        Require(!recipe.Evaluation.CompareWithScratch || model.Initialization == NetworkInitialization.Pretrained, "evaluation.compareWithScratch",
+            "compares a fine-tuned pretrained network with one from scratch: set model.initialization to 'pretrained'.");
+        Require(model.InitializerGain > 0, "model.initializerGain", $"expected a positive number, received {model.InitializerGain}.");
+
         var training = recipe.Training ?? new();
         Require(training.Epochs > 0, "training.epochs", $"expected a positive integer, received {training.Epochs}.");
         Require(training.BatchSize > 0, "training.batchSize", $"expected a positive integer, received {training.BatchSize}.");

@@ -1,0 +1,55 @@
+using Pretrain.FineTuning.Networks;
+using Pretrain.Pretraining;
+using Pretrain.Pretraining.Layers;
+using Pretrain.Pretraining.Stacks;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Pretrain.FineTuning.Tests.Networks;
+
+public sealed class StackNetworkTests
+{
+    private static PretrainedStack Stack(EncoderActivation second = EncoderActivation.Sigmoid)
+    {
+        using var generator = new Generator(2);
+        var stack = new PretrainedStack([6]);
+        stack.Add(new PretrainedLayer("autoencoder", randn([5, 6], generator: generator), randn([5], generator: generator), EncoderActivation.Sigmoid));
+        stack.Add(new PretrainedLayer("rbm", randn([4, 5], generator: generator), randn([4], generator: generator), second));
+        return stack;
+    }
+
+    [Fact]
+    public void The_network_starts_from_the_stack_and_adds_a_head()
+    {
+        using var stack = Stack();
+        using var network = StackNetwork.Build(stack, classCount: 3);
+        network.named_children().Select(c => c.name).Should().Equal("hidden1", "act1", "hidden2", "act2", "head");
+        using var x = rand(7, 6);
+        using var hidden = network.named_children().Take(4).Aggregate(x.alias(), (h, c) => ((nn.Module<Tensor, Tensor>)c.module).forward(h));
+        using var encoded = stack.Encode(x);
+        hidden.allclose(encoded, rtol: 1e-6, atol: 1e-6).Should().BeTrue();
+        network.parameters().Should().OnlyContain(p => p.requires_grad, "every layer is fine-tuned");
+    }
+
+    [Fact]
+    public void Mixed_or_linear_activations_are_refused_clearly()
+    {
+        using var mixed = Stack(EncoderActivation.Relu);
+        var act = () => StackNetwork.SpecFor(mixed, 3);
+        act.Should().Throw<PretrainException>().WithMessage("fine-tuning needs one activation for every layer; the stack mixes Sigmoid, Relu.");
+    }
+
+    [Fact]
+    public void Glorot_uniform_respects_its_bound_and_zeroes_biases()
+    {
+        using var network = MlpBuilder.Build(new MlpSpec(100, [50], 10, ActivationKind.Sigmoid));
+        using var generator = new Generator(1);
+        Initializers.Apply(network, InitializerKind.GlorotUniform, generator, gain: 4);
+        var hidden = (Linear)network.named_children().First().module;
+        var bound = 4 * Math.Sqrt(6.0 / 150);
+        hidden.weight!.abs().max().item<float>().Should().BeLessThanOrEqualTo((float)bound);
+        hidden.weight.abs().max().item<float>().Should().BeGreaterThan((float)(0.9 * bound));
+        hidden.bias!.abs().max().item<float>().Should().Be(0f);
+    }
+}
