@@ -21,4 +21,16 @@ public abstract record LayerOptions
 
     /// <summary>Every problem with these settings, each naming its field (e.g. <c>hiddenUnits: expected ...</c>).</summary>
     public abstract IEnumerable<string> Problems();
+
+    /// <summary>
+    /// The output width of a <paramref name="kind"/> layer with these settings on inputs of width
+    /// <paramref name="inputSize"/>; throws <see cref="PretrainException"/> listing every problem otherwise.
+    /// </summary>
+    public int OutputWidth(string kind, int inputSize)
+    {
+        var problems = Problems().ToList();
+        if (inputSize <= 0)
+            problems.Add($"input: expected a positive width, received {inputSize}.");
+        return problems.Count == 0 ? HiddenUnits : throw new PretrainException($"{kind} layer: {string.Join(" ", problems)}");
+    }
 }

@@ -22,15 +22,7 @@ public sealed class AutoencoderTrainer : ILayerTrainer
     public string Kind => "autoencoder";
 
     /// <inheritdoc />
-    public int Describe(int inputSize)
-    {
-        var problems = Options.Problems().ToList();
-        if (inputSize <= 0)
-            problems.Add($"input: expected a positive width, received {inputSize}.");
-        if (problems.Count > 0)
-            throw new PretrainException($"autoencoder layer: {string.Join(" ", problems)}");
-        return Options.HiddenUnits;
-    }
+    public int Describe(int inputSize) => Options.OutputWidth(Kind, inputSize);
 
     /// <inheritdoc />
     public PretrainedLayer Fit(ILayerInput train, ILayerInput? validation, RunContext context, string stage, ITrainingCallback? callback = null)
