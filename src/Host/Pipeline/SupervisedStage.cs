@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Pretrain.FineTuning.Caching;
 using Pretrain.FineTuning.Evaluation;
 using Pretrain.FineTuning.Networks;
 using Pretrain.FineTuning.Training;
@@ -26,7 +27,7 @@ internal static class SupervisedStage
         context.Logger.LogInformation("Training an MLP {Layers} {How} on {Count} labeled examples",
             string.Join("-", network.children().OfType<Linear>().Select(l => l.weight!.shape[1]).Append(data.Train.ClassCount)), label, data.Train.Count);
 
-        var history = new SupervisedTrainer(recipe.Training ?? new()).Fit(network, data.Train, data.Validation, context, new CompositeCallback(progress, new MetricsFileCallback(folder)));
+        var history = new CachingTrainer(recipe.Training ?? new()).Fit(network, data.Train, data.Validation, context, new CompositeCallback(progress, new MetricsFileCallback(folder)));
         ClassificationReport? test = null;
         if (data.Test is not null)
         {
