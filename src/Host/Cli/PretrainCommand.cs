@@ -10,6 +10,7 @@ internal static class PretrainCommand
         var root = new RootCommand("Pretrain: unsupervised and auxiliary-task pretraining of deep networks on TorchSharp.");
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(ValidateCommand.Create());
+        root.Subcommands.Add(ModelsCommand.Create());
         return root;
     }
 }

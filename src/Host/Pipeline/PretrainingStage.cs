@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Pretrain.FineTuning.Catalog;
 using Pretrain.Host.Recipes;
+using Pretrain.Pretraining;
 using Pretrain.Host.Reports;
 using Pretrain.Pretraining.Greedy;
 using Pretrain.Pretraining.Layers;
@@ -18,7 +20,41 @@ internal static class PretrainingStage
 {
     public const string StackFolderName = "stack";
 
-    public static PretrainedStack Run(PretrainingSection section, PreparedData data, RunFolder folder, RunContext context, ITrainingCallback? progress)
+    public static PretrainedStack Run(PretrainingSection section, LoadedRecipe loaded, PreparedData data, RunFolder folder, RunContext context, ITrainingCallback? progress)
+    {
+        var stack = section.From is { } from ? Reuse(from, loaded, data, context) : Train(section, data, folder, context, progress);
+        if (section.SaveAs is { } name)
+        {
+            var catalog = ModelCatalog.Default();
+            var source = section.From is null ? folder.File(StackFolderName) : ResolveFrom(section.From, loaded);
+            catalog.AddStack(new CatalogEntry
+            {
+                Name = name, Task = $"unsupervised pretraining, {stack.InputFeatures}-{string.Join("-", stack.Layers.Select(l => l.OutputSize))} ({string.Join(", ", stack.Layers.Select(l => l.Kind).Distinct())})",
+                Data = loaded.Recipe.Data.Train.ToString(), Run = folder.Path, Created = DateTimeOffset.UtcNow,
+                Parent = section.From?.StartsWith("catalog:", StringComparison.Ordinal) == true ? section.From["catalog:".Length..] : null,
+            }, source);
+            context.Logger.LogInformation("Saved the stack to the model catalog as {Name} ({Root})", name, catalog.Root);
+        }
+        return stack;
+    }
+
+    private static string ResolveFrom(string from, LoadedRecipe loaded) =>
+        from.StartsWith("catalog:", StringComparison.Ordinal) ? ModelCatalog.Default().PathOf(from["catalog:".Length..]) : loaded.Resolve(from);
+
+    private static PretrainedStack Reuse(string from, LoadedRecipe loaded, PreparedData data, RunContext context)
+    {
+        var path = ResolveFrom(from, loaded);
+        var stack = StackStore.Load(path, context.Device);
+        if (stack.InputFeatures != data.Train.FeatureCount)
+        {
+            stack.Dispose();
+            throw new PretrainException($"pretraining.from: the stack in {path} takes {stack.InputFeatures} inputs but the data has {data.Train.FeatureCount} features.");
+        }
+        context.Logger.LogInformation("Reusing the pretrained stack {Path} ({Count} layers): nothing is retrained", path, stack.Layers.Count);
+        return stack;
+    }
+
+    private static PretrainedStack Train(PretrainingSection section, PreparedData data, RunFolder folder, RunContext context, ITrainingCallback? progress)
     {
         var unlabeled = data.Unlabeled ?? throw new InvalidOperationException("pretraining needs the unlabeled examples prepared");
         var plans = section.Layers

@@ -37,7 +37,7 @@ public sealed class RecipeRunner
         try
         {
             if (recipe.Pretraining is { } pretraining)
-                result = Pretrain(pretraining, recipe, data, folder, context, progress, result, out stack);
+                result = Pretrain(pretraining, loaded, data, folder, context, progress, result, out stack);
             if (recipe.RunsSupervisedTraining)
                 result = Supervise(recipe, data, stack, folder, context, progress, result);
         }
@@ -51,11 +51,13 @@ public sealed class RecipeRunner
         return result;
     }
 
-    private RunResult Pretrain(PretrainingSection pretraining, Recipe recipe, PreparedData data, RunFolder folder, RunContext context,
+    private RunResult Pretrain(PretrainingSection pretraining, LoadedRecipe loaded, PreparedData data, RunFolder folder, RunContext context,
         ITrainingCallback? progress, RunResult result, out PretrainedStack stack)
     {
-        stack = PretrainingStage.Run(pretraining, data, folder, context, progress);
-        result = result with { StackFolder = folder.File(PretrainingStage.StackFolderName) };
+        var recipe = loaded.Recipe;
+        stack = PretrainingStage.Run(pretraining, loaded, data, folder, context, progress);
+        if (pretraining.From is null)
+            result = result with { StackFolder = folder.File(PretrainingStage.StackFolderName) };
         if (!recipe.Evaluation.LinearProbe)
             return result;
         var probe = LinearProbeStage.Run(stack, data, context);

@@ -54,7 +54,16 @@ public sealed record Recipe
 public sealed record PretrainingSection
 {
     /// <summary>The layers; each has a <c>kind</c> (<c>autoencoder</c> or <c>rbm</c>) and that method's settings.</summary>
-    public required IReadOnlyList<Pretraining.Layers.LayerOptions> Layers { get; init; }
+    public IReadOnlyList<Pretraining.Layers.LayerOptions> Layers { get; init; } = [];
+
+    /// <summary>
+    /// Reuse a saved stack instead of training one: <c>catalog:NAME</c> for a catalog entry, or the path of a stack
+    /// folder (relative to the recipe). Exclusive with <see cref="Layers"/>.
+    /// </summary>
+    public string? From { get; init; }
+
+    /// <summary>Save the pretrained stack into the model catalog under this name (<c>$PRETRAIN_MODELS</c>). Optional.</summary>
+    public string? SaveAs { get; init; }
 
     /// <summary>
     /// Cache each frozen layer's outputs once (default). False recomputes the frozen layers on every pass, which is

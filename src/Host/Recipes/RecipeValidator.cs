@@ -37,7 +37,10 @@ internal static class RecipeValidator
 
         if (recipe.Pretraining is { } pretraining)
         {
-            Require(pretraining.Layers.Count > 0, "pretraining.layers", "expected at least one layer, received none.");
+            Require(pretraining.Layers.Count > 0 || pretraining.From is not null, "pretraining.layers", "expected at least one layer (or pretraining.from), received none.");
+            Require(pretraining.Layers.Count == 0 || pretraining.From is null, "pretraining.from", "give either layers to train or a saved stack to reuse, not both.");
+            if (pretraining.From is { } from && !from.StartsWith("catalog:", StringComparison.Ordinal) && !Directory.Exists(loaded.Resolve(from)))
+                problems.Add(new("pretraining.from", $"stack folder not found: {loaded.Resolve(from)} (use catalog:NAME for a catalog entry)."));
             for (var i = 0; i < pretraining.Layers.Count; i++)
             {
                 foreach (var problem in pretraining.Layers[i].Problems())

@@ -147,3 +147,48 @@ public sealed class PretrainingRunTests : IDisposable
         PretrainCommand.Create().Parse(["run", recipe, "--resume", Path.Combine(_folder, "nope")]).Invoke().Should().Be(ExitCodes.InvalidInput);
     }
 }
+
+[Collection(ConsoleCollection.Name)]
+public sealed class CatalogRunTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("pretrain-cat-").FullName;
+    private readonly string? _previous = Environment.GetEnvironmentVariable("PRETRAIN_MODELS");
+
+    public CatalogRunTests() => Environment.SetEnvironmentVariable("PRETRAIN_MODELS", Path.Combine(_folder, "models"));
+
+    public void Dispose()
+    {
+        Environment.SetEnvironmentVariable("PRETRAIN_MODELS", _previous);
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Fact]
+    public void A_stack_saved_to_the_catalog_is_reused_by_name_and_managed_by_the_models_command()
+    {
+        var output = _folder.Replace("\\", "/", StringComparison.Ordinal) + "/runs";
+        var save = Path.Combine(_folder, "save.json");
+        File.WriteAllText(save, $$"""
+            { "name": "save", "device": "cpu", "output": "{{output}}", "data": { "train": { "format": "embedded" } },
+              "evaluation": { "linearProbe": false },
+              "pretraining": { "layers": [ { "kind": "autoencoder", "hiddenUnits": 16, "epochs": 1 } ], "saveAs": "tiny-dae" } }
+            """);
+        PretrainCommand.Create().Parse(["run", save]).Invoke().Should().Be(ExitCodes.Success);
+
+        var reuse = Path.Combine(_folder, "reuse.json");
+        File.WriteAllText(reuse, $$"""
+            { "name": "reuse", "device": "cpu", "output": "{{output}}",
+              "data": { "train": { "format": "embedded" }, "test": { "format": "embedded", "split": "test" } },
+              "pretraining": { "from": "catalog:tiny-dae" }, "evaluation": { "linearProbe": false },
+              "model": { "initialization": "pretrained" }, "training": { "epochs": 1 } }
+            """);
+        PretrainCommand.Create().Parse(["run", reuse]).Invoke().Should().Be(ExitCodes.Success);
+        var run = Directory.GetDirectories(Path.Combine(_folder, "runs")).Single(d => Path.GetFileName(d).StartsWith("reuse", StringComparison.Ordinal));
+        File.ReadAllText(Path.Combine(run, "log.txt")).Should().Contain("nothing is retrained");
+
+        PretrainCommand.Create().Parse(["models", "list"]).Invoke().Should().Be(ExitCodes.Success);
+        PretrainCommand.Create().Parse(["models", "show", "tiny-dae"]).Invoke().Should().Be(ExitCodes.Success);
+        PretrainCommand.Create().Parse(["models", "rm", "tiny-dae"]).Invoke().Should().Be(ExitCodes.Success);
+        PretrainCommand.Create().Parse(["models", "show", "tiny-dae"]).Invoke().Should().Be(ExitCodes.InvalidInput);
+        PretrainCommand.Create().Parse(["run", reuse]).Invoke().Should().Be(ExitCodes.InvalidInput, "the catalog entry is gone");
+    }
+}

@@ -1,0 +1,105 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Pretrain.Pretraining;
+using Pretrain.Pretraining.IO;
+using Pretrain.Pretraining.Stacks;
+
+namespace Pretrain.FineTuning.Catalog;
+
+/// <summary>
+/// The team's own model zoo: a folder with one sub-folder per saved model, holding the model's files and an
+/// <c>entry.json</c> with its metadata. Adding copies the files into a temporary folder first and renames it into
+/// place, so a crash never leaves a half-copied entry.
+/// </summary>
+public sealed partial class ModelCatalog
+{
+    private const string EntryFile = "entry.json";
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
+
+    /// <summary>A catalog rooted at <paramref name="root"/> (created on first add).</summary>
+    public ModelCatalog(string root) => Root = Path.GetFullPath(root ?? throw new ArgumentNullException(nameof(root)));
+
+    /// <summary>The catalog folder.</summary>
+    public string Root { get; }
+
+    /// <summary>
+    /// The default catalog: <c>$PRETRAIN_MODELS</c> when set, otherwise <c>models/</c> under the user's local
+    /// application data folder (<c>~/.local/share/pretrain/models</c> on Linux).
+    /// </summary>
+    public static ModelCatalog Default() => new(Environment.GetEnvironmentVariable("PRETRAIN_MODELS") is { Length: > 0 } path
+        ? path
+        : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "pretrain", "models"));
+
+    /// <summary>Every entry, by name.</summary>
+    public IReadOnlyList<CatalogEntry> List() =>
+        !Directory.Exists(Root) ? [] : Directory.GetDirectories(Root)
+            .Where(d => File.Exists(Path.Combine(d, EntryFile)))
+            .Select(d => Read(Path.Combine(d, EntryFile)))
+            .OrderBy(e => e.Name, StringComparer.Ordinal)
+            .ToList();
+
+    /// <summary>The folder of <paramref name="name"/>'s files; an unknown name is an error listing the known ones.</summary>
+    public string PathOf(string name)
+    {
+        var folder = Path.Combine(Root, CheckName(name));
+        if (File.Exists(Path.Combine(folder, EntryFile)))
+            return folder;
+        var known = List().Select(e => e.Name).ToList();
+        throw new PretrainException($"model catalog {Root}: no model named '{name}'; it holds {(known.Count == 0 ? "none" : string.Join(", ", known))}.");
+    }
+
+    /// <summary>The metadata of <paramref name="name"/>.</summary>
+    public CatalogEntry Get(string name) => Read(Path.Combine(PathOf(name), EntryFile));
+
+    /// <summary>Copies the stack in <paramref name="stackFolder"/> into the catalog as <paramref name="entry"/> (checked by loading it).</summary>
+    public void AddStack(CatalogEntry entry, string stackFolder)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var target = Path.Combine(Root, CheckName(entry.Name));
+        if (Directory.Exists(target))
+            throw new PretrainException($"model catalog {Root}: a model named '{entry.Name}' exists already; remove it first or pick another name.");
+        StackStore.ReadManifest(stackFolder);
+        Directory.CreateDirectory(Root);
+        var temp = Path.Combine(Root, $".{entry.Name}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            Directory.CreateDirectory(temp);
+            foreach (var file in Directory.GetFiles(stackFolder))
+                File.Copy(file, Path.Combine(temp, Path.GetFileName(file)));
+            using (StackStore.Load(temp))
+            {
+                // Loading verifies every checksum of the copy before it becomes visible.
+            }
+            AtomicFile.WriteAllText(Path.Combine(temp, EntryFile), JsonSerializer.Serialize(entry with { Kind = "stack" }, Json));
+            Directory.Move(temp, target);
+        }
+        finally
+        {
+            if (Directory.Exists(temp))
+                Directory.Delete(temp, recursive: true);
+        }
+    }
+
+    /// <summary>Deletes <paramref name="name"/> and its files.</summary>
+    public void Remove(string name) => Directory.Delete(PathOf(name), recursive: true);
+
+    private static CatalogEntry Read(string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<CatalogEntry>(File.ReadAllText(path), Json) ?? throw new JsonException("empty");
+        }
+        catch (JsonException e)
+        {
+            throw new DataException(path, $"not a valid catalog entry: {e.Message}", e);
+        }
+    }
+
+    private static string CheckName(string name) =>
+        name is not null && ValidName().IsMatch(name)
+            ? name
+            : throw new PretrainException($"model name '{name}': expected lower-case letters, digits, '.', '_' or '-' (at most 100), starting with a letter or digit.");
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,99}$")]
+    private static partial Regex ValidName();
+}
