@@ -31,9 +31,12 @@ public sealed class CachingTrainer
         ArgumentNullException.ThrowIfNull(context);
         var trainer = new SupervisedTrainer(_options);
         var plan = FrozenPrefix.Find(network);
-        if (!CacheFrozenLayers || plan.Length == 0)
+        var why = !CacheFrozenLayers ? "caching is switched off"
+            : _options.UnfreezeEveryEpochs is not null ? "gradual unfreezing changes which layers are frozen"
+            : plan.Length == 0 ? plan.Reason : null;
+        if (why is not null)
         {
-            context.Logger.LogInformation("Not caching frozen-layer outputs: {Reason}", CacheFrozenLayers ? plan.Reason : "caching is switched off");
+            context.Logger.LogInformation("Not caching frozen-layer outputs: {Reason}", why);
             return trainer.Fit(network, train, validation, context, callback);
         }
 

@@ -36,4 +36,19 @@ public static class Optimizers
         OptimizerKind.AdamW => optim.AdamW(parameters, learningRate, weight_decay: weightDecay),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown optimizer"),
     };
+
+    /// <summary>A new optimizer with one parameter group per entry of <paramref name="groups"/>, each with its own learning rate.</summary>
+    public static optim.Optimizer Create(OptimizerKind kind, IReadOnlyList<(IReadOnlyList<TorchSharp.Modules.Parameter> Parameters, double LearningRate)> groups, double weightDecay = 0, double momentum = 0.9)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        return kind switch
+        {
+            OptimizerKind.Sgd => optim.SGD(groups.Select(g => new TorchSharp.Modules.SGD.ParamGroup(g.Parameters, g.LearningRate, weight_decay: weightDecay)), groups[0].LearningRate),
+            OptimizerKind.Momentum => optim.SGD(groups.Select(g => new TorchSharp.Modules.SGD.ParamGroup(g.Parameters, g.LearningRate, momentum: momentum, weight_decay: weightDecay)), groups[0].LearningRate, momentum),
+            OptimizerKind.Nesterov => optim.SGD(groups.Select(g => new TorchSharp.Modules.SGD.ParamGroup(g.Parameters, g.LearningRate, momentum: momentum, nesterov: true, weight_decay: weightDecay)), groups[0].LearningRate, momentum, nesterov: true),
+            OptimizerKind.Adam => optim.Adam(groups.Select(g => new TorchSharp.Modules.Adam.ParamGroup(g.Parameters, g.LearningRate, weight_decay: weightDecay))),
+            OptimizerKind.AdamW => optim.AdamW(groups.Select(g => new TorchSharp.Modules.AdamW.ParamGroup(g.Parameters, g.LearningRate, weight_decay: weightDecay))),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown optimizer"),
+        };
+    }
 }

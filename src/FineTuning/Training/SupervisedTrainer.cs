@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Pretrain.FineTuning.Evaluation;
+using Pretrain.FineTuning.Freezing;
 using Pretrain.Pretraining.Data;
 using Pretrain.Pretraining.Runtime;
 using TorchSharp;
@@ -35,8 +36,10 @@ public sealed class SupervisedTrainer
         if (_options.Patience is not null && validation is null)
             throw new ArgumentException("early stopping (patience) needs validation data.", nameof(validation));
 
-        // Frozen parameters (requires_grad false) stay out of the optimizer, so weight decay and momentum never touch them.
-        using var optimizer = Optimizers.Create(_options.Optimizer, model.parameters().Where(p => p.requires_grad), _options.LearningRate, _options.WeightDecay, _options.Momentum);
+        var groups = LayerGroups.Of(model);
+        var schedule = new TrainableSchedule(groups, _options);
+        schedule.Apply(epoch: 1, context);
+        var optimizer = CreateOptimizer(model, groups);
         using var shuffling = context.CreateGenerator(stream: 1);
         var batches = (int)((train.Count + _options.BatchSize - 1) / _options.BatchSize);
         callback?.OnFitStart(Stage, _options.Epochs, batches);
@@ -45,25 +48,38 @@ public sealed class SupervisedTrainer
         using var best = new BestWeights();
         var stale = 0;
         var stoppedEarly = false;
-        for (var epoch = 1; epoch <= _options.Epochs; epoch++)
+        try
         {
-            var clock = Stopwatch.StartNew();
-            var trainLoss = RunEpoch(model, optimizer, train, shuffling, context, epoch, callback);
-            ClassificationReport? report = validation is null ? null : ClassificationEvaluator.Evaluate(model, validation, context.Device, _options.BatchSize);
-            var metrics = new EpochMetrics(epoch, trainLoss, report?.Loss, report?.Accuracy, clock.Elapsed.TotalSeconds);
-            history.Add(metrics);
-            context.Logger.LogInformation("Epoch {Epoch}/{Epochs} train loss {TrainLoss:F4} validation loss {ValidationLoss:F4} accuracy {ValidationAccuracy:P2} ({Seconds:F1} s)",
-                epoch, _options.Epochs, trainLoss, report?.Loss, report?.Accuracy, metrics.Seconds);
-            callback?.OnEpochEnd(metrics.ToReport(Stage));
-
-            if (report is null || best.Offer(model, epoch, report.Accuracy, report.Loss))
-                stale = 0;
-            else if (_options.Patience is int patience && ++stale >= patience)
+            for (var epoch = 1; epoch <= _options.Epochs; epoch++)
             {
-                stoppedEarly = true;
-                context.Logger.LogInformation("Early stopping after epoch {Epoch}: no better validation accuracy for {Patience} epochs", epoch, patience);
-                break;
+                if (schedule.Apply(epoch, context))
+                {
+                    // The trainable set changed: a fresh optimizer over it, so no stale state refers to frozen parameters.
+                    optimizer.Dispose();
+                    optimizer = CreateOptimizer(model, groups);
+                }
+                var clock = Stopwatch.StartNew();
+                var trainLoss = RunEpoch(model, optimizer, train, shuffling, context, epoch, callback);
+                ClassificationReport? report = validation is null ? null : ClassificationEvaluator.Evaluate(model, validation, context.Device, _options.BatchSize);
+                var metrics = new EpochMetrics(epoch, trainLoss, report?.Loss, report?.Accuracy, clock.Elapsed.TotalSeconds);
+                history.Add(metrics);
+                context.Logger.LogInformation("Epoch {Epoch}/{Epochs} train loss {TrainLoss:F4} validation loss {ValidationLoss:F4} accuracy {ValidationAccuracy:P2} ({Seconds:F1} s)",
+                    epoch, _options.Epochs, trainLoss, report?.Loss, report?.Accuracy, metrics.Seconds);
+                callback?.OnEpochEnd(metrics.ToReport(Stage));
+
+                if (report is null || best.Offer(model, epoch, report.Accuracy, report.Loss))
+                    stale = 0;
+                else if (_options.Patience is int patience && ++stale >= patience)
+                {
+                    stoppedEarly = true;
+                    context.Logger.LogInformation("Early stopping after epoch {Epoch}: no better validation accuracy for {Patience} epochs", epoch, patience);
+                    break;
+                }
             }
+        }
+        finally
+        {
+            optimizer.Dispose();
         }
 
         var bestEpoch = history.Count;
@@ -76,6 +92,22 @@ public sealed class SupervisedTrainer
         var result = new TrainingHistory(history, bestEpoch, stoppedEarly);
         callback?.OnFitEnd(Stage);
         return result;
+    }
+
+    /// <summary>
+    /// An optimizer over the trainable parameters only (frozen ones stay out, so weight decay and momentum never touch
+    /// them), one group per layer when learning rates differ by depth.
+    /// </summary>
+    private optim.Optimizer CreateOptimizer(nn.Module<Tensor, Tensor> model, LayerGroups groups)
+    {
+        if (_options.LayerLearningRateFactor == 1 || groups.Count == 0)
+            return Optimizers.Create(_options.Optimizer, model.parameters().Where(p => p.requires_grad), _options.LearningRate, _options.WeightDecay, _options.Momentum);
+        var perLayer = groups.Groups
+            .Select((g, i) => (Parameters: (IReadOnlyList<TorchSharp.Modules.Parameter>)g.Parameters.Where(p => p.requires_grad).ToList(),
+                LearningRate: _options.LearningRate * Math.Pow(_options.LayerLearningRateFactor, groups.Count - 1 - i)))
+            .Where(g => g.Parameters.Count > 0)
+            .ToList();
+        return Optimizers.Create(_options.Optimizer, perLayer, _options.WeightDecay, _options.Momentum);
     }
 
     private double RunEpoch(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, Dataset train, Generator shuffling, RunContext context, int epoch, ITrainingCallback? callback)

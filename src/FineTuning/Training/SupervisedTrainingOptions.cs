@@ -26,4 +26,16 @@ public sealed record SupervisedTrainingOptions
     /// weights. Null disables early stopping (the last weights are kept). Needs validation data.
     /// </summary>
     public int? Patience { get; init; }
+
+    /// <summary>
+    /// Gradual unfreezing (ULMFiT): training starts with only the top layer trainable and one more layer below is
+    /// unfrozen every this many epochs (the optimizer is rebuilt then). Null (default) leaves freezing as it is.
+    /// </summary>
+    public int? UnfreezeEveryEpochs { get; init; }
+
+    /// <summary>
+    /// Discriminative learning rates: each layer trains at this fraction of the rate of the layer above it (the top
+    /// layer at <see cref="LearningRate"/>); ULMFiT uses 1/2.6. Default 1 (one rate for all).
+    /// </summary>
+    public double LayerLearningRateFactor { get; init; } = 1;
 }

@@ -66,6 +66,8 @@ internal static class RecipeValidator
         Require(training.WeightDecay >= 0, "training.weightDecay", $"expected a number >= 0, received {training.WeightDecay}.");
         Require(training.Momentum is >= 0 and < 1, "training.momentum", $"expected a number in [0, 1), received {training.Momentum}.");
         Require(training.Patience is null or > 0, "training.patience", $"expected a positive integer or null, received {training.Patience}.");
+        Require(training.UnfreezeEveryEpochs is null or > 0, "training.unfreezeEveryEpochs", $"expected a positive integer or null, received {training.UnfreezeEveryEpochs}.");
+        Require(training.LayerLearningRateFactor is > 0 and <= 1, "training.layerLearningRateFactor", $"expected a number in (0, 1], received {training.LayerLearningRateFactor}.");
         Require(training.Patience is null || data.ValidationFraction > 0 || !recipe.RunsSupervisedTraining, "training.patience", "early stopping needs validation data: set data.validationFraction above 0.");
         Require(recipe.Pretraining is null || !recipe.Evaluation.LinearProbe || (data.Test is not null && data.ValidationFraction > 0),
             "evaluation.linearProbe", "the linear probe needs data.test and a validation split (data.validationFraction above 0); set it to false otherwise.");

@@ -1,0 +1,64 @@
+using Pretrain.FineTuning.Freezing;
+using Pretrain.FineTuning.Networks;
+using Pretrain.FineTuning.Training;
+using Pretrain.Pretraining.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Pretrain.FineTuning.Tests.Training;
+
+public sealed class GradualUnfreezingTests
+{
+    private static TorchSharp.Modules.Sequential Network()
+    {
+        torch.manual_seed(3);
+        return MlpBuilder.Build(new MlpSpec(4, [6, 6], 3, ActivationKind.Sigmoid));
+    }
+
+    [Fact]
+    public void The_trainable_set_grows_from_the_top_on_schedule()
+    {
+        using var network = Network();
+        var groups = LayerGroups.Of(network);
+        var schedule = new TrainableSchedule(groups, new SupervisedTrainingOptions { UnfreezeEveryEpochs = 2 });
+        var context = RunContext.Create(DeviceSpec.Cpu, 1);
+        var seen = new List<string>();
+        for (var epoch = 1; epoch <= 7; epoch++)
+        {
+            schedule.Apply(epoch, context);
+            seen.Add(string.Join("+", groups.TrainableNames));
+        }
+        seen.Should().Equal("head", "head", "hidden2+head", "hidden2+head", "hidden1+hidden2+head", "hidden1+hidden2+head", "hidden1+hidden2+head");
+    }
+
+    [Fact]
+    public void Layers_still_frozen_by_the_schedule_do_not_change()
+    {
+        using var data = Blobs.Make(20);
+        using var network = Network();
+        var before = network.state_dict().ToDictionary(p => p.Key, p => p.Value.clone());
+        new SupervisedTrainer(new SupervisedTrainingOptions { Epochs = 3, BatchSize = 10, UnfreezeEveryEpochs = 2 }).Fit(network, data, null, RunContext.Create(DeviceSpec.Cpu, 1));
+        var after = network.state_dict();
+        after["hidden1.weight"].equal(before["hidden1.weight"]).all().item<bool>().Should().BeTrue("hidden1 is unfrozen only at epoch 5");
+        after["hidden2.weight"].equal(before["hidden2.weight"]).all().item<bool>().Should().BeFalse("hidden2 trains from epoch 3");
+        after["head.weight"].equal(before["head.weight"]).all().item<bool>().Should().BeFalse();
+    }
+
+    [Fact]
+    public void Discriminative_rates_scale_each_layer_below_the_top()
+    {
+        using var data = Blobs.Make(4);
+        Tensor Step(double factor)
+        {
+            using var network = Network();
+            var before = network.state_dict()["hidden1.weight"].clone();
+            // One batch, plain SGD: the first update is exactly -rate * gradient, and the gradient does not depend on the rate.
+            new SupervisedTrainer(new SupervisedTrainingOptions { Epochs = 1, BatchSize = 12, Optimizer = OptimizerKind.Sgd, LearningRate = 0.5, LayerLearningRateFactor = factor })
+                .Fit(network, data, null, RunContext.Create(DeviceSpec.Cpu, 2));
+            return network.state_dict()["hidden1.weight"] - before;
+        }
+        using var full = Step(1);
+        using var scaled = Step(0.5);
+        scaled.allclose(full * 0.25, rtol: 1e-4, atol: 1e-7).Should().BeTrue("hidden1 is two layers below the head: 0.5^2 of the rate");
+    }
+}
