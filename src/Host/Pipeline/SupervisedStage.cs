@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Pretrain.FineTuning.Caching;
 using Pretrain.FineTuning.Evaluation;
+using Pretrain.FineTuning.Freezing;
 using Pretrain.FineTuning.Networks;
 using Pretrain.FineTuning.Training;
 using Pretrain.Host.Recipes;
@@ -23,6 +24,11 @@ internal static class SupervisedStage
         var model = recipe.Model;
         using var network = Build(model, data, stack, fromScratch, context);
         network.to(context.Device);
+        if (model.FreezeLayers != 0)
+        {
+            var frozen = Freezer.FreezeTo(LayerGroups.Of(network), model.FreezeLayers);
+            context.Logger.LogInformation("Frozen layers: {Layers}", string.Join(", ", frozen));
+        }
         var label = stack is not null && !fromScratch ? "fine-tuning the pretrained stack" : "from random weights";
         context.Logger.LogInformation("Training an MLP {Layers} {How} on {Count} labeled examples",
             string.Join("-", network.children().OfType<Linear>().Select(l => l.weight!.shape[1]).Append(data.Train.ClassCount)), label, data.Train.Count);

@@ -140,6 +140,12 @@ public sealed record ModelSection
     /// <summary>How random weights are drawn. Default: libtorch's.</summary>
     public FineTuning.Networks.InitializerKind Initializer { get; init; } = FineTuning.Networks.InitializerKind.Default;
 
+    /// <summary>
+    /// Freeze the lowest N layers with weights (negative: all but the top |N|), like fastai's freeze_to. Frozen
+    /// layers get no gradients; their outputs are cached when nothing stochastic sits among them. Default 0.
+    /// </summary>
+    public int FreezeLayers { get; init; }
+
     /// <summary>Gain of <see cref="Initializer"/> (4 with glorotUniform is the classic choice for sigmoid units). Default 1.</summary>
     public double InitializerGain { get; init; } = 1;
 }

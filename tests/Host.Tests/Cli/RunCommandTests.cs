@@ -192,3 +192,30 @@ public sealed class CatalogRunTests : IDisposable
         PretrainCommand.Create().Parse(["run", reuse]).Invoke().Should().Be(ExitCodes.InvalidInput, "the catalog entry is gone");
     }
 }
+
+[Collection(ConsoleCollection.Name)]
+public sealed class FreezingRunTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("pretrain-freeze-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public void Freezing_more_layers_than_exist_is_invalid_input_and_freezing_the_bottom_caches_it()
+    {
+        string Recipe(int freeze) => $$"""
+            { "name": "freeze", "device": "cpu", "output": "{{_folder.Replace("\\", "/", StringComparison.Ordinal)}}/runs",
+              "data": { "train": { "format": "embedded" } }, "model": { "hiddenLayers": [16, 8], "freezeLayers": {{freeze}} },
+              "training": { "epochs": 1 } }
+            """;
+        var recipe = Path.Combine(_folder, "r.json");
+        File.WriteAllText(recipe, Recipe(5));
+        PretrainCommand.Create().Parse(["run", recipe]).Invoke().Should().Be(ExitCodes.InvalidInput);
+
+        File.WriteAllText(recipe, Recipe(2));
+        PretrainCommand.Create().Parse(["run", recipe]).Invoke().Should().Be(ExitCodes.Success);
+        var log = Directory.GetDirectories(Path.Combine(_folder, "runs")).Select(d => Path.Combine(d, "log.txt")).Where(File.Exists)
+            .Select(File.ReadAllText).Single(t => t.Contains("Frozen layers", StringComparison.Ordinal));
+        log.Should().Contain("Caching the outputs of the frozen layers hidden1, act1, hidden2, act2 once (head is trainable above them)");
+    }
+}

@@ -155,4 +155,15 @@ public sealed class RecipeValidationTests
             """);
         ranges.Problems.Select(p => p.Path).Should().Contain(["pretraining.layers[0].hiddenUnits", "pretraining.layers[0].cdSteps"]);
     }
+
+    [Fact]
+    public void Transfer_settings_are_checked()
+    {
+        var error = Invalid("""
+            { "data": { "train": { "format": "embedded" } }, "model": { "initialization": "pretrained" },
+              "training": { "unfreezeEveryEpochs": 0, "layerLearningRateFactor": 2 }, "evaluation": { "compareWithScratch": true } }
+            """);
+        error.Problems.Select(p => p.Path).Should().Contain(["model.initialization", "training.unfreezeEveryEpochs", "training.layerLearningRateFactor"]);
+        error.Message.Should().Contain("'pretrained' needs a pretraining section");
+    }
 }
