@@ -5,6 +5,7 @@ using Pretrain.FineTuning.Freezing;
 using Pretrain.FineTuning.Networks;
 using Pretrain.FineTuning.Training;
 using Pretrain.Host.Recipes;
+using Pretrain.Host.Reports;
 using Pretrain.Pretraining.Runtime;
 using Pretrain.Pretraining.Stacks;
 using TorchSharp;
@@ -38,7 +39,20 @@ internal static class SupervisedStage
         if (data.Test is not null)
         {
             test = ClassificationEvaluator.Evaluate(network, data.Test, context.Device);
-            context.Logger.LogInformation("Test accuracy {Accuracy:P2} (loss {Loss:F4}) on {Count} examples, {How}", test.Accuracy, test.Loss, test.Count, label);
+            context.Logger.LogInformation("Test accuracy {Accuracy:P2} (loss {Loss:F4}) on {Count} examples, {How}; confusion matrix:{NewLine}{Matrix}",
+                test.Accuracy, test.Loss, test.Count, label, Environment.NewLine, ConfusionMatrixReport.ToText(test));
+            var stem = fromScratch ? "confusion-scratch" : "confusion";
+            ConfusionMatrixReport.WriteCsv(folder.File($"{stem}.csv"), test);
+            try
+            {
+                ConfusionMatrixReport.WritePng(folder.File($"{stem}.png"), test, $"Test confusion, {label} (accuracy {test.Accuracy:P2})");
+            }
+#pragma warning disable CA1031 // A picture that cannot be drawn must not fail a finished training run.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                context.Logger.LogWarning(e, "Could not draw the confusion matrix");
+            }
         }
         return (history, test);
     }

@@ -32,7 +32,7 @@ public sealed class RunCommandTests : IDisposable
         Pretrain("run", recipe).Should().Be(ExitCodes.Success);
 
         var run = Directory.GetDirectories(Path.Combine(_folder, "runs")).Should().ContainSingle().Subject;
-        foreach (var file in new[] { "recipe.json", "environment.json", "scaler.json", "metrics.jsonl", "result.json", "log.txt" })
+        foreach (var file in new[] { "recipe.json", "environment.json", "scaler.json", "metrics.jsonl", "result.json", "log.txt", "confusion.csv", "confusion.png" })
             File.Exists(Path.Combine(run, file)).Should().BeTrue($"{file} belongs in the run folder");
         File.ReadAllLines(Path.Combine(run, "metrics.jsonl")).Should().HaveCount(2);
         using var result = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "result.json")));
