@@ -9,10 +9,12 @@ namespace Pretrain.FineTuning.Tests.Training;
 
 public sealed class GradualUnfreezingTests
 {
-    private static TorchSharp.Modules.Sequential Network()
+    private static TorchSharp.Modules.Sequential Network(TorchSharp.Modules.Sequential? sameWeightsAs = null)
     {
-        torch.manual_seed(3);
-        return MlpBuilder.Build(new MlpSpec(4, [6, 6], 3, ActivationKind.Sigmoid));
+        var network = MlpBuilder.Build(new MlpSpec(4, [6, 6], 3, ActivationKind.Sigmoid));
+        if (sameWeightsAs is not null)
+            SameWeights.Copy(sameWeightsAs, network);
+        return network;
     }
 
     [Fact]
@@ -48,9 +50,10 @@ public sealed class GradualUnfreezingTests
     public void Discriminative_rates_scale_each_layer_below_the_top()
     {
         using var data = Blobs.Make(4);
+        using var initial = Network();
         Tensor Step(double factor)
         {
-            using var network = Network();
+            using var network = Network(sameWeightsAs: initial);
             var before = network.state_dict()["hidden1.weight"].clone();
             // One batch, plain SGD: the first update is exactly -rate * gradient, and the gradient does not depend on the rate.
             new SupervisedTrainer(new SupervisedTrainingOptions { Epochs = 1, BatchSize = 12, Optimizer = OptimizerKind.Sgd, LearningRate = 0.5, LayerLearningRateFactor = factor })
