@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using Microsoft.Extensions.Logging;
 using Pretrain.Pretraining.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -36,16 +34,12 @@ public sealed class AutoencoderTrainer : ILayerTrainer
         using var shuffle = context.CreateGenerator(streams + 2);
         using var model = new AutoencoderModel(train.Width, Options, context.Device, initGenerator);
         using var optimizer = CreateOptimizer(model);
-        using var stopping = new LayerEarlyStopping(Options.Patience);
         var batches = (int)((train.Count + Options.BatchSize - 1) / Options.BatchSize);
-        callback?.OnFitStart(stage, Options.Epochs, batches);
-        var metrics = new Dictionary<string, double>();
-
-        for (var epoch = 1; epoch <= Options.Epochs; epoch++)
+        var loop = new LayerEpochLoop(stage, Options.Epochs, Options.Patience, "validationReconstruction");
+        var metrics = loop.Run(context, batches, model.State, (epoch, onBatch) =>
         {
-            var clock = Stopwatch.StartNew();
             double total = 0, reconstruction = 0;
-            var batch = 0;
+            var count = 0;
             foreach (var x in train.Batches(Options.BatchSize, shuffle, context.Device))
             {
                 context.Cancellation.ThrowIfCancellationRequested();
@@ -57,34 +51,14 @@ public sealed class AutoencoderTrainer : ILayerTrainer
                 optimizer.step();
                 total += loss.item<float>();
                 reconstruction += recon.item<float>();
-                batch++;
-                callback?.OnBatchEnd(epoch, batch);
+                count++;
+                onBatch();
             }
-            metrics = new Dictionary<string, double> { ["trainLoss"] = total / batch, ["trainReconstruction"] = reconstruction / batch };
-            var stop = false;
+            var result = new Dictionary<string, double> { ["trainLoss"] = total / count, ["trainReconstruction"] = reconstruction / count };
             if (validation is not null)
-            {
-                var score = Reconstruction(model, validation, context.Device);
-                metrics["validationReconstruction"] = score;
-                stop = stopping.Update(epoch, score, model.State);
-            }
-            var report = new EpochReport(stage, epoch, metrics, clock.Elapsed.TotalSeconds);
-            context.Logger.LogInformation("{Stage} epoch {Epoch}/{Epochs} loss {Loss:F4} reconstruction {Reconstruction:F4} validation {Validation:F4} ({Seconds:F1} s)",
-                stage, epoch, Options.Epochs, metrics["trainLoss"], metrics["trainReconstruction"], metrics.GetValueOrDefault("validationReconstruction", double.NaN), report.Seconds);
-            callback?.OnEpochEnd(report);
-            if (stop)
-            {
-                context.Logger.LogInformation("{Stage}: early stop after epoch {Epoch}, best epoch {Best}", stage, epoch, stopping.BestEpoch);
-                break;
-            }
-        }
-        if (validation is not null)
-        {
-            stopping.Restore(model.State);
-            metrics["validationReconstruction"] = stopping.BestValue;
-            metrics["bestEpoch"] = stopping.BestEpoch;
-        }
-        callback?.OnFitEnd(stage);
+                result["validationReconstruction"] = Reconstruction(model, validation, context.Device);
+            return result;
+        }, callback);
         return Freeze(model, metrics);
     }
 

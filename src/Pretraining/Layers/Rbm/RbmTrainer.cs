@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using Microsoft.Extensions.Logging;
 using Pretrain.Pretraining.Runtime;
 using static TorchSharp.torch;
 
@@ -37,44 +35,20 @@ public sealed class RbmTrainer : ILayerTrainer
         using var monitoring = context.CreateGenerator(streams + 2);
         using var model = Initialize(train, context, streams + 3);
         using var rule = new ContrastiveDivergence(model, Options);
-        using var stopping = new LayerEarlyStopping(Options.Patience);
         var batches = (int)((train.Count + Options.BatchSize - 1) / Options.BatchSize);
-        callback?.OnFitStart(stage, Options.Epochs, batches);
-        var metrics = new Dictionary<string, double>();
-
-        for (var epoch = 1; epoch <= Options.Epochs; epoch++)
+        var loop = new LayerEpochLoop(stage, Options.Epochs, Options.Patience, "validationReconstructionError");
+        var metrics = loop.Run(context, batches, model.State, (epoch, onBatch) =>
         {
-            var clock = Stopwatch.StartNew();
-            var batch = 0;
             foreach (var x in train.Batches(Options.BatchSize, shuffle, context.Device))
             {
                 context.Cancellation.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 var v0 = Options.SampleVisibleInputs ? RbmModel.SampleBinary(x, sampling) : x;
                 rule.Step(model, v0, epoch, sampling);
-                batch++;
-                callback?.OnBatchEnd(epoch, batch);
+                onBatch();
             }
-            metrics = Monitor(model, train, validation, context, monitoring);
-            var stop = validation is not null && stopping.Update(epoch, metrics["validationReconstructionError"], model.State);
-            var report = new EpochReport(stage, epoch, metrics, clock.Elapsed.TotalSeconds);
-            context.Logger.LogInformation("{Stage} epoch {Epoch}/{Epochs} reconstruction error {Error:F4} validation {Validation:F4} free-energy gap {Gap:F3} pseudo-log-likelihood {Pll:F3} ({Seconds:F1} s)",
-                stage, epoch, Options.Epochs, metrics["reconstructionError"], metrics.GetValueOrDefault("validationReconstructionError", double.NaN),
-                metrics.GetValueOrDefault("freeEnergyGap", double.NaN), metrics.GetValueOrDefault("pseudoLogLikelihood", double.NaN), report.Seconds);
-            callback?.OnEpochEnd(report);
-            if (stop)
-            {
-                context.Logger.LogInformation("{Stage}: early stop after epoch {Epoch}, best epoch {Best}", stage, epoch, stopping.BestEpoch);
-                break;
-            }
-        }
-        if (validation is not null)
-        {
-            stopping.Restore(model.State);
-            metrics["validationReconstructionError"] = stopping.BestValue;
-            metrics["bestEpoch"] = stopping.BestEpoch;
-        }
-        callback?.OnFitEnd(stage);
+            return Monitor(model, train, validation, context, monitoring);
+        }, callback);
         using var _ = no_grad();
         return new PretrainedLayer(Kind, model.Weight.clone(), model.HiddenBias.clone(), EncoderActivation.Sigmoid,
             new Dictionary<string, Tensor> { ["visible.bias"] = model.VisibleBias.clone() }, metrics);
