@@ -15,7 +15,7 @@ namespace Pretrain.FineTuning.Training;
 /// </summary>
 public sealed class SupervisedTrainer
 {
-    private const string Stage = "fine-tune";
+    private const string Stage = "supervised";
     private readonly SupervisedTrainingOptions _options;
 
     /// <summary>Creates a trainer with <paramref name="options"/>.</summary>
