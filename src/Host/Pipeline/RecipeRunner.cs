@@ -39,7 +39,7 @@ public sealed class RecipeRunner
             if (recipe.Pretraining is { } pretraining)
                 result = Pretrain(pretraining, loaded, data, folder, context, progress, result, out stack);
             if (recipe.RunsSupervisedTraining)
-                result = Supervise(recipe, data, stack, folder, context, progress, result);
+                result = Supervise(loaded, data, stack, folder, context, progress, result);
         }
         finally
         {
@@ -66,10 +66,11 @@ public sealed class RecipeRunner
         return result with { Probe = probe };
     }
 
-    private static RunResult Supervise(Recipe recipe, PreparedData data, PretrainedStack? stack, RunFolder folder, RunContext context, ITrainingCallback? progress, RunResult result)
+    private static RunResult Supervise(LoadedRecipe loaded, PreparedData data, PretrainedStack? stack, RunFolder folder, RunContext context, ITrainingCallback? progress, RunResult result)
     {
+        var recipe = loaded.Recipe;
         var pretrained = recipe.Model.Initialization == NetworkInitialization.Pretrained ? stack : null;
-        var (history, test) = SupervisedStage.Run(recipe, data, pretrained, fromScratch: false, folder, context, progress);
+        var (history, test) = SupervisedStage.Run(loaded, data, pretrained, fromScratch: false, folder, context, progress);
         var best = history.Epochs.FirstOrDefault(e => e.Epoch == history.BestEpoch);
         result = result with
         {
@@ -79,7 +80,7 @@ public sealed class RecipeRunner
         };
         if (recipe.Evaluation.CompareWithScratch && pretrained is not null)
         {
-            var (_, scratch) = SupervisedStage.Run(recipe, data, pretrained, fromScratch: true, folder, context, progress);
+            var (_, scratch) = SupervisedStage.Run(loaded, data, pretrained, fromScratch: true, folder, context, progress);
             result = result with { ScratchTestAccuracy = scratch?.Accuracy };
         }
         return result;

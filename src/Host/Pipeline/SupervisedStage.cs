@@ -4,6 +4,7 @@ using Pretrain.FineTuning.Evaluation;
 using Pretrain.FineTuning.Freezing;
 using Pretrain.FineTuning.Networks;
 using Pretrain.FineTuning.Training;
+using Pretrain.FineTuning.Transfer;
 using Pretrain.Host.Recipes;
 using Pretrain.Host.Reports;
 using Pretrain.Pretraining.Runtime;
@@ -19,12 +20,19 @@ namespace Pretrain.Host.Pipeline;
 /// </summary>
 internal static class SupervisedStage
 {
-    public static (TrainingHistory History, ClassificationReport? Test) Run(Recipe recipe, PreparedData data, PretrainedStack? stack, bool fromScratch,
+    public static (TrainingHistory History, ClassificationReport? Test) Run(LoadedRecipe loaded, PreparedData data, PretrainedStack? stack, bool fromScratch,
         RunFolder folder, RunContext context, ITrainingCallback? progress)
     {
+        var recipe = loaded.Recipe;
         var model = recipe.Model;
         using var network = Build(model, data, stack, fromScratch, context);
         network.to(context.Device);
+        if (model.Restore is { } restore && !fromScratch)
+        {
+            var mappings = restore.Mappings ?? [new NameMapping($"({restore.Layers})\\.(weight|bias)", "$1.$2")];
+            var restored = WeightTransfer.Import(network, loaded.Resolve(restore.Path), mappings);
+            context.Logger.LogInformation("Restored {Tensors} from {Path}", string.Join(", ", restored), restore.Path);
+        }
         if (model.FreezeLayers != 0)
         {
             var frozen = Freezer.FreezeTo(LayerGroups.Of(network), model.FreezeLayers);
@@ -35,6 +43,8 @@ internal static class SupervisedStage
             string.Join("-", network.children().OfType<Linear>().Select(l => l.weight!.shape[1]).Append(data.Train.ClassCount)), label, data.Train.Count);
 
         var history = new CachingTrainer(recipe.Training ?? new()).Fit(network, data.Train, data.Validation, context, new CompositeCallback(progress, new MetricsFileCallback(folder)));
+        // The trained weights, in PyTorch's [out, in] layout, for reuse here (model.restore) or in other frameworks.
+        WeightTransfer.Export(network, folder.File(fromScratch ? "network-scratch.safetensors" : "network.safetensors"));
         ClassificationReport? test = null;
         if (data.Test is not null)
         {

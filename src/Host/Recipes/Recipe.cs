@@ -146,8 +146,27 @@ public sealed record ModelSection
     /// </summary>
     public int FreezeLayers { get; init; }
 
+    /// <summary>Weights to copy into the network after it is built (from Pretrain or another framework). Optional.</summary>
+    public RestoreSection? Restore { get; init; }
+
     /// <summary>Gain of <see cref="Initializer"/> (4 with glorotUniform is the classic choice for sigmoid units). Default 1.</summary>
     public double InitializerGain { get; init; } = 1;
+}
+
+/// <summary>The recipe's <c>model.restore</c>: weights from a safetensors or .npz file copied into chosen layers.</summary>
+public sealed record RestoreSection
+{
+    /// <summary>The weights file (.safetensors or .npz), relative to the recipe.</summary>
+    public required string Path { get; init; }
+
+    /// <summary>Regular expression of the layer names to restore (e.g. <c>hidden[12]</c>); the rest keep their initialization. Default: all.</summary>
+    public string Layers { get; init; } = ".*";
+
+    /// <summary>
+    /// For files from other frameworks: how their tensor names map to this network's (regex source, replacement
+    /// target, <c>outIn</c> or <c>inOut</c> layout). When given, <see cref="Layers"/> is not used.
+    /// </summary>
+    public IReadOnlyList<FineTuning.Transfer.NameMapping>? Mappings { get; init; }
 }
 
 /// <summary>Where the supervised network's hidden layers start.</summary>

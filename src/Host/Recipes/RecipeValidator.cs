@@ -57,6 +57,20 @@ internal static class RecipeValidator
             "'pretrained' fine-tunes the stack: add a training section.");
         Require(!recipe.Evaluation.CompareWithScratch || model.Initialization == NetworkInitialization.Pretrained, "evaluation.compareWithScratch",
             "compares a fine-tuned pretrained network with one from scratch: set model.initialization to 'pretrained'.");
+        if (model.Restore is { } restore)
+        {
+            if (!File.Exists(loaded.Resolve(restore.Path)))
+                problems.Add(new("model.restore.path", $"file not found: {loaded.Resolve(restore.Path)}."));
+            Require(restore.Mappings is null || restore.Layers == ".*", "model.restore.layers", "give either a layer pattern or name mappings, not both.");
+            CheckPattern(restore.Layers, "model.restore.layers", problems);
+            for (var i = 0; i < (restore.Mappings?.Count ?? 0); i++)
+            {
+                var mapping = restore.Mappings![i];
+                Require(!string.IsNullOrEmpty(mapping.Source), $"model.restore.mappings[{i}].source", "expected a regular expression for the file's tensor names.");
+                Require(!string.IsNullOrEmpty(mapping.Target), $"model.restore.mappings[{i}].target", "expected this network's parameter name (e.g. hidden$1.weight).");
+                CheckPattern(mapping.Source ?? "", $"model.restore.mappings[{i}].source", problems);
+            }
+        }
         Require(model.InitializerGain > 0, "model.initializerGain", $"expected a positive number, received {model.InitializerGain}.");
 
         var training = recipe.Training ?? new();
@@ -72,6 +86,18 @@ internal static class RecipeValidator
         Require(recipe.Pretraining is null || !recipe.Evaluation.LinearProbe || (data.Test is not null && data.ValidationFraction > 0),
             "evaluation.linearProbe", "the linear probe needs data.test and a validation split (data.validationFraction above 0); set it to false otherwise.");
         return problems;
+    }
+
+    private static void CheckPattern(string pattern, string path, List<RecipeProblem> problems)
+    {
+        try
+        {
+            _ = new System.Text.RegularExpressions.Regex(pattern, System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
+        }
+        catch (ArgumentException e)
+        {
+            problems.Add(new(path, $"not a valid regular expression: {e.Message}"));
+        }
     }
 
     private static void CheckSource(LoadedRecipe loaded, DataSourceSpec source, string path, List<RecipeProblem> problems)

@@ -219,3 +219,40 @@ public sealed class FreezingRunTests : IDisposable
         log.Should().Contain("Caching the outputs of the frozen layers hidden1, act1, hidden2, act2 once (head is trainable above them)");
     }
 }
+
+[Collection(ConsoleCollection.Name)]
+public sealed class RestoreRunTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("pretrain-restore-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public void A_run_exports_its_network_and_another_restores_chosen_layers_from_it()
+    {
+        var output = _folder.Replace("\\", "/", StringComparison.Ordinal) + "/runs";
+        var first = Path.Combine(_folder, "first.json");
+        File.WriteAllText(first, $$"""
+            { "name": "first", "device": "cpu", "output": "{{output}}", "data": { "train": { "format": "embedded" } },
+              "model": { "hiddenLayers": [16, 8] }, "training": { "epochs": 1 } }
+            """);
+        PretrainCommand.Create().Parse(["run", first]).Invoke().Should().Be(ExitCodes.Success);
+        var exported = Path.Combine(Directory.GetDirectories(Path.Combine(_folder, "runs")).Single(), "network.safetensors");
+        File.Exists(exported).Should().BeTrue();
+
+        var second = Path.Combine(_folder, "second.json");
+        File.WriteAllText(second, $$"""
+            { "name": "second", "device": "cpu", "output": "{{output}}", "data": { "train": { "format": "embedded" } },
+              "model": { "hiddenLayers": [16, 4], "restore": { "path": "{{exported.Replace("\\", "/", StringComparison.Ordinal)}}", "layers": "hidden1" }, "freezeLayers": 1 },
+              "training": { "epochs": 1 } }
+            """);
+        PretrainCommand.Create().Parse(["run", second]).Invoke().Should().Be(ExitCodes.Success);
+        var secondRun = Directory.GetDirectories(Path.Combine(_folder, "runs")).Single(d => Path.GetFileName(d).StartsWith("second", StringComparison.Ordinal));
+
+        using var before = Pretrain.Pretraining.IO.SafeTensorsFile.Read(exported);
+        using var after = Pretrain.Pretraining.IO.SafeTensorsFile.Read(Path.Combine(secondRun, "network.safetensors"));
+        after.Tensors["hidden1.weight"].equal(before.Tensors["hidden1.weight"]).all().item<bool>().Should().BeTrue("hidden1 was restored and frozen");
+        after.Tensors["hidden2.weight"].shape.Should().Equal(4L, 16L);
+        File.ReadAllText(Path.Combine(secondRun, "log.txt")).Should().Contain("Restored hidden1.bias, hidden1.weight");
+    }
+}
