@@ -16,6 +16,10 @@ public enum OptimizerKind
     Adam,
     /// <summary>Adam with decoupled weight decay.</summary>
     AdamW,
+    /// <summary>AdaGrad (per-parameter rates from accumulated squared gradients).</summary>
+    AdaGrad,
+    /// <summary>RMSProp (rates from a moving average of squared gradients).</summary>
+    RmsProp,
 }
 
 /// <summary>Creates TorchSharp optimizers from an <see cref="OptimizerKind"/>.</summary>
@@ -34,6 +38,8 @@ public static class Optimizers
         OptimizerKind.Nesterov => optim.SGD(parameters, learningRate, momentum: momentum, nesterov: true, weight_decay: weightDecay),
         OptimizerKind.Adam => optim.Adam(parameters, learningRate, weight_decay: weightDecay),
         OptimizerKind.AdamW => optim.AdamW(parameters, learningRate, weight_decay: weightDecay),
+        OptimizerKind.AdaGrad => optim.Adagrad(parameters, learningRate, weight_decay: weightDecay),
+        OptimizerKind.RmsProp => optim.RMSProp(parameters, learningRate, weight_decay: weightDecay, momentum: 0),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown optimizer"),
     };
 
@@ -48,6 +54,8 @@ public static class Optimizers
             OptimizerKind.Nesterov => optim.SGD(groups.Select(g => new TorchSharp.Modules.SGD.ParamGroup(g.Parameters, g.LearningRate, momentum: momentum, nesterov: true, weight_decay: weightDecay)), groups[0].LearningRate, momentum, nesterov: true),
             OptimizerKind.Adam => optim.Adam(groups.Select(g => new TorchSharp.Modules.Adam.ParamGroup(g.Parameters, g.LearningRate, weight_decay: weightDecay))),
             OptimizerKind.AdamW => optim.AdamW(groups.Select(g => new TorchSharp.Modules.AdamW.ParamGroup(g.Parameters, g.LearningRate, weight_decay: weightDecay))),
+            OptimizerKind.AdaGrad => optim.Adagrad(groups.Select(g => new TorchSharp.Modules.Adagrad.ParamGroup(g.Parameters, g.LearningRate, weight_decay: weightDecay))),
+            OptimizerKind.RmsProp => optim.RMSProp(groups.Select(g => new TorchSharp.Modules.RMSProp.ParamGroup(g.Parameters, g.LearningRate, weight_decay: weightDecay))),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown optimizer"),
         };
     }

@@ -110,6 +110,22 @@ public sealed class SupervisedTrainer
         return Optimizers.Create(_options.Optimizer, perLayer, _options.WeightDecay, _options.Momentum);
     }
 
+    /// <summary>The 2-D weight matrices of the trainable layers (biases are not penalized or constrained).</summary>
+    private static IEnumerable<TorchSharp.Modules.Parameter> Weights(nn.Module<Tensor, Tensor> model) =>
+        model.named_parameters().Where(p => p.parameter.requires_grad && p.parameter.dim() == 2).Select(p => p.parameter);
+
+    /// <summary>Rescales each row (a unit's incoming weights) whose L2 norm exceeds <paramref name="maxNorm"/> back to it.</summary>
+    private static void ApplyMaxNorm(nn.Module<Tensor, Tensor> model, double maxNorm)
+    {
+        using var _ = no_grad();
+        foreach (var weight in Weights(model))
+        {
+            using var scope = NewDisposeScope();
+            var norms = weight.norm(1, keepdim: true, p: 2).clamp_min(1e-12);
+            weight.mul_(norms.clamp_max(maxNorm) / norms);
+        }
+    }
+
     private double RunEpoch(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, Dataset train, Generator shuffling, RunContext context, int epoch, ITrainingCallback? callback)
     {
         model.train();
@@ -125,8 +141,17 @@ public sealed class SupervisedTrainer
             var y = train.Labels!.index_select(0, rows).to(context.Device);
             optimizer.zero_grad();
             var loss = nn.functional.cross_entropy(model.forward(x), y);
+            if (_options.L1 > 0)
+                loss = loss + _options.L1 * Weights(model).Select(w => w.abs().sum()).Aggregate((a, b) => a + b);
             loss.backward();
+            var trainable = model.parameters().Where(p => p.requires_grad).ToList();
+            if (_options.ClipGradientValue is double value)
+                nn.utils.clip_grad_value_(trainable, value);
+            if (_options.ClipGradientNorm is double norm)
+                nn.utils.clip_grad_norm_(trainable, norm);
             optimizer.step();
+            if (_options.MaxNorm is double maxNorm)
+                ApplyMaxNorm(model, maxNorm);
             lossSum += loss.item<float>();
             batch++;
             callback?.OnBatchEnd(epoch, batch);

@@ -27,6 +27,18 @@ public sealed record SupervisedTrainingOptions
     /// </summary>
     public int? Patience { get; init; }
 
+    /// <summary>L1 penalty on the weights (not the biases), added to the loss. Default 0.</summary>
+    public double L1 { get; init; }
+
+    /// <summary>Clip the global gradient norm to this value before each step; null (default) does not clip.</summary>
+    public double? ClipGradientNorm { get; init; }
+
+    /// <summary>Clip every gradient element to [-v, v] before each step; null (default) does not clip.</summary>
+    public double? ClipGradientValue { get; init; }
+
+    /// <summary>Max-norm constraint: after each step, rescale any unit's incoming weight vector longer than this; null (default) does not.</summary>
+    public double? MaxNorm { get; init; }
+
     /// <summary>
     /// Gradual unfreezing (ULMFiT): training starts with only the top layer trainable and one more layer below is
     /// unfrozen every this many epochs (the optimizer is rebuilt then). Null (default) leaves freezing as it is.

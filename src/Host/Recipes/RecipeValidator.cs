@@ -80,6 +80,10 @@ internal static class RecipeValidator
         Require(training.WeightDecay >= 0, "training.weightDecay", $"expected a number >= 0, received {training.WeightDecay}.");
         Require(training.Momentum is >= 0 and < 1, "training.momentum", $"expected a number in [0, 1), received {training.Momentum}.");
         Require(training.Patience is null or > 0, "training.patience", $"expected a positive integer or null, received {training.Patience}.");
+        Require(training.L1 >= 0, "training.l1", $"expected a number >= 0, received {training.L1}.");
+        Require(training.ClipGradientNorm is null or > 0, "training.clipGradientNorm", $"expected a positive number or null, received {training.ClipGradientNorm}.");
+        Require(training.ClipGradientValue is null or > 0, "training.clipGradientValue", $"expected a positive number or null, received {training.ClipGradientValue}.");
+        Require(training.MaxNorm is null or > 0, "training.maxNorm", $"expected a positive number or null, received {training.MaxNorm}.");
         Require(training.UnfreezeEveryEpochs is null or > 0, "training.unfreezeEveryEpochs", $"expected a positive integer or null, received {training.UnfreezeEveryEpochs}.");
         Require(training.LayerLearningRateFactor is > 0 and <= 1, "training.layerLearningRateFactor", $"expected a number in (0, 1], received {training.LayerLearningRateFactor}.");
         Require(training.Patience is null || data.ValidationFraction > 0 || !recipe.RunsSupervisedTraining, "training.patience", "early stopping needs validation data: set data.validationFraction above 0.");
