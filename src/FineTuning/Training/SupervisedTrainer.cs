@@ -40,6 +40,8 @@ public sealed class SupervisedTrainer
         var schedule = new TrainableSchedule(groups, _options);
         schedule.Apply(epoch: 1, context);
         var optimizer = CreateOptimizer(model, groups);
+        // The schedule scales these rates; they are read once per optimizer, before any scaling.
+        var baseRates = optimizer.ParamGroups.Select(g => g.LearningRate).ToArray();
         using var shuffling = context.CreateGenerator(stream: 1);
         var batches = (int)((train.Count + _options.BatchSize - 1) / _options.BatchSize);
         callback?.OnFitStart(Stage, _options.Epochs, batches);
@@ -57,9 +59,10 @@ public sealed class SupervisedTrainer
                     // The trainable set changed: a fresh optimizer over it, so no stale state refers to frozen parameters.
                     optimizer.Dispose();
                     optimizer = CreateOptimizer(model, groups);
+                    baseRates = optimizer.ParamGroups.Select(g => g.LearningRate).ToArray();
                 }
                 var clock = Stopwatch.StartNew();
-                var trainLoss = RunEpoch(model, optimizer, train, shuffling, context, epoch, callback);
+                var trainLoss = RunEpoch(model, optimizer, baseRates, train, shuffling, context, epoch, callback);
                 ClassificationReport? report = validation is null ? null : ClassificationEvaluator.Evaluate(model, validation, context.Device, _options.BatchSize);
                 var metrics = new EpochMetrics(epoch, trainLoss, report?.Loss, report?.Accuracy, clock.Elapsed.TotalSeconds);
                 history.Add(metrics);
@@ -110,6 +113,13 @@ public sealed class SupervisedTrainer
         return Optimizers.Create(_options.Optimizer, perLayer, _options.WeightDecay, _options.Momentum);
     }
 
+    private static void SetLearningRates(optim.Optimizer optimizer, double[] baseRates, double factor)
+    {
+        var i = 0;
+        foreach (var group in optimizer.ParamGroups)
+            group.LearningRate = baseRates[i++] * factor;
+    }
+
     /// <summary>The 2-D weight matrices of the trainable layers (biases are not penalized or constrained).</summary>
     private static IEnumerable<TorchSharp.Modules.Parameter> Weights(nn.Module<Tensor, Tensor> model) =>
         model.named_parameters().Where(p => p.parameter.requires_grad && p.parameter.dim() == 2).Select(p => p.parameter);
@@ -126,8 +136,9 @@ public sealed class SupervisedTrainer
         }
     }
 
-    private double RunEpoch(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, Dataset train, Generator shuffling, RunContext context, int epoch, ITrainingCallback? callback)
+    private double RunEpoch(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, double[] baseRates, Dataset train, Generator shuffling, RunContext context, int epoch, ITrainingCallback? callback)
     {
+        var batches = (train.Count + _options.BatchSize - 1) / _options.BatchSize;
         model.train();
         using var order = randperm(train.Count, generator: shuffling);
         double lossSum = 0;
@@ -139,6 +150,7 @@ public sealed class SupervisedTrainer
             var rows = order.narrow(0, start, Math.Min(_options.BatchSize, train.Count - start)).to(train.Device);
             var x = train.Features.index_select(0, rows).to(context.Device);
             var y = train.Labels!.index_select(0, rows).to(context.Device);
+            SetLearningRates(optimizer, baseRates, LearningRateSchedules.Factor(_options.Schedule, epoch, (double)batch / batches, _options.Epochs, _options.ScheduleGamma, _options.ScheduleStepEpochs));
             optimizer.zero_grad();
             var loss = nn.functional.cross_entropy(model.forward(x), y);
             if (_options.L1 > 0)

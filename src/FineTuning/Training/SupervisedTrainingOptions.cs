@@ -27,6 +27,15 @@ public sealed record SupervisedTrainingOptions
     /// </summary>
     public int? Patience { get; init; }
 
+    /// <summary>Learning-rate schedule. Default none (constant).</summary>
+    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.None;
+
+    /// <summary>Decay factor of the step (default 0.1) and exponential (default 0.95) schedules.</summary>
+    public double? ScheduleGamma { get; init; }
+
+    /// <summary>Epochs between decays of the step schedule. Default 10.</summary>
+    public int ScheduleStepEpochs { get; init; } = 10;
+
     /// <summary>L1 penalty on the weights (not the biases), added to the loss. Default 0.</summary>
     public double L1 { get; init; }
 

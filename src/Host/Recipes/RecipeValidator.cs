@@ -80,6 +80,8 @@ internal static class RecipeValidator
         Require(training.WeightDecay >= 0, "training.weightDecay", $"expected a number >= 0, received {training.WeightDecay}.");
         Require(training.Momentum is >= 0 and < 1, "training.momentum", $"expected a number in [0, 1), received {training.Momentum}.");
         Require(training.Patience is null or > 0, "training.patience", $"expected a positive integer or null, received {training.Patience}.");
+        Require(training.ScheduleStepEpochs > 0, "training.scheduleStepEpochs", $"expected a positive integer, received {training.ScheduleStepEpochs}.");
+        Require(training.ScheduleGamma is null or > 0 and <= 1, "training.scheduleGamma", $"expected a number in (0, 1] or null, received {training.ScheduleGamma}.");
         Require(training.L1 >= 0, "training.l1", $"expected a number >= 0, received {training.L1}.");
         Require(training.ClipGradientNorm is null or > 0, "training.clipGradientNorm", $"expected a positive number or null, received {training.ClipGradientNorm}.");
         Require(training.ClipGradientValue is null or > 0, "training.clipGradientValue", $"expected a positive number or null, received {training.ClipGradientValue}.");
