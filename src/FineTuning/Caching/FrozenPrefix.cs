@@ -32,6 +32,11 @@ public static class FrozenPrefix
                 reason = $"{name} is stochastic (dropout draws a new mask every epoch)";
                 break;
             }
+            if (module is BatchNorm1d)
+            {
+                reason = $"{name} normalizes with each batch's statistics while training";
+                break;
+            }
             var parameters = module.parameters().ToList();
             if (parameters.Any(p => p.requires_grad))
             {

@@ -5,9 +5,9 @@ using static TorchSharp.torch;
 namespace Pretrain.FineTuning.Freezing;
 
 /// <summary>
-/// The parameters of a network grouped by layer, lowest first: every parameter whose name starts with
-/// <c>NAME.</c> belongs to the child module NAME (<c>hidden1</c>, <c>hidden2</c>, ..., <c>head</c>). Children without
-/// parameters (activations, dropout) form no group. This is the unit that freezing, gradual unfreezing and
+/// The parameters of a network grouped by layer, lowest first. Children whose names end in the same number belong to
+/// one layer (<c>hidden1</c>, <c>bn1</c> and a PReLU <c>act1</c> form layer <c>hidden1</c>); other children (<c>head</c>)
+/// are layers of their own. Layers without parameters form no group. This is the unit that freezing, gradual unfreezing and
 /// per-layer learning rates work on (fastai's parameter groups).
 /// </summary>
 public sealed class LayerGroups
@@ -27,14 +27,21 @@ public sealed class LayerGroups
     public static LayerGroups Of(nn.Module model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var groups = new List<(string, IReadOnlyList<Parameter>)>();
+        var order = new List<string>();
+        var byLayer = new Dictionary<string, (string Name, List<Parameter> Parameters)>();
         foreach (var (name, child) in model.named_children())
         {
-            var parameters = child.parameters().ToList();
-            if (parameters.Count > 0)
-                groups.Add((name, parameters));
+            var digits = name.Length - name.Reverse().TakeWhile(char.IsDigit).Count();
+            var key = digits < name.Length ? name[digits..] : name;
+            if (!byLayer.TryGetValue(key, out var group))
+            {
+                byLayer[key] = group = (name, []);
+                order.Add(key);
+            }
+            group.Parameters.AddRange(child.parameters());
         }
-        return new LayerGroups(groups);
+        return new LayerGroups(order.Select(k => byLayer[k]).Where(g => g.Parameters.Count > 0)
+            .Select(g => (g.Name, (IReadOnlyList<Parameter>)g.Parameters)).ToList());
     }
 
     /// <summary>The parameters that currently require gradients, in group order.</summary>

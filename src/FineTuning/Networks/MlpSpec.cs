@@ -11,6 +11,12 @@ namespace Pretrain.FineTuning.Networks;
 /// <param name="Dropout">Dropout probability after each hidden activation (0 = none).</param>
 public sealed record MlpSpec(int InputFeatures, IReadOnlyList<int> HiddenLayers, int ClassCount, ActivationKind Activation, double Dropout = 0)
 {
+    /// <summary>Batch normalization between each hidden linear layer and its activation. Default false.</summary>
+    public bool BatchNorm { get; init; }
+
+    /// <summary>Slope of leaky ReLU / ELU alpha / PReLU's starting slope; null for each one's default.</summary>
+    public double? ActivationAlpha { get; init; }
+
     /// <summary>Names of the layers in order, as they appear in the module and in saved weights.</summary>
     public IEnumerable<string> LayerNames =>
         Enumerable.Range(1, HiddenLayers.Count).Select(i => $"hidden{i}").Append("head");

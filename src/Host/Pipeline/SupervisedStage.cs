@@ -73,7 +73,10 @@ internal static class SupervisedStage
             return StackNetwork.Build(stack, data.Train.ClassCount, model.Dropout);
         var spec = stack is not null
             ? StackNetwork.SpecFor(stack, data.Train.ClassCount, model.Dropout)
-            : new MlpSpec(data.Train.FeatureCount, model.HiddenLayers, data.Train.ClassCount, model.Activation, model.Dropout);
+            : new MlpSpec(data.Train.FeatureCount, model.HiddenLayers, data.Train.ClassCount, model.Activation, model.Dropout)
+            {
+                BatchNorm = model.BatchNorm, ActivationAlpha = model.ActivationAlpha,
+            };
         var network = MlpBuilder.Build(spec);
         using var generator = context.CreateGenerator(stream: 3);
         Initializers.Apply(network, model.Initializer, generator, model.InitializerGain);

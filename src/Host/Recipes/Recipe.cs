@@ -130,6 +130,12 @@ public sealed record ModelSection
     /// <summary>Dropout after each hidden layer, in [0, 1). Default 0.</summary>
     public double Dropout { get; init; }
 
+    /// <summary>Batch normalization between each hidden layer and its activation (random initialization only). Default false.</summary>
+    public bool BatchNorm { get; init; }
+
+    /// <summary>Leaky ReLU slope, ELU alpha or PReLU's starting slope; null for each one's default.</summary>
+    public double? ActivationAlpha { get; init; }
+
     /// <summary>
     /// <c>random</c> (default): a fresh network of <see cref="HiddenLayers"/>. <c>pretrained</c>: the hidden layers are the
     /// pretrained stack's (its widths and activation; <see cref="HiddenLayers"/> and <see cref="Activation"/> are then

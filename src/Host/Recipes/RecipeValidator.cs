@@ -71,6 +71,9 @@ internal static class RecipeValidator
                 CheckPattern(mapping.Source ?? "", $"model.restore.mappings[{i}].source", problems);
             }
         }
+        Require(!model.BatchNorm || model.Initialization == NetworkInitialization.Random, "model.batchNorm",
+            "batch normalization is available for randomly initialized networks only; a pretrained stack has none.");
+        Require(model.ActivationAlpha is null or > 0, "model.activationAlpha", $"expected a positive number or null, received {model.ActivationAlpha}.");
         Require(model.InitializerGain > 0, "model.initializerGain", $"expected a positive number, received {model.InitializerGain}.");
 
         var training = recipe.Training ?? new();
