@@ -69,6 +69,11 @@ results.Add(Measurement.Run("Fine-tune 784-500-500-10, 1 epoch, full backprop", 
     using var network = FineTuneNetwork(freeze: false);
     new SupervisedTrainer(fineTuneOptions).Fit(network, onDevice, null, context);
 }));
+results.Add(Measurement.Run("Fine-tune 784-500-500-10, 1 epoch, full backprop, bfloat16 matrix products", rows, repetitions, () =>
+{
+    using var network = FineTuneNetwork(freeze: false);
+    new SupervisedTrainer(fineTuneOptions with { Precision = Precision.BFloat16 }).Fit(network, onDevice, null, context);
+}));
 var headRecomputed = Measurement.Run("Head only, lower two layers frozen, recomputed every batch, 1 epoch", rows, repetitions, () =>
 {
     using var network = FineTuneNetwork(freeze: true);

@@ -152,7 +152,7 @@ public sealed class SupervisedTrainer
             var y = train.Labels!.index_select(0, rows).to(context.Device);
             SetLearningRates(optimizer, baseRates, LearningRateSchedules.Factor(_options.Schedule, epoch, (double)batch / batches, _options.Epochs, _options.ScheduleGamma, _options.ScheduleStepEpochs));
             optimizer.zero_grad();
-            var loss = nn.functional.cross_entropy(model.forward(x), y);
+            var loss = nn.functional.cross_entropy(MixedPrecision.Forward(model, x, _options.Precision), y);
             if (_options.L1 > 0)
                 loss = loss + _options.L1 * Weights(model).Select(w => w.abs().sum()).Aggregate((a, b) => a + b);
             loss.backward();

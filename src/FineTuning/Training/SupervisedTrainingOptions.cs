@@ -27,6 +27,9 @@ public sealed record SupervisedTrainingOptions
     /// </summary>
     public int? Patience { get; init; }
 
+    /// <summary>Arithmetic precision of the forward pass: bfloat16 runs the linear layers' matrix products in bfloat16 on float32 master weights. Default float32.</summary>
+    public Pretrain.Pretraining.Layers.Precision Precision { get; init; } = Pretrain.Pretraining.Layers.Precision.Float32;
+
     /// <summary>Learning-rate schedule. Default none (constant).</summary>
     public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.None;
 
