@@ -21,16 +21,67 @@ internal static class RunCommand
         {
             Description = "Continue an interrupted run in its run folder: finished pretraining layers are loaded from its stack/ and not retrained.",
         };
+        var seeds = new Option<string?>("--seeds")
+        {
+            Description = "Comma-separated seeds (e.g. 0,1,2): run the recipe once per seed, each in its own run folder, and report the mean and spread of every accuracy.",
+        };
         var command = new Command("run", "Run a recipe: load data, train, evaluate. Everything is written to a new run folder.")
         {
-            recipe, set, device, seed, resume,
+            recipe, set, device, seed, resume, seeds,
         };
-        command.SetAction((parse, cancellation) => Task.FromResult(Execute(
-            parse.GetValue(recipe)!, CommonOptions.Overrides(parse.GetValue(set), parse.GetValue(device), parse.GetValue(seed)), parse.GetValue(resume), cancellation)));
+        command.SetAction((parse, cancellation) =>
+        {
+            var overrides = CommonOptions.Overrides(parse.GetValue(set), parse.GetValue(device), parse.GetValue(seed)).ToList();
+            return Task.FromResult(parse.GetValue(seeds) is { } list
+                ? ExecuteSeeds(parse.GetValue(recipe)!, overrides, list, cancellation)
+                : Execute(parse.GetValue(recipe)!, overrides, parse.GetValue(resume), cancellation).Code);
+        });
         return command;
     }
 
-    private static int Execute(string recipePath, IEnumerable<string> overrides, string? resume, CancellationToken cancellation)
+    private static int ExecuteSeeds(string recipePath, List<string> overrides, string list, CancellationToken cancellation)
+    {
+        var seeds = new List<int>();
+        foreach (var part in list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!int.TryParse(part, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value))
+            {
+                Console.Error.WriteLine($"--seeds: expected comma-separated integers, received '{list}'.");
+                return ExitCodes.InvalidInput;
+            }
+            seeds.Add(value);
+        }
+        if (seeds.Count == 0 || seeds.Distinct().Count() != seeds.Count)
+        {
+            Console.Error.WriteLine($"--seeds: expected distinct integers, received '{list}'.");
+            return ExitCodes.InvalidInput;
+        }
+
+        var runs = new List<(int, RunResult)>();
+        foreach (var seed in seeds)
+        {
+            Console.Out.WriteLine($"== seed {seed}");
+            var (code, result) = Execute(recipePath, [.. overrides, $"seed={seed}"], null, cancellation);
+            if (code != ExitCodes.Success)
+                return code;
+            runs.Add((seed, result!));
+        }
+        var summary = SeedSummary.Of(runs);
+        Console.Out.WriteLine($"== {seeds.Count} seeds ({string.Join(", ", seeds)})");
+        foreach (var metric in summary.Metrics)
+            Console.Out.WriteLine(metric.ToString());
+        var file = Path.Combine(Path.GetDirectoryName(runs[0].Item2.RunFolder)!, $"{Path.GetFileName(runs[0].Item2.RunFolder)}-seeds.json");
+        Pretraining.IO.AtomicFile.WriteAllText(file, System.Text.Json.JsonSerializer.Serialize(summary, SummaryJson));
+        Console.Out.WriteLine($"Summary: {file}");
+        return ExitCodes.Success;
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions SummaryJson = new()
+    {
+        WriteIndented = true, PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase,
+    };
+
+    private static (int Code, RunResult? Result) Execute(string recipePath, IEnumerable<string> overrides, string? resume, CancellationToken cancellation)
     {
         LoadedRecipe loaded;
         try
@@ -40,7 +91,7 @@ internal static class RunCommand
         catch (RecipeException e)
         {
             Console.Error.WriteLine(e.Message);
-            return ExitCodes.InvalidInput;
+            return (ExitCodes.InvalidInput, null);
         }
 
         RunFolder folder;
@@ -51,7 +102,7 @@ internal static class RunCommand
         catch (PretrainException e)
         {
             Console.Error.WriteLine(e.Message);
-            return ExitCodes.InvalidInput;
+            return (ExitCodes.InvalidInput, null);
         }
         folder.WriteJson("recipe.json", System.Text.Json.JsonDocument.Parse(loaded.ResolvedJson).RootElement);
         var progress = ConsoleProgress.CreateForThisTerminal();
@@ -71,18 +122,18 @@ internal static class RunCommand
             if (result.StackFolder is not null)
                 Console.Out.WriteLine($"Pretrained stack: {result.StackFolder}");
             Console.Out.WriteLine($"Run folder: {result.RunFolder} ({result.Seconds:F0} s)");
-            return ExitCodes.Success;
+            return (ExitCodes.Success, result);
         }
         catch (PretrainException e)
         {
             Log.Error("{Message}", e.Message);
             Console.Error.WriteLine(e.Message);
-            return ExitCodes.InvalidInput;
+            return (ExitCodes.InvalidInput, null);
         }
         catch (OperationCanceledException)
         {
             Log.Warning("Run interrupted; partial results are in {Folder}", folder.Path);
-            return ExitCodes.Failure;
+            return (ExitCodes.Failure, null);
         }
 #pragma warning disable CA1031 // The command's last line of defence: log the failure with its stack trace to the run's log, exit 1.
         catch (Exception e)
@@ -90,7 +141,7 @@ internal static class RunCommand
         {
             Log.Fatal(e, "Run failed");
             Console.Error.WriteLine($"Run failed: {e.Message} (details in {folder.LogFile})");
-            return ExitCodes.Failure;
+            return (ExitCodes.Failure, null);
         }
     }
 }

@@ -256,3 +256,35 @@ public sealed class RestoreRunTests : IDisposable
         File.ReadAllText(Path.Combine(secondRun, "log.txt")).Should().Contain("Restored hidden1.bias, hidden1.weight");
     }
 }
+
+[Collection(ConsoleCollection.Name)]
+public sealed class SeedSweepTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("pretrain-seeds-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public void Several_seeds_run_separately_and_their_spread_is_summarized()
+    {
+        var recipe = Path.Combine(_folder, "r.json");
+        File.WriteAllText(recipe, $$"""
+            { "name": "sweep", "device": "cpu", "output": "{{_folder.Replace("\\", "/", StringComparison.Ordinal)}}/runs",
+              "data": { "train": { "format": "embedded" }, "test": { "format": "embedded", "split": "test" } },
+              "model": { "hiddenLayers": [8] }, "training": { "epochs": 1 } }
+            """);
+        PretrainCommand.Create().Parse(["run", recipe, "--seeds", "1, 2"]).Invoke().Should().Be(ExitCodes.Success);
+
+        var runs = Path.Combine(_folder, "runs");
+        Directory.GetDirectories(runs).Should().HaveCount(2);
+        var summary = Directory.GetFiles(runs, "*-seeds.json").Should().ContainSingle().Subject;
+        using var json = JsonDocument.Parse(File.ReadAllText(summary));
+        json.RootElement.GetProperty("seeds").EnumerateArray().Select(s => s.GetInt32()).Should().Equal(1, 2);
+        var accuracy = json.RootElement.GetProperty("metrics").EnumerateArray().Single(m => m.GetProperty("metric").GetString() == "testAccuracy");
+        accuracy.GetProperty("values").GetArrayLength().Should().Be(2);
+        accuracy.GetProperty("mean").GetDouble().Should().BeGreaterThan(0.3);
+
+        PretrainCommand.Create().Parse(["run", recipe, "--seeds", "1,x"]).Invoke().Should().Be(ExitCodes.InvalidInput);
+        PretrainCommand.Create().Parse(["run", recipe, "--seeds", "3,3"]).Invoke().Should().Be(ExitCodes.InvalidInput);
+    }
+}
