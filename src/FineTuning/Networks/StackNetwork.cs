@@ -15,13 +15,18 @@ namespace Pretrain.FineTuning.Networks;
 /// </summary>
 public static class StackNetwork
 {
-    /// <summary>The MLP architecture of <paramref name="stack"/> with a head of <paramref name="classCount"/> classes.</summary>
-    public static MlpSpec SpecFor(PretrainedStack stack, int classCount, double dropout = 0)
+    /// <summary>
+    /// The MLP architecture of the lowest <paramref name="reuse"/> layers of <paramref name="stack"/> (all by default),
+    /// then <paramref name="extraLayers"/> new hidden layers, then a head of <paramref name="classCount"/> classes.
+    /// Reusing fewer layers drops the upper ones; reusing fewer and adding new ones replaces them.
+    /// </summary>
+    public static MlpSpec SpecFor(PretrainedStack stack, int classCount, double dropout = 0, int? reuse = null, IReadOnlyList<int>? extraLayers = null)
     {
         ArgumentNullException.ThrowIfNull(stack);
-        if (stack.Layers.Count == 0)
-            throw new PretrainException("the pretrained stack has no layers to fine-tune.");
-        var activations = stack.Layers.Select(l => l.Activation).Distinct().ToList();
+        var count = reuse ?? stack.Layers.Count;
+        if (count < 1 || count > stack.Layers.Count)
+            throw new PretrainException($"model.reuseLayers: the pretrained stack has {stack.Layers.Count} layers; expected 1 to {stack.Layers.Count}, received {count}.");
+        var activations = stack.Layers.Take(count).Select(l => l.Activation).Distinct().ToList();
         if (activations.Count != 1)
             throw new PretrainException($"fine-tuning needs one activation for every layer; the stack mixes {string.Join(", ", activations)}.");
         var activation = activations[0] switch
@@ -31,15 +36,19 @@ public static class StackNetwork
             EncoderActivation.Relu => ActivationKind.Relu,
             _ => throw new PretrainException($"fine-tuning a stack of {activations[0]} encoders is not supported; use sigmoid, tanh or relu layers."),
         };
-        return new MlpSpec(stack.InputFeatures, stack.Layers.Select(l => l.OutputSize).ToArray(), classCount, activation, dropout);
+        var widths = stack.Layers.Take(count).Select(l => l.OutputSize).Concat(extraLayers ?? []).ToArray();
+        return new MlpSpec(stack.InputFeatures, widths, classCount, activation, dropout);
     }
 
-    /// <summary>A new classifier initialized from <paramref name="stack"/>; the head uses libtorch's default initialization.</summary>
-    public static Sequential Build(PretrainedStack stack, int classCount, double dropout = 0)
+    /// <summary>
+    /// A new classifier whose lowest <paramref name="reuse"/> hidden layers (all by default) start from
+    /// <paramref name="stack"/>; added layers and the head use libtorch's default initialization.
+    /// </summary>
+    public static Sequential Build(PretrainedStack stack, int classCount, double dropout = 0, int? reuse = null, IReadOnlyList<int>? extraLayers = null)
     {
-        var network = MlpBuilder.Build(SpecFor(stack, classCount, dropout));
+        var network = MlpBuilder.Build(SpecFor(stack, classCount, dropout, reuse, extraLayers));
         var weights = new Dictionary<string, Tensor>();
-        for (var i = 0; i < stack.Layers.Count; i++)
+        for (var i = 0; i < (reuse ?? stack.Layers.Count); i++)
         {
             weights[$"hidden{i + 1}.weight"] = stack.Layers[i].Weight;
             weights[$"hidden{i + 1}.bias"] = stack.Layers[i].Bias;

@@ -70,9 +70,9 @@ internal static class SupervisedStage
     private static Sequential Build(ModelSection model, PreparedData data, PretrainedStack? stack, bool fromScratch, RunContext context)
     {
         if (stack is not null && !fromScratch)
-            return StackNetwork.Build(stack, data.Train.ClassCount, model.Dropout);
+            return StackNetwork.Build(stack, data.Train.ClassCount, model.Dropout, model.ReuseLayers, model.AddLayers);
         var spec = stack is not null
-            ? StackNetwork.SpecFor(stack, data.Train.ClassCount, model.Dropout)
+            ? StackNetwork.SpecFor(stack, data.Train.ClassCount, model.Dropout, model.ReuseLayers, model.AddLayers)
             : new MlpSpec(data.Train.FeatureCount, model.HiddenLayers, data.Train.ClassCount, model.Activation, model.Dropout)
             {
                 BatchNorm = model.BatchNorm, ActivationAlpha = model.ActivationAlpha,

@@ -143,6 +143,12 @@ public sealed record ModelSection
     /// </summary>
     public NetworkInitialization Initialization { get; init; } = NetworkInitialization.Random;
 
+    /// <summary>With <c>initialization: pretrained</c>: how many of the stack's lowest layers to reuse (the rest are dropped). Default: all.</summary>
+    public int? ReuseLayers { get; init; }
+
+    /// <summary>With <c>initialization: pretrained</c>: new hidden layers added above the reused ones, before the head. Default none.</summary>
+    public IReadOnlyList<int> AddLayers { get; init; } = [];
+
     /// <summary>How random weights are drawn. Default: libtorch's.</summary>
     public FineTuning.Networks.InitializerKind Initializer { get; init; } = FineTuning.Networks.InitializerKind.Default;
 

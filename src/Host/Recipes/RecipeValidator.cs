@@ -73,6 +73,11 @@ internal static class RecipeValidator
         }
         Require(!model.BatchNorm || model.Initialization == NetworkInitialization.Random, "model.batchNorm",
             "batch normalization is available for randomly initialized networks only; a pretrained stack has none.");
+        Require(model.ReuseLayers is null or > 0, "model.reuseLayers", $"expected a positive integer or null, received {model.ReuseLayers}.");
+        for (var i = 0; i < model.AddLayers.Count; i++)
+            Require(model.AddLayers[i] > 0, $"model.addLayers[{i}]", $"expected a positive integer, received {model.AddLayers[i]}.");
+        Require((model.ReuseLayers is null && model.AddLayers.Count == 0) || model.Initialization == NetworkInitialization.Pretrained, "model.reuseLayers",
+            "reuseLayers and addLayers shape a network built from a pretrained stack: set model.initialization to 'pretrained'.");
         Require(model.ActivationAlpha is null or > 0, "model.activationAlpha", $"expected a positive number or null, received {model.ActivationAlpha}.");
         Require(model.InitializerGain > 0, "model.initializerGain", $"expected a positive number, received {model.InitializerGain}.");
 

@@ -52,4 +52,20 @@ public sealed class StackNetworkTests
         hidden.weight.abs().max().item<float>().Should().BeGreaterThan((float)(0.9 * bound));
         hidden.bias!.abs().max().item<float>().Should().Be(0f);
     }
+
+    [Fact]
+    public void Upper_layers_can_be_dropped_replaced_or_added()
+    {
+        using var stack = Stack();
+        using var dropped = StackNetwork.Build(stack, classCount: 3, reuse: 1);
+        dropped.named_children().Select(c => c.name).Should().Equal("hidden1", "act1", "head");
+        using var replaced = StackNetwork.Build(stack, classCount: 3, reuse: 1, extraLayers: [7]);
+        var layers = replaced.named_children().ToDictionary(c => c.name, c => c.module);
+        ((Linear)layers["hidden2"]).weight!.shape.Should().Equal(7L, 5L);
+        ((Linear)layers["hidden1"]).weight!.equal(stack.Layers[0].Weight).all().item<bool>().Should().BeTrue("the reused layer keeps its pretrained weights");
+        using var added = StackNetwork.Build(stack, classCount: 3, extraLayers: [6]);
+        added.named_children().Count(c => c.name.StartsWith("hidden", StringComparison.Ordinal)).Should().Be(3);
+        var tooMany = () => StackNetwork.SpecFor(stack, 3, reuse: 3);
+        tooMany.Should().Throw<PretrainException>().WithMessage("model.reuseLayers: the pretrained stack has 2 layers; expected 1 to 2, received 3.");
+    }
 }
