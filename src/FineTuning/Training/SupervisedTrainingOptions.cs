@@ -15,6 +15,12 @@ public sealed record SupervisedTrainingOptions
     /// <summary>Step size. Default 1e-3.</summary>
     public double LearningRate { get; init; } = 1e-3;
 
+    /// <summary>
+    /// A grid of learning rates to choose from by validation accuracy (each trained from the same starting weights; the
+    /// test set sees only the chosen network). Null or empty (default): <see cref="LearningRate"/> alone.
+    /// </summary>
+    public IReadOnlyList<double>? LearningRates { get; init; }
+
     /// <summary>L2 penalty on all parameters (decoupled for AdamW). Default 0.</summary>
     public double WeightDecay { get; init; }
 

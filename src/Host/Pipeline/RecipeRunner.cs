@@ -70,18 +70,18 @@ public sealed class RecipeRunner
     {
         var recipe = loaded.Recipe;
         var pretrained = recipe.Model.Initialization == NetworkInitialization.Pretrained ? stack : null;
-        var (history, test) = SupervisedStage.Run(loaded, data, pretrained, fromScratch: false, folder, context, progress);
+        var (history, test, rate) = SupervisedStage.Run(loaded, data, pretrained, fromScratch: false, folder, context, progress);
         var best = history.Epochs.FirstOrDefault(e => e.Epoch == history.BestEpoch);
         result = result with
         {
             TrainExamples = data.Train.Count, EpochsRun = history.Epochs.Count, BestEpoch = history.BestEpoch,
             ValidationAccuracy = best?.ValidationAccuracy, TestLoss = test?.Loss, TestAccuracy = test?.Accuracy,
-            PerClassTestAccuracy = test?.PerClassAccuracy,
+            PerClassTestAccuracy = test?.PerClassAccuracy, LearningRate = rate,
         };
         if (recipe.Evaluation.CompareWithScratch && pretrained is not null)
         {
-            var (_, scratch) = SupervisedStage.Run(loaded, data, pretrained, fromScratch: true, folder, context, progress);
-            result = result with { ScratchTestAccuracy = scratch?.Accuracy };
+            var (_, scratch, scratchRate) = SupervisedStage.Run(loaded, data, pretrained, fromScratch: true, folder, context, progress);
+            result = result with { ScratchTestAccuracy = scratch?.Accuracy, ScratchLearningRate = scratchRate };
         }
         return result;
     }

@@ -32,6 +32,12 @@ public sealed record RunResult(string RunFolder, double Seconds)
     /// <summary>Test accuracy of the same architecture trained from random weights, when compared.</summary>
     public double? ScratchTestAccuracy { get; init; }
 
+    /// <summary>The learning rate the supervised network trained with (chosen by validation accuracy from a grid, if given).</summary>
+    public double? LearningRate { get; init; }
+
+    /// <summary>The learning rate chosen for the network from scratch, when compared.</summary>
+    public double? ScratchLearningRate { get; init; }
+
     /// <summary>Test recall per class of the supervised network.</summary>
     public IReadOnlyList<double>? PerClassTestAccuracy { get; init; }
 }

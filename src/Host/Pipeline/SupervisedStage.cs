@@ -1,85 +1,84 @@
 using Microsoft.Extensions.Logging;
 using Pretrain.FineTuning.Caching;
 using Pretrain.FineTuning.Evaluation;
-using Pretrain.FineTuning.Freezing;
-using Pretrain.FineTuning.Networks;
 using Pretrain.FineTuning.Training;
 using Pretrain.FineTuning.Transfer;
-using Pretrain.Host.Recipes;
-using Pretrain.Host.Reports;
 using Pretrain.Pretraining.Runtime;
 using Pretrain.Pretraining.Stacks;
 using TorchSharp;
 using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace Pretrain.Host.Pipeline;
 
 /// <summary>
 /// The supervised stage: trains the recipe's network on the labeled examples (from random weights, or fine-tuning the
-/// pretrained stack plus a new head) and evaluates it once on the test set.
+/// pretrained stack plus a new head), once per learning rate of <c>training.learningRates</c> when given (keeping the one
+/// with the best validation accuracy, all from the same starting weights), and evaluates the kept network once on the
+/// test set.
 /// </summary>
 internal static class SupervisedStage
 {
-    public static (TrainingHistory History, ClassificationReport? Test) Run(LoadedRecipe loaded, PreparedData data, PretrainedStack? stack, bool fromScratch,
-        RunFolder folder, RunContext context, ITrainingCallback? progress)
+    public static (TrainingHistory History, ClassificationReport? Test, double LearningRate) Run(Recipes.LoadedRecipe loaded, PreparedData data,
+        PretrainedStack? stack, bool fromScratch, RunFolder folder, RunContext context, ITrainingCallback? progress)
     {
-        var recipe = loaded.Recipe;
-        var model = recipe.Model;
-        using var network = Build(model, data, stack, fromScratch, context);
-        network.to(context.Device);
-        if (model.Restore is { } restore && !fromScratch)
-        {
-            var mappings = restore.Mappings ?? [new NameMapping($"({restore.Layers})\\.(weight|bias)", "$1.$2")];
-            var restored = WeightTransfer.Import(network, loaded.Resolve(restore.Path), mappings);
-            context.Logger.LogInformation("Restored {Tensors} from {Path}", string.Join(", ", restored), restore.Path);
-        }
-        if (model.FreezeLayers != 0)
-        {
-            var frozen = Freezer.FreezeTo(LayerGroups.Of(network), model.FreezeLayers);
-            context.Logger.LogInformation("Frozen layers: {Layers}", string.Join(", ", frozen));
-        }
+        var options = loaded.Recipe.Training ?? new();
+        var rates = options.LearningRates is { Count: > 0 } grid ? grid : [options.LearningRate];
         var label = stack is not null && !fromScratch ? "fine-tuning the pretrained stack" : "from random weights";
+        using var start = NetworkSetup.Create(loaded, data, stack, fromScratch, context);
         context.Logger.LogInformation("Training an MLP {Layers} {How} on {Count} labeled examples",
-            string.Join("-", network.children().OfType<Linear>().Select(l => l.weight!.shape[1]).Append(data.Train.ClassCount)), label, data.Train.Count);
+            string.Join("-", start.children().OfType<Linear>().Select(l => l.weight!.shape[1]).Append(data.Train.ClassCount)), label, data.Train.Count);
 
-        var history = new CachingTrainer(recipe.Training ?? new()).Fit(network, data.Train, data.Validation, context, new CompositeCallback(progress, new MetricsFileCallback(folder)));
-        // The trained weights, in PyTorch's [out, in] layout, for reuse here (model.restore) or in other frameworks.
-        WeightTransfer.Export(network, folder.File(fromScratch ? "network-scratch.safetensors" : "network.safetensors"));
-        ClassificationReport? test = null;
-        if (data.Test is not null)
+        Sequential? best = null;
+        TrainingHistory? bestHistory = null;
+        var bestRate = rates[0];
+        try
         {
-            test = ClassificationEvaluator.Evaluate(network, data.Test, context.Device);
-            context.Logger.LogInformation("Test accuracy {Accuracy:P2} (loss {Loss:F4}) on {Count} examples, {How}; confusion matrix:{NewLine}{Matrix}",
-                test.Accuracy, test.Loss, test.Count, label, Environment.NewLine, ConfusionMatrixReport.ToText(test));
-            var stem = fromScratch ? "confusion-scratch" : "confusion";
-            ConfusionMatrixReport.WriteCsv(folder.File($"{stem}.csv"), test);
-            try
+            foreach (var rate in rates)
             {
-                ConfusionMatrixReport.WritePng(folder.File($"{stem}.png"), test, $"Test confusion, {label} (accuracy {test.Accuracy:P2})");
+                var candidate = rates.Count == 1 ? start : Copy(loaded, data, stack, fromScratch, context, start);
+                var history = new CachingTrainer(options with { LearningRate = rate })
+                    .Fit(candidate, data.Train, data.Validation, context, new CompositeCallback(progress, new MetricsFileCallback(folder)));
+                var accuracy = BestAccuracy(history);
+                if (rates.Count > 1)
+                    context.Logger.LogInformation("Learning rate {Rate}: best validation accuracy {Accuracy:P2}", rate, accuracy);
+                if (bestHistory is null || accuracy > BestAccuracy(bestHistory))
+                {
+                    if (!ReferenceEquals(best, start))
+                        best?.Dispose();
+                    (best, bestHistory, bestRate) = (candidate, history, rate);
+                }
+                else if (!ReferenceEquals(candidate, start))
+                    candidate.Dispose();
             }
-#pragma warning disable CA1031 // A picture that cannot be drawn must not fail a finished training run.
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                context.Logger.LogWarning(e, "Could not draw the confusion matrix");
-            }
+            if (rates.Count > 1)
+                context.Logger.LogInformation("Chose learning rate {Rate} by validation accuracy", bestRate);
+
+            // The trained weights, in PyTorch's [out, in] layout, for reuse here (model.restore) or in other frameworks.
+            WeightTransfer.Export(best!, folder.File(fromScratch ? "network-scratch.safetensors" : "network.safetensors"));
+            var test = data.Test is null ? null : TestReport.Write(best!, data, folder, context, label, fromScratch ? "confusion-scratch" : "confusion");
+            return (bestHistory!, test, bestRate);
         }
-        return (history, test);
+        finally
+        {
+            if (best is not null && !ReferenceEquals(best, start))
+                best.Dispose();
+        }
     }
 
-    private static Sequential Build(ModelSection model, PreparedData data, PretrainedStack? stack, bool fromScratch, RunContext context)
+    private static double BestAccuracy(TrainingHistory history) =>
+        history.Epochs.FirstOrDefault(e => e.Epoch == history.BestEpoch)?.ValidationAccuracy ?? double.NegativeInfinity;
+
+    /// <summary>A fresh network of the same recipe with the starting weights of <paramref name="start"/>.</summary>
+    private static Sequential Copy(Recipes.LoadedRecipe loaded, PreparedData data, PretrainedStack? stack, bool fromScratch, RunContext context, Sequential start)
     {
-        if (stack is not null && !fromScratch)
-            return StackNetwork.Build(stack, data.Train.ClassCount, model.Dropout, model.ReuseLayers, model.AddLayers);
-        var spec = stack is not null
-            ? StackNetwork.SpecFor(stack, data.Train.ClassCount, model.Dropout, model.ReuseLayers, model.AddLayers)
-            : new MlpSpec(data.Train.FeatureCount, model.HiddenLayers, data.Train.ClassCount, model.Activation, model.Dropout)
-            {
-                BatchNorm = model.BatchNorm, ActivationAlpha = model.ActivationAlpha,
-            };
-        var network = MlpBuilder.Build(spec);
-        using var generator = context.CreateGenerator(stream: 3);
-        Initializers.Apply(network, model.Initializer, generator, model.InitializerGain);
+        var network = NetworkSetup.Create(loaded, data, stack, fromScratch, context);
+        var source = start.state_dict();
+        using (no_grad())
+        {
+            foreach (var (name, tensor) in network.state_dict())
+                tensor.copy_(source[name]);
+        }
         return network;
     }
 }

@@ -88,6 +88,10 @@ internal static class RecipeValidator
         Require(training.WeightDecay >= 0, "training.weightDecay", $"expected a number >= 0, received {training.WeightDecay}.");
         Require(training.Momentum is >= 0 and < 1, "training.momentum", $"expected a number in [0, 1), received {training.Momentum}.");
         Require(training.Patience is null or > 0, "training.patience", $"expected a positive integer or null, received {training.Patience}.");
+        foreach (var (rate, i) in (training.LearningRates ?? []).Select((r, i) => (r, i)))
+            Require(rate > 0 && double.IsFinite(rate), $"training.learningRates[{i}]", $"expected a positive number, received {rate}.");
+        Require(training.LearningRates is not { Count: > 1 } || data.ValidationFraction > 0, "training.learningRates",
+            "choosing among several learning rates needs validation data: set data.validationFraction above 0.");
         Require(training.ScheduleStepEpochs > 0, "training.scheduleStepEpochs", $"expected a positive integer, received {training.ScheduleStepEpochs}.");
         Require(training.ScheduleGamma is null or > 0 and <= 1, "training.scheduleGamma", $"expected a number in (0, 1] or null, received {training.ScheduleGamma}.");
         Require(training.L1 >= 0, "training.l1", $"expected a number >= 0, received {training.L1}.");

@@ -288,3 +288,30 @@ public sealed class SeedSweepTests : IDisposable
         PretrainCommand.Create().Parse(["run", recipe, "--seeds", "3,3"]).Invoke().Should().Be(ExitCodes.InvalidInput);
     }
 }
+
+[Collection(ConsoleCollection.Name)]
+public sealed class LearningRateGridTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("pretrain-grid-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public void The_learning_rate_is_chosen_by_validation_accuracy_and_the_test_set_sees_one_network()
+    {
+        var recipe = Path.Combine(_folder, "r.json");
+        File.WriteAllText(recipe, $$"""
+            { "name": "grid", "device": "cpu", "output": "{{_folder.Replace("\\", "/", StringComparison.Ordinal)}}/runs",
+              "data": { "train": { "format": "embedded" }, "test": { "format": "embedded", "split": "test" } },
+              "model": { "hiddenLayers": [16] }, "training": { "epochs": 2, "learningRates": [0.000001, 0.003] } }
+            """);
+        PretrainCommand.Create().Parse(["run", recipe]).Invoke().Should().Be(ExitCodes.Success);
+
+        var run = Directory.GetDirectories(Path.Combine(_folder, "runs")).Single();
+        using var result = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "result.json")));
+        result.RootElement.GetProperty("learningRate").GetDouble().Should().Be(0.003, "a rate of 1e-6 barely moves the weights in two epochs");
+        var log = File.ReadAllText(Path.Combine(run, "log.txt"));
+        log.Should().Contain("Chose learning rate 0.003");
+        System.Text.RegularExpressions.Regex.Count(log, "Test accuracy").Should().Be(1);
+    }
+}

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+using Pretrain.FineTuning.Evaluation;
+using Pretrain.Host.Reports;
+using Pretrain.Pretraining.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Pretrain.Host.Pipeline;
+
+/// <summary>Evaluates a trained network once on the test set and writes its confusion matrix (log, CSV, PNG).</summary>
+internal static class TestReport
+{
+    public static ClassificationReport Write(nn.Module<Tensor, Tensor> network, PreparedData data, RunFolder folder, RunContext context, string label, string stem)
+    {
+        var test = ClassificationEvaluator.Evaluate(network, data.Test!, context.Device);
+        context.Logger.LogInformation("Test accuracy {Accuracy:P2} (loss {Loss:F4}) on {Count} examples, {How}; confusion matrix:{NewLine}{Matrix}",
+            test.Accuracy, test.Loss, test.Count, label, Environment.NewLine, ConfusionMatrixReport.ToText(test));
+        ConfusionMatrixReport.WriteCsv(folder.File($"{stem}.csv"), test);
+        try
+        {
+            ConfusionMatrixReport.WritePng(folder.File($"{stem}.png"), test, $"Test confusion, {label} (accuracy {test.Accuracy:P2})");
+        }
+#pragma warning disable CA1031 // A picture that cannot be drawn must not fail a finished training run.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            context.Logger.LogWarning(e, "Could not draw the confusion matrix");
+        }
+        return test;
+    }
+}
