@@ -1,0 +1,120 @@
+using System.Text.Json;
+using Pretrain.Pretraining.Layers;
+using Pretrain.Pretraining.Stacks;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Pretrain.Auxiliary.Encoders;
+
+/// <summary>
+/// The network an auxiliary task trains and the target task reuses: optionally a token embedding, then dense layers
+/// with one nonlinearity. Its dense layers convert to a <see cref="PretrainedStack"/>, so everything that takes a
+/// greedy stack (pretrained initialisation, freezing, caching, the catalog) takes an auxiliary encoder too.
+/// </summary>
+public sealed class AuxiliaryEncoder : IDisposable
+{
+    private readonly List<Parameter> _weights = [];
+    private readonly List<Parameter> _biases = [];
+
+    /// <summary>Creates an encoder with Glorot-uniform weights (x4 for sigmoid units) and zero biases.</summary>
+    public AuxiliaryEncoder(EncoderSpec spec, Device device, Generator generator)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        spec.Validate();
+        Spec = spec;
+        if (spec.VocabularySize is int vocabulary)
+            Embedding = new Parameter(empty([vocabulary, spec.EmbeddingSize]).normal_(0, 0.1, generator: generator).to(device));
+        var inputs = spec.DenseInputs;
+        foreach (var width in spec.HiddenLayers)
+        {
+            var bound = Math.Sqrt(6.0 / (inputs + width)) * (spec.Activation == EncoderActivation.Sigmoid ? 4 : 1);
+            _weights.Add(new Parameter(empty([width, inputs]).uniform_(-bound, bound, generator: generator).to(device)));
+            _biases.Add(new Parameter(zeros([width], device: device)));
+            inputs = width;
+        }
+    }
+
+    /// <summary>What the encoder was built from.</summary>
+    public EncoderSpec Spec { get; }
+
+    /// <summary>The token embedding, <c>[vocabulary, embeddingSize]</c>; null for dense input.</summary>
+    public Parameter? Embedding { get; }
+
+    /// <summary>Dense layer weights, <c>[out, in]</c>, lowest first.</summary>
+    public IReadOnlyList<Parameter> Weights => _weights;
+
+    /// <summary>Dense layer biases, lowest first.</summary>
+    public IReadOnlyList<Parameter> Biases => _biases;
+
+    /// <summary>Every trainable tensor.</summary>
+    public IEnumerable<Parameter> Parameters =>
+        (Embedding is null ? [] : new[] { Embedding }).Concat(_weights.Zip(_biases).SelectMany(p => new[] { p.First, p.Second }));
+
+    /// <summary>The tensors by name (<c>embedding.weight</c>, <c>hidden1.weight</c>, <c>hidden1.bias</c>, ...).</summary>
+    public IReadOnlyDictionary<string, Tensor> State
+    {
+        get
+        {
+            var state = new Dictionary<string, Tensor>();
+            if (Embedding is not null)
+                state["embedding.weight"] = Embedding;
+            for (var i = 0; i < _weights.Count; i++)
+            {
+                state[$"hidden{i + 1}.weight"] = _weights[i];
+                state[$"hidden{i + 1}.bias"] = _biases[i];
+            }
+            return state;
+        }
+    }
+
+    /// <summary>Encodes a batch: feature vectors <c>[N, inputs]</c> or token ids <c>[N, window]</c>.</summary>
+    public Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var h = Embed(input);
+        for (var i = 0; i < _weights.Count; i++)
+            h = Spec.Activation.Apply(nn.functional.linear(h, _weights[i], _biases[i]));
+        return h;
+    }
+
+    /// <summary>The dense-layer input for <paramref name="input"/>: the concatenated token embeddings for text.</summary>
+    public Tensor Embed(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (Embedding is null)
+        {
+            if (input.dim() != 2 || input.shape[1] != Spec.Inputs)
+                throw new ArgumentException($"encoder: expected input [N, {Spec.Inputs}], received [{string.Join(", ", input.shape)}].");
+            return input;
+        }
+        if (input.dim() != 2 || input.shape[1] != Spec.Inputs || input.dtype != ScalarType.Int64)
+            throw new ArgumentException($"encoder: expected token ids int64 [N, {Spec.Inputs}], received {input.dtype} [{string.Join(", ", input.shape)}].");
+        return Embedding.index_select(0, input.flatten()).reshape(input.shape[0], Spec.DenseInputs);
+    }
+
+    /// <summary>
+    /// Copies the dense layers into a frozen <see cref="PretrainedStack"/> (dense input only): the hand-over to the
+    /// transfer tools.
+    /// </summary>
+    /// <param name="inputShape">The shape of one instance, as the stack records it.</param>
+    /// <param name="normalization">The scaler state the inputs were prepared with.</param>
+    /// <param name="kind">The layer kind written to the stack, for example <c>auxiliary:ranking</c>.</param>
+    /// <param name="metrics">Metrics to record on every layer (the held-out score of the task).</param>
+    public PretrainedStack ToStack(IReadOnlyList<long> inputShape, JsonElement? normalization, string kind, IReadOnlyDictionary<string, double>? metrics = null)
+    {
+        if (Embedding is not null)
+            throw new InvalidOperationException("encoder: a text encoder's embedding has no place in a dense stack; save its State instead.");
+        var stack = new PretrainedStack(inputShape, normalization);
+        using var _ = no_grad();
+        for (var i = 0; i < _weights.Count; i++)
+            stack.Add(new PretrainedLayer(kind, _weights[i].detach().clone(), _biases[i].detach().clone(), Spec.Activation, metrics: metrics));
+        return stack;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var parameter in Parameters)
+            parameter.Dispose();
+    }
+}

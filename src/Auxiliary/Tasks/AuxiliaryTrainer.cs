@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Pretrain.Auxiliary.Encoders;
+using Pretrain.Pretraining.Runtime;
+using static TorchSharp.torch;
+
+namespace Pretrain.Auxiliary.Tasks;
+
+/// <summary>
+/// Trains an encoder and a task's head with Adam on shuffled batches, and after every epoch scores a held-out part of
+/// the data. The held-out corruptions are drawn from the same seed every time, so epoch-to-epoch scores compare like
+/// with like.
+/// </summary>
+public sealed class AuxiliaryTrainer
+{
+    private const int ShuffleStream = 501;
+    private const int CorruptionStream = 502;
+    private const int HeldOutStream = 503;
+    private const int SplitStream = 504;
+
+    /// <summary>Creates a trainer.</summary>
+    public AuxiliaryTrainer(AuxiliaryTrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options;
+    }
+
+    /// <summary>The training options.</summary>
+    public AuxiliaryTrainingOptions Options { get; }
+
+    /// <summary>Trains <paramref name="encoder"/> and the task's head in place and returns the per-epoch history.</summary>
+    /// <param name="task">The auxiliary task.</param>
+    /// <param name="encoder">The encoder to train.</param>
+    /// <param name="data">The good instances, first dimension = instances, on the encoder's device.</param>
+    /// <param name="labels">Class labels when the task uses them (same versus different); otherwise null.</param>
+    /// <param name="context">Seed, device, logger and cancellation.</param>
+    /// <param name="callback">Progress, called once per batch and per epoch.</param>
+    public IReadOnlyList<AuxiliaryEpoch> Fit(IAuxiliaryTask task, AuxiliaryEncoder encoder, Tensor data, Tensor? labels, RunContext context, ITrainingCallback? callback = null)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        ArgumentNullException.ThrowIfNull(encoder);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(context);
+        if (labels is not null && labels.shape[0] != data.shape[0])
+            throw new ArgumentException($"auxiliary training: {labels.shape[0]} labels for {data.shape[0]} instances.");
+        var (train, heldOut) = Split(data.shape[0], data.device, context);
+        using var trainIndices = train;
+        using var heldOutIndices = heldOut;
+        var batches = (int)Math.Ceiling(trainIndices.shape[0] / (double)Options.BatchSize);
+        using var optimizer = optim.Adam(encoder.Parameters.Concat(task.HeadParameters), Options.LearningRate, weight_decay: Options.WeightDecay);
+        using var shuffle = context.CreateGenerator(ShuffleStream);
+        using var corruption = context.CreateGenerator(CorruptionStream);
+        var history = new List<AuxiliaryEpoch>();
+        var stage = $"auxiliary {task.Name}";
+        callback?.OnFitStart(stage, Options.Epochs, batches);
+        for (var epoch = 1; epoch <= Options.Epochs; epoch++)
+        {
+            var clock = Stopwatch.StartNew();
+            double lossSum = 0;
+            long seen = 0;
+            using (var order = trainIndices.index_select(0, randperm(trainIndices.shape[0], generator: shuffle).to(data.device)))
+            {
+                for (var b = 0; b < batches; b++)
+                {
+                    context.Cancellation.ThrowIfCancellationRequested();
+                    using var scope = NewDisposeScope();
+                    var rows = order.narrow(0, (long)b * Options.BatchSize, Math.Min(Options.BatchSize, order.shape[0] - (long)b * Options.BatchSize));
+                    if (rows.shape[0] < 2)
+                        continue;
+                    optimizer.zero_grad();
+                    var loss = task.Loss(encoder, data.index_select(0, rows), labels?.index_select(0, rows), corruption);
+                    loss.backward();
+                    optimizer.step();
+                    lossSum += loss.item<float>() * rows.shape[0];
+                    seen += rows.shape[0];
+                    callback?.OnBatchEnd(epoch, b + 1);
+                }
+            }
+            var score = heldOutIndices.shape[0] >= 2 ? Evaluate(task, encoder, data, labels, heldOutIndices, context) : (double?)null;
+            var record = new AuxiliaryEpoch(epoch, lossSum / Math.Max(1, seen), score, clock.Elapsed.TotalSeconds);
+            history.Add(record);
+            var metrics = new Dictionary<string, double> { ["loss"] = record.Loss };
+            if (score is double s)
+                metrics[task.ScoreName] = s;
+            callback?.OnEpochEnd(new EpochReport(stage, epoch, metrics, record.Seconds));
+            context.Logger.LogInformation("{Stage} epoch {Epoch}/{Epochs}: loss {Loss:F4}, held-out {ScoreName} {Score}",
+                stage, epoch, Options.Epochs, record.Loss, task.ScoreName, score is double v ? v.ToString("F4", System.Globalization.CultureInfo.InvariantCulture) : "n/a");
+        }
+        callback?.OnFitEnd(stage);
+        return history;
+    }
+
+    /// <summary>The task's score on the given rows, with corruptions drawn from a fixed seed.</summary>
+    public double Evaluate(IAuxiliaryTask task, AuxiliaryEncoder encoder, Tensor data, Tensor? labels, Tensor rows, RunContext context)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(context);
+        using var generator = context.CreateGenerator(HeldOutStream);
+        using var _ = no_grad();
+        double correct = 0;
+        long count = 0;
+        // Larger batches than training: no gradients are kept, and pair tasks see more partners.
+        var size = Math.Max(Options.BatchSize, 512);
+        for (long start = 0; start < rows.shape[0]; start += size)
+        {
+            using var scope = NewDisposeScope();
+            var part = rows.narrow(0, start, Math.Min(size, rows.shape[0] - start));
+            if (part.shape[0] < 2)
+                continue;
+            var (c, n) = task.Score(encoder, data.index_select(0, part), labels?.index_select(0, part), generator);
+            correct += c;
+            count += n;
+        }
+        return count == 0 ? double.NaN : correct / count;
+    }
+
+    private (Tensor Train, Tensor HeldOut) Split(long count, Device device, RunContext context)
+    {
+        using var generator = context.CreateGenerator(SplitStream);
+        using var permutation = randperm(count, generator: generator);
+        var heldOut = (long)Math.Round(count * Options.HeldOutFraction);
+        if (count - heldOut < 2)
+            throw new ArgumentException($"auxiliary training: {count} instances leave fewer than 2 to train on after holding out {heldOut}.");
+        return (permutation.narrow(0, heldOut, count - heldOut).to(device), permutation.narrow(0, 0, heldOut).to(device));
+    }
+}

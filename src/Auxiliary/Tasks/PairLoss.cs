@@ -1,0 +1,11 @@
+namespace Pretrain.Auxiliary.Tasks;
+
+/// <summary>The loss of the same-versus-different task.</summary>
+public enum PairLoss
+{
+    /// <summary>A logistic unit on |e1 - e2| and e1 * e2, binary cross-entropy.</summary>
+    BinaryCrossEntropy,
+
+    /// <summary>Distances between the two encodings with <see cref="ContrastiveLoss"/>; "same" when closer than half the margin.</summary>
+    Contrastive,
+}

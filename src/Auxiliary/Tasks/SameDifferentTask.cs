@@ -1,0 +1,114 @@
+using Pretrain.Auxiliary.Corruptions;
+using Pretrain.Auxiliary.Encoders;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Pretrain.Auxiliary.Tasks;
+
+/// <summary>
+/// Same versus different: one (siamese) encoder sees both instances of a pair and the task says whether they are the
+/// same thing. With labels (a large auxiliary labelled set), "same" means the same class and each instance is paired
+/// with a same-class and a different-class partner from its batch. Without labels, "same" means two independent
+/// corruptions of one instance and "different" a corruption of another instance. Every batch is balanced.
+/// </summary>
+public sealed class SameDifferentTask : IAuxiliaryTask
+{
+    private readonly ICorruption? _corruption;
+    private readonly LinearHead? _head;
+
+    /// <summary>Creates the task.</summary>
+    /// <param name="corruption">Makes the two views of an instance when no labels are given; may be null when labels always are.</param>
+    /// <param name="encoderOutputs">Width of the encoder's output.</param>
+    /// <param name="loss">Binary cross-entropy on a learned head, or the contrastive loss on distances.</param>
+    /// <param name="margin">The contrastive margin (ignored for binary cross-entropy).</param>
+    /// <param name="device">Where the head lives.</param>
+    /// <param name="generator">Draws the head's initial weights.</param>
+    public SameDifferentTask(ICorruption? corruption, int encoderOutputs, PairLoss loss, double margin, Device device, Generator generator)
+    {
+        if (loss == PairLoss.Contrastive && !(margin > 0))
+            throw new ArgumentException($"same-versus-different task: the contrastive margin must be positive, received {margin}.");
+        _corruption = corruption;
+        PairLoss = loss;
+        Margin = margin;
+        if (loss == PairLoss.BinaryCrossEntropy)
+            _head = new LinearHead(2 * encoderOutputs, device, generator);
+    }
+
+    /// <summary>The loss in use.</summary>
+    public PairLoss PairLoss { get; }
+
+    /// <summary>The contrastive margin.</summary>
+    public double Margin { get; }
+
+    /// <inheritdoc />
+    public string Name => "sameDifferent";
+
+    /// <inheritdoc />
+    public string ScoreName => "heldOutAccuracy";
+
+    /// <inheritdoc />
+    public IEnumerable<Parameter> HeadParameters => _head?.Parameters ?? [];
+
+    /// <inheritdoc />
+    public Tensor Loss(AuxiliaryEncoder encoder, Tensor batch, Tensor? labels, Generator generator)
+    {
+        var (left, right, same) = Pairs(encoder, batch, labels, generator);
+        if (PairLoss == PairLoss.Contrastive)
+            return ContrastiveLoss.Compute(Distance(left, right), same, Margin);
+        return nn.functional.binary_cross_entropy_with_logits(Logits(left, right), same);
+    }
+
+    /// <inheritdoc />
+    public (double Correct, long Count) Score(AuxiliaryEncoder encoder, Tensor batch, Tensor? labels, Generator generator)
+    {
+        var (left, right, same) = Pairs(encoder, batch, labels, generator);
+        var saysSame = PairLoss == PairLoss.Contrastive ? Distance(left, right) < Margin / 2 : Logits(left, right) > 0;
+        return ((saysSame.to(ScalarType.Float32) == same).sum().item<long>(), same.shape[0]);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _head?.Dispose();
+
+    private static Tensor Distance(Tensor left, Tensor right) => (left - right).square().sum(1).add(1e-9).sqrt();
+
+    private Tensor Logits(Tensor left, Tensor right) => _head!.Forward(cat([(left - right).abs(), left * right], 1));
+
+    private (Tensor Left, Tensor Right, Tensor Same) Pairs(AuxiliaryEncoder encoder, Tensor batch, Tensor? labels, Generator generator)
+    {
+        ArgumentNullException.ThrowIfNull(encoder);
+        ArgumentNullException.ThrowIfNull(batch);
+        return labels is null ? CorruptionPairs(encoder, batch, generator) : LabelPairs(encoder, batch, labels, generator);
+    }
+
+    private (Tensor, Tensor, Tensor) CorruptionPairs(AuxiliaryEncoder encoder, Tensor batch, Generator generator)
+    {
+        var corruption = _corruption ?? throw new InvalidOperationException("same-versus-different without labels needs a corruption to make the two views.");
+        var n = batch.shape[0];
+        var anchor = corruption.Corrupt(batch, generator);
+        var sameView = corruption.Corrupt(batch, generator);
+        var others = batch.index_select(0, DonorRows.Draw(n, generator, batch.device, "same-versus-different"));
+        var otherView = corruption.Corrupt(others, generator);
+        var codes = encoder.Forward(cat([anchor, sameView, otherView]));
+        var (a, s, o) = (codes.narrow(0, 0, n), codes.narrow(0, n, n), codes.narrow(0, 2 * n, n));
+        return (cat([a, a]), cat([s, o]), cat([ones([n], device: batch.device), zeros([n], device: batch.device)]));
+    }
+
+    private static (Tensor, Tensor, Tensor) LabelPairs(AuxiliaryEncoder encoder, Tensor batch, Tensor labels, Generator generator)
+    {
+        var n = batch.shape[0];
+        var sameClass = labels.unsqueeze(1) == labels.unsqueeze(0);
+        // A random partner per row among the allowed ones: random scores, the disallowed pushed below every allowed.
+        var scores = rand([n, n], generator: generator).to(batch.device);
+        var sameOther = sameClass & eye(n, dtype: ScalarType.Bool, device: batch.device).logical_not();
+        var samePartner = scores.masked_fill(sameOther.logical_not(), -1).argmax(1);
+        var otherPartner = scores.masked_fill(sameClass, -1).argmax(1);
+        var hasOther = sameClass.logical_not().any(1);
+        var codes = encoder.Forward(batch);
+        var keep = cat([sameOther.any(1), hasOther]);
+        var left = cat([codes, codes]);
+        var right = cat([codes.index_select(0, samePartner), codes.index_select(0, otherPartner)]);
+        var same = cat([ones([n], device: batch.device), zeros([n], device: batch.device)]);
+        var kept = keep.nonzero().squeeze(1);
+        return (left.index_select(0, kept), right.index_select(0, kept), same.index_select(0, kept));
+    }
+}
