@@ -22,14 +22,19 @@ internal static class PretrainingStage
 
     public static PretrainedStack Run(PretrainingSection section, LoadedRecipe loaded, PreparedData data, RunFolder folder, RunContext context, ITrainingCallback? progress)
     {
-        var stack = section.From is { } from ? Reuse(from, loaded, data, context) : Train(section, data, folder, context, progress);
+        var stack = section switch
+        {
+            { From: { } from } => Reuse(from, loaded, data, context),
+            { Auxiliary: { } auxiliary } => AuxiliaryStage.Run(auxiliary, data, folder, context, progress),
+            _ => Train(section, data, folder, context, progress),
+        };
         if (section.SaveAs is { } name)
         {
             var catalog = ModelCatalog.Default();
             var source = section.From is null ? folder.File(StackFolderName) : ResolveFrom(section.From, loaded);
             catalog.AddStack(new CatalogEntry
             {
-                Name = name, Task = $"unsupervised pretraining, {stack.InputFeatures}-{string.Join("-", stack.Layers.Select(l => l.OutputSize))} ({string.Join(", ", stack.Layers.Select(l => l.Kind).Distinct())})",
+                Name = name, Task = $"{(section.Auxiliary is null ? "unsupervised" : "auxiliary-task")} pretraining, {stack.InputFeatures}-{string.Join("-", stack.Layers.Select(l => l.OutputSize))} ({string.Join(", ", stack.Layers.Select(l => l.Kind).Distinct())})",
                 Data = loaded.Recipe.Data.Train.ToString(), Run = folder.Path, Created = DateTimeOffset.UtcNow,
                 Parent = section.From?.StartsWith("catalog:", StringComparison.Ordinal) == true ? section.From["catalog:".Length..] : null,
             }, source);

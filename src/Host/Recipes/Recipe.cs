@@ -62,6 +62,12 @@ public sealed record PretrainingSection
     /// </summary>
     public string? From { get; init; }
 
+    /// <summary>
+    /// Pretrain with an auxiliary task instead of greedy layers: the trained encoder becomes the stack. Exclusive with
+    /// <see cref="Layers"/> and <see cref="From"/>.
+    /// </summary>
+    public AuxiliarySection? Auxiliary { get; init; }
+
     /// <summary>Save the pretrained stack into the model catalog under this name (<c>$PRETRAIN_MODELS</c>). Optional.</summary>
     public string? SaveAs { get; init; }
 

@@ -37,7 +37,12 @@ internal static class RecipeValidator
 
         if (recipe.Pretraining is { } pretraining)
         {
-            Require(pretraining.Layers.Count > 0 || pretraining.From is not null, "pretraining.layers", "expected at least one layer (or pretraining.from), received none.");
+            Require(pretraining.Layers.Count > 0 || pretraining.From is not null || pretraining.Auxiliary is not null, "pretraining.layers",
+                "expected at least one layer (or pretraining.from, or pretraining.auxiliary), received none.");
+            Require(pretraining.Auxiliary is null || (pretraining.Layers.Count == 0 && pretraining.From is null), "pretraining.auxiliary",
+                "an auxiliary task trains the stack itself: give it without pretraining.layers and pretraining.from.");
+            if (pretraining.Auxiliary is { } auxiliary)
+                problems.AddRange(AuxiliaryValidator.Validate(auxiliary, "pretraining.auxiliary"));
             Require(pretraining.Layers.Count == 0 || pretraining.From is null, "pretraining.from", "give either layers to train or a saved stack to reuse, not both.");
             if (pretraining.From is { } from && !from.StartsWith("catalog:", StringComparison.Ordinal) && !Directory.Exists(loaded.Resolve(from)))
                 problems.Add(new("pretraining.from", $"stack folder not found: {loaded.Resolve(from)} (use catalog:NAME for a catalog entry)."));

@@ -40,6 +40,42 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public void An_auxiliary_task_pretrains_the_stack_that_fine_tuning_then_starts_from()
+    {
+        var recipe = WriteRecipe($$"""
+            { "name": "aux", "device": "cpu", "output": "{{_folder.Replace("\\", "/", StringComparison.Ordinal)}}/runs",
+              "data": { "train": { "format": "embedded" }, "test": { "format": "embedded", "split": "test" }, "labelsPerClass": 10 },
+              "pretraining": { "auxiliary": { "task": "ranking", "corruption": { "kind": "patchSwap", "size": 6 }, "hiddenLayers": [24, 12], "epochs": 2 } },
+              "model": { "initialization": "pretrained" },
+              "training": { "epochs": 2, "batchSize": 32 },
+              "evaluation": { "linearProbe": false } }
+            """);
+
+        Pretrain("run", recipe).Should().Be(ExitCodes.Success);
+
+        var run = Directory.GetDirectories(Path.Combine(_folder, "runs")).Should().ContainSingle().Subject;
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "stack", "stack.json")));
+        var text = manifest.RootElement.ToString();
+        text.Should().Contain("auxiliary:ranking").And.Contain("correctRanking");
+        File.ReadAllLines(Path.Combine(run, "metrics.jsonl")).Should().Contain(l => l.Contains("auxiliary ranking", StringComparison.Ordinal));
+        File.Exists(Path.Combine(run, "auxiliary-loss.png")).Should().BeTrue();
+        File.Exists(Path.Combine(run, "result.json")).Should().BeTrue();
+    }
+
+    [Fact]
+    public void A_patch_corruption_on_feature_vectors_is_a_clear_input_error()
+    {
+        var csv = Path.Combine(_folder, "rows.csv");
+        File.WriteAllLines(csv, ["a,b,c,label", .. Enumerable.Range(0, 40).Select(i => $"{i % 3},{i % 5},{i % 7},{i % 2}")]);
+        var recipe = WriteRecipe($$"""
+            { "device": "cpu", "output": "{{_folder.Replace("\\", "/", StringComparison.Ordinal)}}/runs",
+              "data": { "train": { "format": "csv", "path": "rows.csv", "labelColumn": "label" } },
+              "pretraining": { "auxiliary": { "corruption": { "kind": "patchSwap", "size": 2 }, "hiddenLayers": [4], "epochs": 1 } } }
+            """);
+        Pretrain("run", recipe).Should().Be(ExitCodes.InvalidInput);
+    }
+
+    [Fact]
     public void An_invalid_recipe_exits_with_code_2_and_runs_nothing()
     {
         var recipe = WriteRecipe("""{ "output": "runs-should-not-exist", "data": { "train": { "format": "embedded" } }, "training": { "epochs": 0 } }""");

@@ -45,6 +45,26 @@ public sealed class RecipeValidationTests
     }
 
     [Fact]
+    public void Auxiliary_pretraining_problems_are_named_with_their_paths()
+    {
+        var error = Invalid("""
+            { "data": { "train": { "format": "embedded" } },
+              "pretraining": {
+                "layers": [ { "kind": "rbm", "hiddenUnits": 10 } ],
+                "auxiliary": { "task": "jigsaw", "corruption": { "kind": "blockMask", "fraction": 2 }, "hiddenLayers": [0], "batchSize": 1 } } }
+            """);
+        error.Problems.Select(p => p.Path).Should().Contain("pretraining.auxiliary.task");
+        var shapeFixed = Invalid("""
+            { "data": { "train": { "format": "embedded" } },
+              "pretraining": {
+                "layers": [ { "kind": "rbm", "hiddenUnits": 10 } ],
+                "auxiliary": { "corruption": { "kind": "blockMask", "fraction": 2 }, "hiddenLayers": [0], "batchSize": 1 } } }
+            """);
+        shapeFixed.Problems.Select(p => p.Path).Should().Contain([
+            "pretraining.auxiliary", "pretraining.auxiliary.hiddenLayers[0]", "pretraining.auxiliary.batchSize", "pretraining.auxiliary.corruption.fraction"]);
+    }
+
+    [Fact]
     public void Every_problem_is_reported_at_once()
     {
         var error = Invalid("""
