@@ -13,7 +13,7 @@ internal static class DataPreparation
 {
     public static PreparedData Prepare(LoadedRecipe loaded, RunContext context)
     {
-        var data = loaded.Recipe.Data;
+        var data = loaded.Recipe.Data ?? throw new InvalidOperationException("a recipe without a data section has no data to prepare");
         using var raw = DataSourceLoader.Load(data.Train, loaded);
         context.Logger.LogInformation("Loaded {Count} training examples of shape [{Shape}] with {Classes} classes from {Source}",
             raw.Count, string.Join("x", raw.SampleShape), raw.ClassCount, raw.Source);

@@ -35,7 +35,7 @@ internal static class PretrainingStage
             catalog.AddStack(new CatalogEntry
             {
                 Name = name, Task = $"{(section.Auxiliary is null ? "unsupervised" : "auxiliary-task")} pretraining, {stack.InputFeatures}-{string.Join("-", stack.Layers.Select(l => l.OutputSize))} ({string.Join(", ", stack.Layers.Select(l => l.Kind).Distinct())})",
-                Data = loaded.Recipe.Data.Train.ToString(), Run = folder.Path, Created = DateTimeOffset.UtcNow,
+                Data = loaded.Recipe.Data?.Train.ToString(), Run = folder.Path, Created = DateTimeOffset.UtcNow,
                 Parent = section.From?.StartsWith("catalog:", StringComparison.Ordinal) == true ? section.From["catalog:".Length..] : null,
             }, source);
             context.Logger.LogInformation("Saved the stack to the model catalog as {Name} ({Root})", name, catalog.Root);

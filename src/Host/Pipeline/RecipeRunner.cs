@@ -29,6 +29,14 @@ public sealed class RecipeRunner
         _logger.LogInformation("Run {Name} in {Folder}: device {Device}, seed {Seed}", recipe.Name, folder.Path, context.DescribeDevice(), recipe.Seed);
         folder.WriteJson("environment.json", RunEnvironment.Capture(recipe.Seed, context.DescribeDevice(), DateTimeOffset.Now));
 
+        if (recipe.Text is { } text)
+        {
+            var textResult = TextStage.Run(text, loaded, folder, context, progress, new RunResult(folder.Path, 0));
+            textResult = textResult with { Seconds = clock.Elapsed.TotalSeconds };
+            folder.WriteJson("result.json", textResult);
+            return textResult;
+        }
+
         using var data = DataPreparation.Prepare(loaded, context);
         folder.WriteJson("scaler.json", data.Scaler);
         var result = new RunResult(folder.Path, 0);
@@ -58,6 +66,8 @@ public sealed class RecipeRunner
         stack = PretrainingStage.Run(pretraining, loaded, data, folder, context, progress);
         if (pretraining.From is null)
             result = result with { StackFolder = folder.File(PretrainingStage.StackFolderName) };
+        if (pretraining.Auxiliary is not null && stack.Layers.Count > 0)
+            result = result with { AuxiliaryScore = stack.Layers[0].Metrics.Where(m => m.Key != "auxiliaryLoss").Select(m => (double?)m.Value).FirstOrDefault() };
         if (!recipe.Evaluation.LinearProbe)
             return result;
         var probe = LinearProbeStage.Run(stack, data, context);

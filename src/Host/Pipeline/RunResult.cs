@@ -40,4 +40,7 @@ public sealed record RunResult(string RunFolder, double Seconds)
 
     /// <summary>Test recall per class of the supervised network.</summary>
     public IReadOnlyList<double>? PerClassTestAccuracy { get; init; }
+
+    /// <summary>The auxiliary task's held-out score (accuracy or correct-ranking rate), when one was trained.</summary>
+    public double? AuxiliaryScore { get; init; }
 }

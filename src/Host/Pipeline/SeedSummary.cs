@@ -34,6 +34,7 @@ public sealed record SeedSummary(IReadOnlyList<int> Seeds, IReadOnlyList<string>
             ("scratchTestAccuracy", r => r.ScratchTestAccuracy),
             ("probe.pretrainedFeatures", r => r.Probe?.PretrainedFeatures),
             ("probe.rawInputs", r => r.Probe?.RawInputs),
+            ("auxiliaryScore", r => r.AuxiliaryScore),
         };
         var metrics = extractors
             .Select(e => (e.Name, Values: runs.Select(r => e.Value(r.Result)).ToList()))

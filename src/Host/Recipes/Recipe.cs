@@ -29,10 +29,16 @@ public sealed record Recipe
     public string Output { get; init; } = "runs";
 
     /// <summary>Where the examples come from and how they are prepared.</summary>
-    public required DataSection Data { get; init; }
+    public DataSection? Data { get; init; }
 
     /// <summary>Greedy layer-wise unsupervised pretraining on the training examples (labels unused). Optional.</summary>
     public PretrainingSection? Pretraining { get; init; }
+
+    /// <summary>
+    /// The text pipeline (auxiliary language-task pretraining, then document classification), used instead of
+    /// <see cref="Data"/>, <see cref="Pretraining"/>, <see cref="Model"/> and <see cref="Training"/>.
+    /// </summary>
+    public TextSection? Text { get; init; }
 
     /// <summary>The network. Default: two hidden ReLU layers of 256 and 128 units.</summary>
     public ModelSection Model { get; init; } = new();
@@ -47,7 +53,7 @@ public sealed record Recipe
     public EvaluationSection Evaluation { get; init; } = new();
 
     /// <summary>True when the recipe trains the supervised network.</summary>
-    public bool RunsSupervisedTraining => Training is not null || Pretraining is null;
+    public bool RunsSupervisedTraining => Text is null && (Training is not null || Pretraining is null);
 }
 
 /// <summary>The recipe's <c>pretraining</c> section: the layers trained greedily, lowest first.</summary>

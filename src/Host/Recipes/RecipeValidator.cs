@@ -23,7 +23,16 @@ internal static class RecipeValidator
         Require(DeviceSpec.TryParse(recipe.Device, out _), "device", $"expected {DeviceSpec.AllowedValues}, received '{recipe.Device}'.");
         Require(!string.IsNullOrWhiteSpace(recipe.Output), "output", "expected a folder path, received an empty string.");
 
-        var data = recipe.Data;
+        if (recipe.Text is { } text)
+        {
+            problems.AddRange(TextValidator.Validate(text, recipe, loaded));
+            return problems;
+        }
+        if (recipe.Data is not { } data)
+        {
+            problems.Add(new("data", "expected a data section (or a text section for the text pipeline)."));
+            return problems;
+        }
         Require(data.ValidationFraction is >= 0 and < 1, "data.validationFraction", $"expected a number in [0, 1), received {data.ValidationFraction}.");
         Require(data.LabelsPerClass is null or > 0, "data.labelsPerClass", $"expected a positive integer, received {data.LabelsPerClass}.");
         CheckSource(loaded, data.Train, "data.train", problems);

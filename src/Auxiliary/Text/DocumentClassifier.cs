@@ -1,0 +1,63 @@
+using Pretrain.Auxiliary.Encoders;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Pretrain.Auxiliary.Text;
+
+/// <summary>
+/// Classifies whole documents with a window encoder: the encoder reads a window centred on every word, its outputs
+/// are averaged over the document's words, and a softmax layer maps the average to classes. The encoder is the one an
+/// auxiliary language task trained (or a fresh one, to compare with training from scratch).
+/// </summary>
+public sealed class DocumentClassifier : IDisposable
+{
+    /// <summary>Builds the classifier around <paramref name="encoder"/>, which it then owns.</summary>
+    public DocumentClassifier(AuxiliaryEncoder encoder, int classes, Device device, Generator generator)
+    {
+        ArgumentNullException.ThrowIfNull(encoder);
+        if (!encoder.Spec.IsText || encoder.Spec.Inputs % 2 == 0)
+            throw new ArgumentException("document classifier: needs a text encoder over odd-length centred windows.");
+        if (classes < 2)
+            throw new ArgumentException($"document classifier: needs at least 2 classes, received {classes}.");
+        Encoder = encoder;
+        var bound = 1 / Math.Sqrt(encoder.Spec.OutputSize);
+        HeadWeight = new Parameter(empty([classes, encoder.Spec.OutputSize]).uniform_(-bound, bound, generator: generator).to(device));
+        HeadBias = new Parameter(zeros([classes], device: device));
+    }
+
+    /// <summary>The window encoder.</summary>
+    public AuxiliaryEncoder Encoder { get; }
+
+    /// <summary>The softmax layer's weight, <c>[classes, encoder outputs]</c>.</summary>
+    public Parameter HeadWeight { get; }
+
+    /// <summary>The softmax layer's bias.</summary>
+    public Parameter HeadBias { get; }
+
+    /// <summary>Every trainable tensor.</summary>
+    public IEnumerable<Parameter> Parameters => Encoder.Parameters.Append(HeadWeight).Append(HeadBias);
+
+    /// <summary>Class logits <c>[documents, classes]</c> for padded documents <c>[documents, length]</c> of token ids.</summary>
+    public Tensor Forward(Tensor documents)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        var (count, length) = (documents.shape[0], documents.shape[1]);
+        var window = Encoder.Spec.Inputs;
+        var half = window / 2;
+        // Centred windows for every position by unfolding the padded documents: [documents, length, window].
+        var padded = nn.functional.pad(documents, [half, half], value: Vocabulary.PaddingId);
+        var windows = padded.unfold(1, window, 1);
+        var codes = Encoder.Forward(windows.reshape(count * length, window)).view(count, length, -1);
+        var real = (documents != Vocabulary.PaddingId).unsqueeze(2).to(codes.dtype);
+        var mean = (codes * real).sum(1) / real.sum(1).clamp_min(1);
+        return nn.functional.linear(mean, HeadWeight, HeadBias);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Encoder.Dispose();
+        HeadWeight.Dispose();
+        HeadBias.Dispose();
+    }
+}
