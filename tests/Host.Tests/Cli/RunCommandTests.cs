@@ -76,6 +76,48 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public void The_text_pipeline_pretrains_on_a_corpus_and_classifies_documents_from_the_encoder_and_from_scratch()
+    {
+        // Two categories with different vocabularies, records separated by % lines, as in the fortune files.
+        var corpus = Directory.CreateDirectory(Path.Combine(_folder, "corpus")).FullName;
+        var random = new Random(3);
+        string[] animals = ["cat", "dog", "horse", "cow", "sheep", "goat"], machines = ["disk", "cpu", "kernel", "cable", "screen", "mouse"];
+        string Record(string[] words) => string.Join(" ", Enumerable.Range(0, 8).Select(_ => words[random.Next(words.Length)]));
+        File.WriteAllText(Path.Combine(corpus, "animals"), string.Join("\n%\n", Enumerable.Range(0, 60).Select(_ => Record(animals))));
+        File.WriteAllText(Path.Combine(corpus, "machines"), string.Join("\n%\n", Enumerable.Range(0, 60).Select(_ => Record(machines))));
+        File.WriteAllText(Path.Combine(corpus, "machines.dat"), "binary index, skipped");
+        var recipe = WriteRecipe($$"""
+            { "name": "text", "device": "cpu", "output": "{{_folder.Replace("\\", "/", StringComparison.Ordinal)}}/runs",
+              "text": { "folder": "corpus", "categories": ["animals", "machines"], "window": 3, "embeddingSize": 8, "hiddenLayers": [8],
+                        "auxiliary": { "epochs": 2, "batchSize": 32 }, "labelsPerClass": 5, "validationPerClass": 5,
+                        "classifier": { "epochs": 30, "patience": 10 }, "neighbours": ["cat", "unseen"] } }
+            """);
+
+        Pretrain("run", recipe).Should().Be(ExitCodes.Success);
+
+        var run = Directory.GetDirectories(Path.Combine(_folder, "runs")).Should().ContainSingle().Subject;
+        foreach (var file in new[] { "vocabulary.json", "encoder.safetensors", "result.json", "metrics.jsonl" })
+            File.Exists(Path.Combine(run, file)).Should().BeTrue($"{file} belongs in a text run folder");
+        using var result = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "result.json")));
+        result.RootElement.GetProperty("auxiliaryScore").GetDouble().Should().BeInRange(0, 1);
+        result.RootElement.GetProperty("testAccuracy").GetDouble().Should().BeGreaterThan(0.9, "the two categories share no words");
+        result.RootElement.GetProperty("scratchTestAccuracy").GetDouble().Should().BeInRange(0, 1);
+        File.ReadAllText(Path.Combine(run, "log.txt")).Should().Contain("Nearest words to 'cat'").And.Contain("'unseen': not in the vocabulary");
+    }
+
+    [Fact]
+    public void A_text_category_without_a_file_is_a_clear_input_error()
+    {
+        var corpus = Directory.CreateDirectory(Path.Combine(_folder, "corpus")).FullName;
+        File.WriteAllText(Path.Combine(corpus, "one"), "a b c\n%\nd e f\n");
+        var recipe = WriteRecipe($$"""
+            { "device": "cpu", "output": "{{_folder.Replace("\\", "/", StringComparison.Ordinal)}}/runs",
+              "text": { "folder": "corpus", "categories": ["one", "two"] } }
+            """);
+        Pretrain("run", recipe).Should().Be(ExitCodes.InvalidInput);
+    }
+
+    [Fact]
     public void An_invalid_recipe_exits_with_code_2_and_runs_nothing()
     {
         var recipe = WriteRecipe("""{ "output": "runs-should-not-exist", "data": { "train": { "format": "embedded" } }, "training": { "epochs": 0 } }""");

@@ -18,7 +18,7 @@ public sealed class RecipeValidationTests
         var recipe = RecipeLoader.Parse(Minimal, "recipes/test.json").Recipe;
         recipe.Seed.Should().Be(42);
         recipe.Device.Should().Be("auto");
-        recipe.Data.ValidationFraction.Should().Be(0.1);
+        recipe.Data!.ValidationFraction.Should().Be(0.1);
         recipe.Model.HiddenLayers.Should().Equal(256, 128);
         recipe.Training!.Epochs.Should().Be(20);
         recipe.Data.Train.Should().BeOfType<EmbeddedSourceSpec>();
@@ -33,7 +33,7 @@ public sealed class RecipeValidationTests
               "data": { "train": { "format": "embedded", }, },
             }
             """;
-        RecipeLoader.Parse(json, "r.json").Recipe.Data.Train.Should().BeOfType<EmbeddedSourceSpec>();
+        RecipeLoader.Parse(json, "r.json").Recipe.Data!.Train.Should().BeOfType<EmbeddedSourceSpec>();
     }
 
     [Fact]
