@@ -13,7 +13,10 @@ internal static class Program
             .CreateBootstrapLogger();
         try
         {
-            return await PretrainCommand.Create().Parse(args).InvokeAsync();
+            // Ctrl+C / SIGTERM cancel the command's token; the process is only forced down if the command has not
+            // finished by then, which gives pretrain serve time to let its running jobs reach a checkpoint.
+            var invocation = new System.CommandLine.InvocationConfiguration { ProcessTerminationTimeout = ServeCommand.ShutdownTimeout + TimeSpan.FromSeconds(10) };
+            return await PretrainCommand.Create().Parse(args).InvokeAsync(invocation);
         }
         finally
         {

@@ -11,6 +11,8 @@ internal static class PretrainCommand
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(ValidateCommand.Create());
         root.Subcommands.Add(ModelsCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(StatusCommand.Create());
         return root;
     }
 }

@@ -15,7 +15,7 @@ namespace Pretrain.Host.Hosting;
 /// </summary>
 internal static class PretrainHostBuilder
 {
-    public static IHost Build(string? logFile, LoggingLevelSwitch? consoleLevel = null)
+    public static IHost Build(string? logFile, LoggingLevelSwitch? consoleLevel = null, Action<IServiceCollection>? configure = null)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -41,6 +41,7 @@ internal static class PretrainHostBuilder
                     formatProvider: System.Globalization.CultureInfo.InvariantCulture);
         });
         builder.Services.AddSingleton<RecipeRunner>();
+        configure?.Invoke(builder.Services);
         return builder.Build();
     }
 }

@@ -25,6 +25,9 @@ internal static class SupervisedStage
         var options = loaded.Recipe.Training ?? new();
         var rates = options.LearningRates is { Count: > 0 } grid ? grid : [options.LearningRate];
         var label = stack is not null && !fromScratch ? "fine-tuning the pretrained stack" : "from random weights";
+        // Networks draw their initial weights (and dropout masks) from libtorch's global generator: reseed it here so
+        // this stage does not depend on what earlier stages drew, and a resumed run trains exactly like a fresh one.
+        TorchSharp.torch.manual_seed(context.Seed + (fromScratch ? 1_000_003 : 1_000_002));
         using var start = NetworkSetup.Create(loaded, data, stack, fromScratch, context);
         context.Logger.LogInformation("Training an MLP {Layers} {How} on {Count} labeled examples",
             string.Join("-", start.children().OfType<Linear>().Select(l => l.weight!.shape[1]).Append(data.Train.ClassCount)), label, data.Train.Count);
