@@ -12,7 +12,12 @@ namespace Pretrain.Auxiliary.Text;
 public sealed class DocumentClassifier : IDisposable
 {
     /// <summary>Builds the classifier around <paramref name="encoder"/>, which it then owns.</summary>
-    public DocumentClassifier(AuxiliaryEncoder encoder, int classes, Device device, Generator generator)
+    /// <param name="encoder">A text encoder over odd-length centred windows.</param>
+    /// <param name="classes">Number of document classes.</param>
+    /// <param name="device">Where the softmax layer lives.</param>
+    /// <param name="generator">Draws the softmax layer's initial weights.</param>
+    /// <param name="pooling">Average the whole encoder's window outputs, or only its word embeddings (the lowest layer).</param>
+    public DocumentClassifier(AuxiliaryEncoder encoder, int classes, Device device, Generator generator, DocumentPooling pooling = DocumentPooling.Windows)
     {
         ArgumentNullException.ThrowIfNull(encoder);
         if (!encoder.Spec.IsText || encoder.Spec.Inputs % 2 == 0)
@@ -20,10 +25,15 @@ public sealed class DocumentClassifier : IDisposable
         if (classes < 2)
             throw new ArgumentException($"document classifier: needs at least 2 classes, received {classes}.");
         Encoder = encoder;
-        var bound = 1 / Math.Sqrt(encoder.Spec.OutputSize);
-        HeadWeight = new Parameter(empty([classes, encoder.Spec.OutputSize]).uniform_(-bound, bound, generator: generator).to(device));
+        Pooling = pooling;
+        var features = pooling == DocumentPooling.Windows ? encoder.Spec.OutputSize : encoder.Spec.EmbeddingSize;
+        var bound = 1 / Math.Sqrt(features);
+        HeadWeight = new Parameter(empty([classes, features]).uniform_(-bound, bound, generator: generator).to(device));
         HeadBias = new Parameter(zeros([classes], device: device));
     }
+
+    /// <summary>What is averaged over a document's words.</summary>
+    public DocumentPooling Pooling { get; }
 
     /// <summary>The window encoder.</summary>
     public AuxiliaryEncoder Encoder { get; }
@@ -34,21 +44,27 @@ public sealed class DocumentClassifier : IDisposable
     /// <summary>The softmax layer's bias.</summary>
     public Parameter HeadBias { get; }
 
-    /// <summary>Every trainable tensor.</summary>
-    public IEnumerable<Parameter> Parameters => Encoder.Parameters.Append(HeadWeight).Append(HeadBias);
+    /// <summary>Every trainable tensor (the dense layers are left out when only the embeddings are pooled).</summary>
+    public IEnumerable<Parameter> Parameters =>
+        (Pooling == DocumentPooling.Windows ? Encoder.Parameters : [Encoder.Embedding!]).Append(HeadWeight).Append(HeadBias);
 
     /// <summary>Class logits <c>[documents, classes]</c> for padded documents <c>[documents, length]</c> of token ids.</summary>
     public Tensor Forward(Tensor documents)
     {
         ArgumentNullException.ThrowIfNull(documents);
         var (count, length) = (documents.shape[0], documents.shape[1]);
+        var real = (documents != Vocabulary.PaddingId).unsqueeze(2).to(Encoder.Embedding!.dtype);
+        if (Pooling == DocumentPooling.Words)
+        {
+            var embedded = Encoder.Embedding.index_select(0, documents.flatten()).view(count, length, -1);
+            return nn.functional.linear((embedded * real).sum(1) / real.sum(1).clamp_min(1), HeadWeight, HeadBias);
+        }
         var window = Encoder.Spec.Inputs;
         var half = window / 2;
         // Centred windows for every position by unfolding the padded documents: [documents, length, window].
         var padded = nn.functional.pad(documents, [half, half], value: Vocabulary.PaddingId);
         var windows = padded.unfold(1, window, 1);
         var codes = Encoder.Forward(windows.reshape(count * length, window)).view(count, length, -1);
-        var real = (documents != Vocabulary.PaddingId).unsqueeze(2).to(codes.dtype);
         var mean = (codes * real).sum(1) / real.sum(1).clamp_min(1);
         return nn.functional.linear(mean, HeadWeight, HeadBias);
     }

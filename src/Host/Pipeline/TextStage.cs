@@ -118,7 +118,7 @@ internal static class TextStage
         (double, double, int, int) TrainAndTest(AuxiliaryEncoder start, string arm)
         {
             using var headGenerator = context.CreateGenerator(ClassifierHeadStream);
-            using var model = new DocumentClassifier(start, categories.Count, context.Device, headGenerator);
+            using var model = new DocumentClassifier(start, categories.Count, context.Device, headGenerator, text.Classifier.Pooling);
             var (validation, best, run) = trainer.Fit(model, trainX, trainY, validX, validY, context);
             var test = DocumentClassifierTrainer.Accuracy(model, testX, testY);
             context.Logger.LogInformation("Document classifier {Arm}: validation accuracy {Validation:P2} at epoch {Best} of {Run}, test accuracy {Test:P2} on {Count} documents",

@@ -101,4 +101,10 @@ public sealed record TextClassifierSection
 
     /// <summary>Epochs without a better validation accuracy before stopping.</summary>
     public int Patience { get; init; } = 20;
+
+    /// <summary>
+    /// Average the encoder's outputs over every word's window (<c>windows</c>) or reuse only the lowest layer, the word
+    /// embeddings, and average those (<c>words</c>).
+    /// </summary>
+    public Auxiliary.Text.DocumentPooling Pooling { get; init; } = Auxiliary.Text.DocumentPooling.Windows;
 }
