@@ -35,13 +35,15 @@ internal static class SupervisedStage
         Sequential? best = null;
         TrainingHistory? bestHistory = null;
         var bestRate = rates[0];
+        HistoryCallback? bestCurves = null;
         try
         {
             foreach (var rate in rates)
             {
                 var candidate = rates.Count == 1 ? start : Copy(loaded, data, stack, fromScratch, context, start);
+                var curves = new HistoryCallback();
                 var history = new CachingTrainer(options with { LearningRate = rate })
-                    .Fit(candidate, data.Train, data.Validation, context, new CompositeCallback(progress, new MetricsFileCallback(folder)));
+                    .Fit(candidate, data.Train, data.Validation, context, new CompositeCallback(progress, curves, new MetricsFileCallback(folder)));
                 var accuracy = BestAccuracy(history);
                 if (rates.Count > 1)
                     context.Logger.LogInformation("Learning rate {Rate}: best validation accuracy {Accuracy:P2}", rate, accuracy);
@@ -50,6 +52,7 @@ internal static class SupervisedStage
                     if (!ReferenceEquals(best, start))
                         best?.Dispose();
                     (best, bestHistory, bestRate) = (candidate, history, rate);
+                    bestCurves = curves;
                 }
                 else if (!ReferenceEquals(candidate, start))
                     candidate.Dispose();
@@ -60,6 +63,7 @@ internal static class SupervisedStage
             // The trained weights, in PyTorch's [out, in] layout, for reuse here (model.restore) or in other frameworks.
             WeightTransfer.Export(best!, folder.File(fromScratch ? "network-scratch.safetensors" : "network.safetensors"));
             var test = data.Test is null ? null : TestReport.Write(best!, data, folder, context, label, fromScratch ? "confusion-scratch" : "confusion");
+            WriteCurves(bestCurves!, folder, fromScratch ? "-scratch" : "", $"{label}, learning rate {bestRate}", context);
             return (bestHistory!, test, bestRate);
         }
         finally
@@ -83,5 +87,23 @@ internal static class SupervisedStage
                 tensor.copy_(source[name]);
         }
         return network;
+    }
+
+    private static void WriteCurves(HistoryCallback curves, RunFolder folder, string suffix, string title, RunContext context)
+    {
+        try
+        {
+            foreach (var stage in curves.Stages)
+            {
+                Reports.LossCurvePlot.Write(folder.File($"training-loss{suffix}.png"), $"Loss: {title}", curves.Of(stage));
+                Reports.LossCurvePlot.Write(folder.File($"training-accuracy{suffix}.png"), $"Accuracy: {title}", curves.Of(stage), Reports.LossCurvePlot.IsAccuracy);
+            }
+        }
+#pragma warning disable CA1031 // A plot that cannot be drawn must not cost the user the trained network.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            context.Logger.LogWarning(e, "Could not draw the training curves");
+        }
     }
 }

@@ -30,7 +30,7 @@ internal static class RecipeValidator
         }
         if (recipe.Data is not { } data)
         {
-            problems.Add(new("data", "expected a data section (or a text section for the text pipeline)."));
+            problems.Add(new("data", "required field is missing (or give a text section for the text pipeline instead)."));
             return problems;
         }
         Require(data.ValidationFraction is >= 0 and < 1, "data.validationFraction", $"expected a number in [0, 1), received {data.ValidationFraction}.");

@@ -5,15 +5,15 @@ namespace Pretrain.Host.Reports;
 /// <summary>Draws a stage's per-epoch metrics as a PNG line chart (one line per metric whose name ends in Loss, Error or Reconstruction).</summary>
 internal static class LossCurvePlot
 {
-    public static void Write(string path, string title, IReadOnlyList<EpochReport> epochs)
+    public static void Write(string path, string title, IReadOnlyList<EpochReport> epochs, Func<string, bool>? include = null)
     {
         if (epochs.Count == 0)
             return;
         var plot = new ScottPlot.Plot();
-        var names = epochs.SelectMany(e => e.Metrics.Keys).Distinct()
-            .Where(n => n.EndsWith("Loss", StringComparison.OrdinalIgnoreCase) || n.EndsWith("Error", StringComparison.OrdinalIgnoreCase)
-                || n.EndsWith("Reconstruction", StringComparison.OrdinalIgnoreCase))
-            .ToList();
+        include ??= IsLoss;
+        var names = epochs.SelectMany(e => e.Metrics.Keys).Distinct().Where(include).ToList();
+        if (names.Count == 0)
+            return;
         foreach (var name in names)
         {
             var points = epochs.Where(e => e.Metrics.ContainsKey(name)).ToList();
@@ -27,4 +27,13 @@ internal static class LossCurvePlot
         plot.SavePng(temp, 800, 500);
         File.Move(temp, path, overwrite: true);
     }
+
+    /// <summary>Loss-like metrics: names ending in Loss, Error or Reconstruction.</summary>
+    public static bool IsLoss(string name) =>
+        name.EndsWith("Loss", StringComparison.OrdinalIgnoreCase) || name.EndsWith("Error", StringComparison.OrdinalIgnoreCase)
+        || name.EndsWith("Reconstruction", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Accuracy-like metrics: names ending in Accuracy, or rates of correct decisions.</summary>
+    public static bool IsAccuracy(string name) =>
+        name.EndsWith("Accuracy", StringComparison.OrdinalIgnoreCase) || name.StartsWith("correct", StringComparison.OrdinalIgnoreCase);
 }

@@ -32,9 +32,12 @@ public sealed class RunCommandTests : IDisposable
         Pretrain("run", recipe).Should().Be(ExitCodes.Success);
 
         var run = Directory.GetDirectories(Path.Combine(_folder, "runs")).Should().ContainSingle().Subject;
-        foreach (var file in new[] { "recipe.json", "environment.json", "scaler.json", "metrics.jsonl", "result.json", "log.txt", "confusion.csv", "confusion.png" })
+        foreach (var file in new[] { "recipe.json", "environment.json", "scaler.json", "metrics.jsonl", "metrics.csv", "result.json", "log.txt", "confusion.csv", "confusion.png", "training-loss.png", "training-accuracy.png" })
             File.Exists(Path.Combine(run, file)).Should().BeTrue($"{file} belongs in the run folder");
         File.ReadAllLines(Path.Combine(run, "metrics.jsonl")).Should().HaveCount(2);
+        var csv = File.ReadAllLines(Path.Combine(run, "metrics.csv"));
+        csv[0].Should().Be("stage,epoch,metric,value,seconds");
+        csv.Skip(1).Should().Contain(l => l.Contains(",2,validationAccuracy,", StringComparison.Ordinal));
         using var result = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "result.json")));
         result.RootElement.GetProperty("testAccuracy").GetDouble().Should().BeGreaterThan(0.6, "two epochs on 4,500 images learn far above chance (0.1)");
     }
