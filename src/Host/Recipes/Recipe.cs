@@ -53,6 +53,7 @@ public sealed record Recipe
     public EvaluationSection Evaluation { get; init; } = new();
 
     /// <summary>True when the recipe trains the supervised network.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool RunsSupervisedTraining => Text is null && (Training is not null || Pretraining is null);
 }
 

@@ -40,6 +40,12 @@ public sealed class RunCommandTests : IDisposable
         csv.Skip(1).Should().Contain(l => l.Contains(",2,validationAccuracy,", StringComparison.Ordinal));
         using var result = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "result.json")));
         result.RootElement.GetProperty("testAccuracy").GetDouble().Should().BeGreaterThan(0.6, "two epochs on 4,500 images learn far above chance (0.1)");
+
+        Pretrain("eval", run).Should().Be(ExitCodes.Success);
+        using var evaluation = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "eval.json")));
+        evaluation.RootElement.GetProperty("accuracy").GetDouble().Should().Be(result.RootElement.GetProperty("testAccuracy").GetDouble(),
+            "pretrain eval reloads the saved network and finds the run's own test accuracy");
+        Pretrain("eval", Path.Combine(_folder, "no-such-run")).Should().Be(ExitCodes.InvalidInput);
     }
 
     [Fact]
