@@ -5,13 +5,17 @@ namespace Pretrain.Host.Pipeline;
 
 /// <summary>
 /// Appends each epoch's metrics to the run folder's <c>metrics.jsonl</c> (one JSON object per epoch) and
-/// <c>metrics.csv</c> (one row per metric: stage, epoch, metric, value, seconds) as it happens.
+/// <c>metrics.csv</c> (one row per metric: stage, epoch, metric, value, seconds) as it happens, and to TensorBoard event
+/// files in <c>tensorboard/</c>.
 /// </summary>
 internal sealed class MetricsFileCallback(RunFolder folder) : ITrainingCallback
 {
+    private readonly TensorBoardCallback _tensorBoard = new(folder);
+
     public void OnEpochEnd(EpochReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
+        _tensorBoard.OnEpochEnd(report);
         var line = new Dictionary<string, object> { ["stage"] = report.Stage, ["epoch"] = report.Epoch, ["seconds"] = report.Seconds };
         foreach (var (name, value) in report.Metrics)
             line[name] = value;

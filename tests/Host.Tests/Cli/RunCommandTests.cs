@@ -38,6 +38,8 @@ public sealed class RunCommandTests : IDisposable
         var csv = File.ReadAllLines(Path.Combine(run, "metrics.csv"));
         csv[0].Should().Be("stage,epoch,metric,value,seconds");
         csv.Skip(1).Should().Contain(l => l.Contains(",2,validationAccuracy,", StringComparison.Ordinal));
+        Directory.GetFiles(Path.Combine(run, "tensorboard"), "events.out.tfevents.*").Should().ContainSingle()
+            .Which.Should().Match(f => new FileInfo(f).Length > 100, "TensorBoard scalars are written every epoch");
         using var result = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "result.json")));
         result.RootElement.GetProperty("testAccuracy").GetDouble().Should().BeGreaterThan(0.6, "two epochs on 4,500 images learn far above chance (0.1)");
 
