@@ -1,4 +1,4 @@
-using Pretrain.Auxiliary.Tests.Support;
+using Pretrain.Pretraining.Tests.Support;
 using Pretrain.Auxiliary.Corruptions;
 using Pretrain.Auxiliary.Encoders;
 using Pretrain.Auxiliary.Tasks;
