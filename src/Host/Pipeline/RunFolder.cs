@@ -48,9 +48,13 @@ public sealed class RunFolder
         ArgumentNullException.ThrowIfNull(path);
         var full = System.IO.Path.GetFullPath(path);
         if (!Directory.Exists(full))
-            throw new Pretraining.PretrainException($"--resume {path}: run folder not found.");
+            throw new Pretraining.PretrainException($"{path}: run folder not found.");
         if (!System.IO.File.Exists(System.IO.Path.Combine(full, "recipe.json")))
-            throw new Pretraining.PretrainException($"--resume {path}: not a run folder (it has no recipe.json).");
+            throw new Pretraining.PretrainException($"{path}: not a run folder (it has no recipe.json).");
+        // A process killed mid-write leaves only its hidden temporary file (the real file is renamed into place whole):
+        // those are garbage, never data.
+        foreach (var stale in Directory.EnumerateFiles(full, ".*.tmp", SearchOption.AllDirectories))
+            System.IO.File.Delete(stale);
         return new RunFolder(full);
     }
 
