@@ -101,7 +101,32 @@ public sealed class QueueServiceTests : IDisposable
         Directory.GetFiles(runFolder, "*.tmp", SearchOption.AllDirectories).Should().BeEmpty("no half-written file survives");
     }
 
-    private static Process StartServiceProcess(string queue)
+    [Fact]
+    public void Sigterm_stops_the_service_quickly_and_leaves_the_job_to_resume()
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
+            return;
+        var queue = Path.Combine(_folder, "term");
+        Enqueue(queue, "long.json", Tiny("long", 500));
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var service = StartServiceProcess(queue, output);
+        var clock = Stopwatch.StartNew();
+        while (!File.Exists(Path.Combine(queue, "running", "long.json.run")) && clock.Elapsed < TimeSpan.FromMinutes(2))
+            Thread.Sleep(50);
+        Thread.Sleep(1500); // into the training loop
+        using (var kill = Process.Start("kill", ["-TERM", service.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            kill.WaitForExit();
+        var stopping = Stopwatch.StartNew();
+        service.WaitForExit(TimeSpan.FromSeconds(60)).Should().BeTrue("the service stops within its shutdown timeout");
+        service.ExitCode.Should().Be(0);
+        stopping.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(30), "a running job stops at its next batch");
+        File.Exists(Path.Combine(queue, "running", "long.json")).Should().BeTrue("the interrupted job waits in running/ for the next start");
+        Directory.GetFiles(Path.Combine(queue, "done")).Should().BeEmpty();
+        service.WaitForExit(); // drains the redirected output
+        string.Join("\n", output).Should().Contain("interrupted by the service's shutdown");
+    }
+
+    private static Process StartServiceProcess(string queue, System.Collections.Concurrent.ConcurrentQueue<string>? output = null)
     {
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
         var start = new ProcessStartInfo(dotnet)
@@ -111,8 +136,8 @@ public sealed class QueueServiceTests : IDisposable
             RedirectStandardError = true,
         };
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) => output?.Enqueue(e.Data ?? "");
+        process.ErrorDataReceived += (_, e) => output?.Enqueue(e.Data ?? "");
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
