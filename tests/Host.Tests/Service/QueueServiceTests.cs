@@ -70,6 +70,19 @@ public sealed class QueueServiceTests : IDisposable
     }
 
     [Fact]
+    public void Two_jobs_can_run_at_once()
+    {
+        var queue = Path.Combine(_folder, "parallel");
+        Enqueue(queue, "one.json", Tiny("one", 2));
+        Enqueue(queue, "two.json", Tiny("two", 2));
+
+        Pretrain("serve", "--queue", queue, "--parallel", "2", "--exit-when-empty", "--poll-seconds", "0.2").Should().Be(ExitCodes.Success);
+
+        Directory.GetFiles(Path.Combine(queue, "done"), "*.json").Select(Path.GetFileName).Should().BeEquivalentTo("one.json", "two.json");
+        Pretrain("serve", "--queue", queue, "--parallel", "0").Should().Be(ExitCodes.InvalidInput);
+    }
+
+    [Fact]
     public void A_job_killed_mid_run_resumes_from_its_checkpoint_and_ends_as_an_uninterrupted_run()
     {
         var reference = Path.Combine(_folder, "reference");
