@@ -29,6 +29,8 @@ internal static class TextStage
     {
         var log = context.Logger;
         var tokenizer = new WordTokenizer(text.Lowercase);
+        if (!Directory.Exists(loaded.Resolve(text.Folder)))
+            throw new Pretraining.PretrainException($"text.folder: {loaded.Resolve(text.Folder)} not found (the fortune files come with the Debian packages fortunes-min and fortunes: apt-get install fortunes).");
         var documents = CategorizedCorpus.Load(loaded.Resolve(text.Folder), tokenizer, minWords: text.MinWords);
         var split = TextDocumentSplit.Make(documents, text.Categories, text.TestFraction, text.LabelsPerClass, text.ValidationPerClass, context.Seed);
         log.LogInformation("Read {Documents} documents ({Words} words) from {Folder}; the auxiliary task sees {Unlabeled} of them, the test set holds {Test} of the {Categories} labelled categories",

@@ -126,6 +126,8 @@ public sealed class RunCommandTests : IDisposable
               "text": { "folder": "corpus", "categories": ["one", "two"] } }
             """);
         Pretrain("run", recipe).Should().Be(ExitCodes.InvalidInput);
+        Pretrain("validate", recipe, "--set", "text.folder=no-such-folder").Should().Be(ExitCodes.Success, "the folder is checked when the run starts");
+        Pretrain("run", recipe, "--set", "text.folder=no-such-folder").Should().Be(ExitCodes.InvalidInput);
     }
 
     [Fact]
