@@ -30,6 +30,23 @@ public sealed partial class ModelCatalog
         ? path
         : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "pretrain", "models"));
 
+    /// <summary>The prefix that makes a stack reference a catalog name: <c>catalog:NAME</c>.</summary>
+    public const string ReferencePrefix = "catalog:";
+
+    /// <summary>The catalog name in a <c>catalog:NAME</c> reference, or null for a folder path.</summary>
+    public static string? NameIn(string reference)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        return reference.StartsWith(ReferencePrefix, StringComparison.Ordinal) ? reference[ReferencePrefix.Length..] : null;
+    }
+
+    /// <summary>
+    /// The stack folder a reference names: a <c>catalog:NAME</c> entry of the default catalog, or a folder path made
+    /// absolute by <paramref name="resolvePath"/> (identity when null).
+    /// </summary>
+    public static string ResolveStack(string reference, Func<string, string>? resolvePath = null) =>
+        NameIn(reference) is { } name ? Default().PathOf(name) : resolvePath?.Invoke(reference) ?? reference;
+
     /// <summary>Every entry, by name.</summary>
     public IReadOnlyList<CatalogEntry> List() =>
         !Directory.Exists(Root) ? [] : Directory.GetDirectories(Root)

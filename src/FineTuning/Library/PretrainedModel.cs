@@ -53,7 +53,7 @@ public sealed class PretrainedModel : IDisposable
     public static PretrainedModel Load(string source, string device = "auto", int seed = 0)
     {
         ArgumentNullException.ThrowIfNull(source);
-        var folder = source.StartsWith("catalog:", StringComparison.Ordinal) ? ModelCatalog.Default().PathOf(source["catalog:".Length..]) : source;
+        var folder = ModelCatalog.ResolveStack(source);
         var context = RunContext.Create(DeviceSpec.Parse(device), seed);
         return new PretrainedModel(StackStore.Load(folder, context.Device), folder, context);
     }

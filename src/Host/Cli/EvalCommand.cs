@@ -76,6 +76,6 @@ internal static class EvalCommand
         if (StackStore.Exists(local))
             return StackStore.Load(local, context.Device);
         var from = loaded.Recipe.Pretraining?.From ?? throw new PretrainException($"{folder.Path}: the network was built from a pretrained stack, but the run has no stack/ folder.");
-        return StackStore.Load(from.StartsWith("catalog:", StringComparison.Ordinal) ? FineTuning.Catalog.ModelCatalog.Default().PathOf(from["catalog:".Length..]) : loaded.Resolve(from), context.Device);
+        return StackStore.Load(FineTuning.Catalog.ModelCatalog.ResolveStack(from, loaded.Resolve), context.Device);
     }
 }

@@ -36,15 +36,14 @@ internal static class PretrainingStage
             {
                 Name = name, Task = $"{(section.Auxiliary is null ? "unsupervised" : "auxiliary-task")} pretraining, {stack.InputFeatures}-{string.Join("-", stack.Layers.Select(l => l.OutputSize))} ({string.Join(", ", stack.Layers.Select(l => l.Kind).Distinct())})",
                 Data = loaded.Recipe.Data?.Train.ToString(), Run = folder.Path, Created = DateTimeOffset.UtcNow,
-                Parent = section.From?.StartsWith("catalog:", StringComparison.Ordinal) == true ? section.From["catalog:".Length..] : null,
+                Parent = section.From is null ? null : ModelCatalog.NameIn(section.From),
             }, source);
             context.Logger.LogInformation("Saved the stack to the model catalog as {Name} ({Root})", name, catalog.Root);
         }
         return stack;
     }
 
-    private static string ResolveFrom(string from, LoadedRecipe loaded) =>
-        from.StartsWith("catalog:", StringComparison.Ordinal) ? ModelCatalog.Default().PathOf(from["catalog:".Length..]) : loaded.Resolve(from);
+    private static string ResolveFrom(string from, LoadedRecipe loaded) => ModelCatalog.ResolveStack(from, loaded.Resolve);
 
     private static PretrainedStack Reuse(string from, LoadedRecipe loaded, PreparedData data, RunContext context)
     {

@@ -53,7 +53,7 @@ internal static class RecipeValidator
             if (pretraining.Auxiliary is { } auxiliary)
                 problems.AddRange(AuxiliaryValidator.Validate(auxiliary, "pretraining.auxiliary"));
             Require(pretraining.Layers.Count == 0 || pretraining.From is null, "pretraining.from", "give either layers to train or a saved stack to reuse, not both.");
-            if (pretraining.From is { } from && !from.StartsWith("catalog:", StringComparison.Ordinal) && !Directory.Exists(loaded.Resolve(from)))
+            if (pretraining.From is { } from && FineTuning.Catalog.ModelCatalog.NameIn(from) is null && !Directory.Exists(loaded.Resolve(from)))
                 problems.Add(new("pretraining.from", $"stack folder not found: {loaded.Resolve(from)} (use catalog:NAME for a catalog entry)."));
             for (var i = 0; i < pretraining.Layers.Count; i++)
             {

@@ -22,6 +22,15 @@ public sealed class ModelCatalogTests : IDisposable
     }
 
     [Fact]
+    public void Stack_references_are_catalog_names_or_folder_paths()
+    {
+        ModelCatalog.NameIn("catalog:tiny-dae").Should().Be("tiny-dae");
+        ModelCatalog.NameIn("runs/x/stack").Should().BeNull();
+        ModelCatalog.ResolveStack("runs/x/stack", p => "/base/" + p).Should().Be("/base/runs/x/stack");
+        ModelCatalog.ResolveStack("runs/x/stack").Should().Be("runs/x/stack");
+    }
+
+    [Fact]
     public void A_stack_added_to_the_catalog_can_be_listed_shown_loaded_and_removed()
     {
         var catalog = new ModelCatalog(Path.Combine(_folder, "models"));
