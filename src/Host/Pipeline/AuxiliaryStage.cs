@@ -61,20 +61,11 @@ internal static class AuxiliaryStage
         return stack;
     }
 
-    private static void DrawPictures(RunFolder folder, PretrainedStack stack, HistoryCallback history, IReadOnlyList<long> sampleShape, RunContext context)
-    {
-        try
+    private static void DrawPictures(RunFolder folder, PretrainedStack stack, HistoryCallback history, IReadOnlyList<long> sampleShape, RunContext context) =>
+        Pictures.TryDraw(context.Logger, "the auxiliary pretraining pictures", () =>
         {
-            foreach (var stage in history.Stages)
-                LossCurvePlot.Write(folder.File("auxiliary-loss.png"), stage, history.Of(stage));
+            LossCurvePlot.WriteAuxiliary(folder, history);
             if (sampleShape.Count >= 2)
                 FilterGrid.Write(folder.File("layer1-filters.png"), stack.Layers[0].Weight, (int)sampleShape[^2], (int)sampleShape[^1]);
-        }
-#pragma warning disable CA1031 // A picture that cannot be drawn must not cost the user the trained encoder.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            context.Logger.LogWarning(e, "Could not draw the auxiliary pretraining pictures");
-        }
-    }
+        });
 }

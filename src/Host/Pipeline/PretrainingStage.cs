@@ -73,16 +73,8 @@ internal static class PretrainingStage
 
         var stack = greedy.Run(train, validation, unlabeled.SampleShape, normalization, context, folder.File(StackFolderName),
             new CompositeCallback(progress, history, new MetricsFileCallback(folder)));
-        try
-        {
-            StackPictures.Write(folder, stack, section.Layers, history, data.Validation ?? unlabeled);
-        }
-#pragma warning disable CA1031 // A picture that cannot be drawn must not cost the user the trained stack.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            context.Logger.LogWarning(e, "Could not draw the pretraining pictures");
-        }
+        Pictures.TryDraw(context.Logger, "the pretraining pictures",
+            () => StackPictures.Write(folder, stack, section.Layers, history, data.Validation ?? unlabeled));
         return stack;
     }
 }

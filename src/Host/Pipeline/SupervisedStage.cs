@@ -89,21 +89,13 @@ internal static class SupervisedStage
         return network;
     }
 
-    private static void WriteCurves(HistoryCallback curves, RunFolder folder, string suffix, string title, RunContext context)
-    {
-        try
+    private static void WriteCurves(HistoryCallback curves, RunFolder folder, string suffix, string title, RunContext context) =>
+        Reports.Pictures.TryDraw(context.Logger, "the training curves", () =>
         {
             foreach (var stage in curves.Stages)
             {
                 Reports.LossCurvePlot.Write(folder.File($"training-loss{suffix}.png"), $"Loss: {title}", curves.Of(stage));
                 Reports.LossCurvePlot.Write(folder.File($"training-accuracy{suffix}.png"), $"Accuracy: {title}", curves.Of(stage), Reports.LossCurvePlot.IsAccuracy);
             }
-        }
-#pragma warning disable CA1031 // A plot that cannot be drawn must not cost the user the trained network.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            context.Logger.LogWarning(e, "Could not draw the training curves");
-        }
-    }
+        });
 }

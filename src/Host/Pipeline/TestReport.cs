@@ -16,16 +16,8 @@ internal static class TestReport
         context.Logger.LogInformation("Test accuracy {Accuracy:P2} (loss {Loss:F4}) on {Count} examples, {How}; confusion matrix:{NewLine}{Matrix}",
             test.Accuracy, test.Loss, test.Count, label, Environment.NewLine, ConfusionMatrixReport.ToText(test));
         ConfusionMatrixReport.WriteCsv(folder.File($"{stem}.csv"), test);
-        try
-        {
-            ConfusionMatrixReport.WritePng(folder.File($"{stem}.png"), test, $"Test confusion, {label} (accuracy {test.Accuracy:P2})");
-        }
-#pragma warning disable CA1031 // A picture that cannot be drawn must not fail a finished training run.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            context.Logger.LogWarning(e, "Could not draw the confusion matrix");
-        }
+        Pictures.TryDraw(context.Logger, "the confusion matrix",
+            () => ConfusionMatrixReport.WritePng(folder.File($"{stem}.png"), test, $"Test confusion, {label} (accuracy {test.Accuracy:P2})"));
         return test;
     }
 }

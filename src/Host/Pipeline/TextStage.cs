@@ -90,17 +90,7 @@ internal static class TextStage
             Epochs = section.Epochs, BatchSize = section.BatchSize, LearningRate = section.LearningRate, HeldOutFraction = section.HeldOutFraction,
         });
         var epochs = trainer.Fit(task, encoder, windows, null, context, new CompositeCallback(progress, history, new MetricsFileCallback(folder)));
-        try
-        {
-            foreach (var stage in history.Stages)
-                LossCurvePlot.Write(folder.File("auxiliary-loss.png"), stage, history.Of(stage));
-        }
-#pragma warning disable CA1031 // A plot that cannot be drawn must not cost the user the trained encoder.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            context.Logger.LogWarning(e, "Could not draw the auxiliary loss curve");
-        }
+        Pictures.TryDraw(context.Logger, "the auxiliary loss curve", () => LossCurvePlot.WriteAuxiliary(folder, history));
         return epochs[^1].HeldOutScore;
     }
 

@@ -28,6 +28,15 @@ internal static class LossCurvePlot
         File.Move(temp, path, overwrite: true);
     }
 
+    /// <summary>The auxiliary task's loss curve, <c>auxiliary-loss.png</c> (auxiliary image and text pretraining alike).</summary>
+    public static void WriteAuxiliary(Pipeline.RunFolder folder, Pipeline.HistoryCallback history)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        ArgumentNullException.ThrowIfNull(history);
+        foreach (var stage in history.Stages)
+            Write(folder.File("auxiliary-loss.png"), stage, history.Of(stage));
+    }
+
     /// <summary>Loss-like metrics: names ending in Loss, Error or Reconstruction.</summary>
     public static bool IsLoss(string name) =>
         name.EndsWith("Loss", StringComparison.OrdinalIgnoreCase) || name.EndsWith("Error", StringComparison.OrdinalIgnoreCase)
