@@ -34,6 +34,22 @@ public sealed class AuxiliaryEncoder : IDisposable
         }
     }
 
+    private AuxiliaryEncoder(EncoderSpec spec, Parameter? embedding, IEnumerable<Parameter> weights, IEnumerable<Parameter> biases)
+    {
+        Spec = spec;
+        Embedding = embedding;
+        _weights.AddRange(weights);
+        _biases.AddRange(biases);
+    }
+
+    /// <summary>An independent copy with the same weights, on the same device (for a second arm that starts from them).</summary>
+    public AuxiliaryEncoder Clone()
+    {
+        using var _ = no_grad();
+        static Parameter Copy(Parameter p) => new(p.detach().clone());
+        return new AuxiliaryEncoder(Spec, Embedding is null ? null : Copy(Embedding), _weights.Select(Copy), _biases.Select(Copy));
+    }
+
     /// <summary>What the encoder was built from.</summary>
     public EncoderSpec Spec { get; }
 

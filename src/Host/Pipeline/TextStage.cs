@@ -118,12 +118,7 @@ internal static class TextStage
             return (test, validation, best, run);
         }
 
-        using var copyGenerator = context.CreateGenerator(EncoderStream);
-        var copy = new AuxiliaryEncoder(pretrained.Spec, context.Device, copyGenerator);
-        using (no_grad())
-            foreach (var (name, tensor) in copy.State)
-                tensor.copy_(pretrained.State[name]);
-        var withPretraining = TrainAndTest(copy, "from the pretrained encoder");
+        var withPretraining = TrainAndTest(pretrained.Clone(), "from the pretrained encoder");
         using var scratchGenerator = context.CreateGenerator(ScratchStream);
         var fromScratch = TrainAndTest(new AuxiliaryEncoder(pretrained.Spec, context.Device, scratchGenerator), "from scratch");
         return (withPretraining, fromScratch);

@@ -145,6 +145,19 @@ public sealed class AuxiliaryTaskTests
     }
 
     [Fact]
+    public void A_cloned_encoder_has_the_same_weights_and_trains_independently()
+    {
+        using var g = new Generator(8);
+        using var encoder = new AuxiliaryEncoder(new EncoderSpec { Inputs = 3, HiddenLayers = [4], VocabularySize = 6, EmbeddingSize = 2 }, CPU, g);
+        using var copy = encoder.Clone();
+        foreach (var (name, tensor) in encoder.State)
+            copy.State[name].Identical(tensor).Should().BeTrue(name);
+        using (no_grad())
+            copy.Weights[0].add_(1);
+        copy.Weights[0].Identical(encoder.Weights[0]).Should().BeFalse("the copy owns its tensors");
+    }
+
+    [Fact]
     public void Bad_options_and_inputs_get_clear_errors()
     {
         FluentActions.Invoking(() => new AuxiliaryTrainer(new AuxiliaryTrainingOptions { BatchSize = 1 })).Should().Throw<ArgumentException>().WithMessage("*batchSize*");
