@@ -104,7 +104,7 @@ internal static class RunCommand
             Console.Error.WriteLine(e.Message);
             return (ExitCodes.InvalidInput, null);
         }
-        folder.WriteJson("recipe.json", System.Text.Json.JsonDocument.Parse(loaded.ResolvedJson).RootElement);
+        folder.WriteRecipe(loaded);
         var progress = ConsoleProgress.CreateForThisTerminal();
         using var host = PretrainHostBuilder.Build(folder.LogFile, progress?.ConsoleLevel);
         var runner = host.Services.GetRequiredService<RecipeRunner>();

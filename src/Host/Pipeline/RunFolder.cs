@@ -58,6 +58,14 @@ public sealed class RunFolder
         return new RunFolder(full);
     }
 
+    /// <summary>Writes the resolved recipe (every default filled in) as <c>recipe.json</c>, which loads again as a recipe.</summary>
+    public void WriteRecipe(Recipes.LoadedRecipe loaded)
+    {
+        ArgumentNullException.ThrowIfNull(loaded);
+        using var resolved = JsonDocument.Parse(loaded.ResolvedJson);
+        WriteJson("recipe.json", resolved.RootElement);
+    }
+
     /// <summary>Path of <paramref name="fileName"/> inside the folder.</summary>
     public string File(string fileName) => System.IO.Path.Combine(Path, fileName);
 

@@ -36,7 +36,7 @@ internal sealed class QueueJobRunner(QueueFolders queue, StatusBoard board, Queu
             ? RunFolder.Open(recorded)
             : RunFolder.Create(loaded.Recipe.Output, loaded.Recipe.Name, DateTimeOffset.Now);
         queue.RecordRunFolder(job, folder.Path);
-        folder.WriteJson("recipe.json", System.Text.Json.JsonDocument.Parse(loaded.ResolvedJson).RootElement);
+        folder.WriteRecipe(loaded);
         logger.LogInformation("Job {Job} {How} in {Folder}", job, recorded is null ? "started" : "resumed", folder.Path);
         board.Update(new RunningJob { Job = job, RunFolder = folder.Path });
 
