@@ -32,20 +32,7 @@ public static class RbmMonitor
     public static double MeanFreeEnergy(RbmModel model, ILayerInput data, Device device, int limit)
     {
         ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(data);
-        using var _ = no_grad();
-        double sum = 0;
-        long count = 0;
-        foreach (var v in data.Batches(Math.Min(limit, 1024), shuffle: null, device))
-        {
-            using var scope = NewDisposeScope();
-            var rows = v.narrow(0, 0, Math.Min(v.shape[0], limit - count));
-            sum += model.FreeEnergy(rows).sum().item<float>();
-            count += rows.shape[0];
-            if (count >= limit)
-                break;
-        }
-        return sum / count;
+        return MeanOverFirst(data, device, limit, model.FreeEnergy);
     }
 
     /// <summary>
@@ -56,6 +43,19 @@ public static class RbmMonitor
     public static double PseudoLogLikelihood(RbmModel model, ILayerInput data, Device device, Generator generator, int limit = 2000)
     {
         ArgumentNullException.ThrowIfNull(model);
+        return MeanOverFirst(data, device, limit, rows =>
+        {
+            var v = (rows > 0.5).to(ScalarType.Float32);
+            var unit = randint(0, v.shape[1], [v.shape[0]], generator: generator).to(device);
+            var flip = nn.functional.one_hot(unit, v.shape[1]).to(ScalarType.Float32);
+            var flipped = v + flip - 2 * v * flip;
+            return v.shape[1] * nn.functional.logsigmoid(model.FreeEnergy(flipped) - model.FreeEnergy(v));
+        });
+    }
+
+    // The mean of a per-example value over exactly the first `limit` examples, in batches of at most 1024.
+    private static double MeanOverFirst(ILayerInput data, Device device, int limit, Func<Tensor, Tensor> perExample)
+    {
         ArgumentNullException.ThrowIfNull(data);
         using var _ = no_grad();
         double sum = 0;
@@ -63,13 +63,9 @@ public static class RbmMonitor
         foreach (var batch in data.Batches(Math.Min(limit, 1024), shuffle: null, device))
         {
             using var scope = NewDisposeScope();
-            var v = (batch > 0.5).to(ScalarType.Float32).narrow(0, 0, Math.Min(batch.shape[0], limit - count));
-            var unit = randint(0, v.shape[1], [v.shape[0]], generator: generator).to(device);
-            var flip = nn.functional.one_hot(unit, v.shape[1]).to(ScalarType.Float32);
-            var flipped = v + flip - 2 * v * flip;
-            var pl = v.shape[1] * nn.functional.logsigmoid(model.FreeEnergy(flipped) - model.FreeEnergy(v));
-            sum += pl.sum().item<float>();
-            count += v.shape[0];
+            var rows = batch.narrow(0, 0, Math.Min(batch.shape[0], limit - count));
+            sum += perExample(rows).sum().item<float>();
+            count += rows.shape[0];
             if (count >= limit)
                 break;
         }
