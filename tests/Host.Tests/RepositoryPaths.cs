@@ -1,4 +1,4 @@
-namespace Pretrain.Host.Tests;
+namespace Pretrain.Tests.Support;
 
 /// <summary>Locates the repository's folders from the test binary's location.</summary>
 internal static class RepositoryPaths

@@ -1,12 +1,8 @@
 using System.CommandLine;
-using Pretrain.FineTuning.Evaluation;
-using Pretrain.FineTuning.Transfer;
-using Pretrain.Host.Pipeline;
-using Pretrain.Host.Recipes;
-using Pretrain.Host.Reports;
+using Pretrain.Recipes.Pipeline;
+using Pretrain.Recipes.Model;
+using Pretrain.Recipes.Reports;
 using Pretrain.Pretraining;
-using Pretrain.Pretraining.Runtime;
-using Pretrain.Pretraining.Stacks;
 
 namespace Pretrain.Host.Cli;
 
@@ -49,33 +45,10 @@ internal static class EvalCommand
 
     private static int Execute(string runPath, string? recipePath, List<string> overrides, CancellationToken cancellation)
     {
-        var folder = RunFolder.Open(runPath);
-        var weights = folder.File("network.safetensors");
-        if (!File.Exists(weights))
-            throw new PretrainException($"{runPath}: no network.safetensors (only runs with a supervised stage have a network to evaluate).");
-        var loaded = RecipeLoader.Load(recipePath ?? folder.File("recipe.json"), overrides);
-        if (loaded.Recipe.Data?.Test is null)
-            throw new PretrainException($"{loaded.FilePath}: data.test is not set; there is no test set to evaluate on.");
-        var context = RunContext.Create(DeviceSpec.Parse(loaded.Recipe.Device), loaded.Recipe.Seed, cancellation: cancellation);
-        using var data = DataPreparation.Prepare(loaded, context);
-        using var stack = LoadStack(loaded, folder, context);
-        using var network = NetworkSetup.Create(loaded, data, stack, fromScratch: false, context);
-        WeightTransfer.Import(network, weights, [NameMapping.Identity]);
-        var report = ClassificationEvaluator.Evaluate(network, data.Test!, context.Device);
-        folder.WriteJson("eval.json", new { report.Loss, report.Accuracy, report.PerClassAccuracy, Examples = data.Test!.Count });
-        Console.Out.WriteLine($"Test accuracy {report.Accuracy:F4} (loss {report.Loss:F4}) on {data.Test!.Count} examples of {loaded.Recipe.Data!.Test}");
+        var evaluation = RunEvaluator.Evaluate(runPath, recipePath, overrides, cancellation);
+        var report = evaluation.Report;
+        Console.Out.WriteLine($"Test accuracy {report.Accuracy:F4} (loss {report.Loss:F4}) on {evaluation.Examples} examples of {evaluation.TestData}");
         Console.Out.WriteLine(ConfusionMatrixReport.ToText(report));
         return ExitCodes.Success;
-    }
-
-    private static PretrainedStack? LoadStack(LoadedRecipe loaded, RunFolder folder, RunContext context)
-    {
-        if (loaded.Recipe.Model.Initialization != NetworkInitialization.Pretrained)
-            return null;
-        var local = folder.File(PretrainingStage.StackFolderName);
-        if (StackStore.Exists(local))
-            return StackStore.Load(local, context.Device);
-        var from = loaded.Recipe.Pretraining?.From ?? throw new PretrainException($"{folder.Path}: the network was built from a pretrained stack, but the run has no stack/ folder.");
-        return StackStore.Load(FineTuning.Catalog.ModelCatalog.ResolveStack(from, loaded.Resolve), context.Device);
     }
 }

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Pretrain.Host.Hosting;
-using Pretrain.Host.Pipeline;
-using Pretrain.Host.Recipes;
+using Pretrain.Recipes.Pipeline;
+using Pretrain.Recipes.Model;
 using Pretrain.Pretraining;
 using Serilog;
 

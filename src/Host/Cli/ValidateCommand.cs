@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Pretrain.Host.Recipes;
+using Pretrain.Recipes.Model;
 
 namespace Pretrain.Host.Cli;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Pretrain.Host.Pipeline;
+using Pretrain.Recipes.Pipeline;
 using Serilog;
 using Serilog.Core;
 using Serilog.Events;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
-using Pretrain.Host.Pipeline;
-using Pretrain.Host.Recipes;
+using Pretrain.Recipes.Pipeline;
+using Pretrain.Recipes.Model;
 using Pretrain.Pretraining;
 using Serilog;
 using Serilog.Extensions.Logging;

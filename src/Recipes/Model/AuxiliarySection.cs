@@ -1,0 +1,96 @@
+using Pretrain.Auxiliary.Tasks;
+using Pretrain.Pretraining.Layers;
+
+namespace Pretrain.Recipes.Model;
+
+/// <summary>
+/// The recipe's <c>pretraining.auxiliary</c> section: train an encoder on a task whose labels are free (good versus
+/// corrupted instances, or same versus different pairs) on the unlabeled examples, then hand its layers on as the
+/// pretrained stack. Exclusive with <c>pretraining.layers</c>.
+/// </summary>
+public sealed record AuxiliarySection
+{
+    /// <summary>The auxiliary task.</summary>
+    public AuxiliaryTaskKind Task { get; init; } = AuxiliaryTaskKind.CorruptedVsGood;
+
+    /// <summary>How bad instances (or the two views of a same pair) are made from good ones.</summary>
+    public required CorruptionSection Corruption { get; init; }
+
+    /// <summary>The encoder's hidden layer widths, lowest first: the layers the target network reuses.</summary>
+    public IReadOnlyList<int> HiddenLayers { get; init; } = [500, 500];
+
+    /// <summary>The encoder's nonlinearity.</summary>
+    public EncoderActivation Activation { get; init; } = EncoderActivation.Sigmoid;
+
+    /// <summary>Ranking task: the margin a good instance must win by.</summary>
+    public double Margin { get; init; } = 1;
+
+    /// <summary>Same-versus-different task: binary cross-entropy on a learned head, or the contrastive loss.</summary>
+    public PairLoss PairLoss { get; init; } = PairLoss.BinaryCrossEntropy;
+
+    /// <summary>Passes over the unlabeled examples.</summary>
+    public int Epochs { get; init; } = 10;
+
+    /// <summary>Good instances per batch.</summary>
+    public int BatchSize { get; init; } = 128;
+
+    /// <summary>Adam's learning rate.</summary>
+    public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>L2 weight decay.</summary>
+    public double WeightDecay { get; init; }
+
+    /// <summary>Fraction of the unlabeled examples held out to report the task's score after every epoch.</summary>
+    public double HeldOutFraction { get; init; } = 0.05;
+}
+
+/// <summary>The auxiliary tasks a recipe can choose.</summary>
+public enum AuxiliaryTaskKind
+{
+    /// <summary>Good instances labelled 1, corrupted copies 0, a logistic unit on the encoder.</summary>
+    CorruptedVsGood,
+
+    /// <summary>Max-margin pairwise scoring of good against corrupted instances.</summary>
+    Ranking,
+
+    /// <summary>Siamese same-versus-different pairs: two corruptions of one instance versus of two instances.</summary>
+    SameDifferent,
+}
+
+/// <summary>The recipe's <c>pretraining.auxiliary.corruption</c>: one corruption and its settings.</summary>
+public sealed record CorruptionSection
+{
+    /// <summary>Which corruption.</summary>
+    public required CorruptionKind Kind { get; init; }
+
+    /// <summary>Patch or block side in pixels (<c>patchSwap</c>, <c>blockMask</c>).</summary>
+    public int Size { get; init; } = 8;
+
+    /// <summary>Fraction of pixels (<c>pixelNoise</c>) or features (<c>featureSwap</c>) replaced.</summary>
+    public double Fraction { get; init; } = 0.25;
+
+    /// <summary>The value written by <c>blockMask</c>.</summary>
+    public double FillValue { get; init; }
+
+    /// <summary>Lower end of <c>pixelNoise</c> values.</summary>
+    public double Low { get; init; }
+
+    /// <summary>Upper end of <c>pixelNoise</c> values.</summary>
+    public double High { get; init; } = 1;
+}
+
+/// <summary>The corruptions a recipe can choose for dense data.</summary>
+public enum CorruptionKind
+{
+    /// <summary>Swap a square patch with the same patch of another image.</summary>
+    PatchSwap,
+
+    /// <summary>Set a square block to a fill value.</summary>
+    BlockMask,
+
+    /// <summary>Replace a fraction of pixels with uniform noise.</summary>
+    PixelNoise,
+
+    /// <summary>Replace a fraction of features with another row's values.</summary>
+    FeatureSwap,
+}

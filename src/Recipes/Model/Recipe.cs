@@ -1,0 +1,204 @@
+using System.Text.Json.Serialization;
+using Pretrain.FineTuning.Training;
+
+namespace Pretrain.Recipes.Model;
+
+/// <summary>
+/// A run described in JSON: which data, which network, how to train it. Field names are camelCase in JSON;
+/// defaults live here and in the option records the sections bind to. See docs/recipes.md.
+/// </summary>
+public sealed record Recipe
+{
+    /// <summary>Optional JSON Schema reference for editors; ignored by Pretrain.</summary>
+    [JsonPropertyName("$schema")]
+    public string? Schema { get; init; }
+
+    /// <summary>Short name, used for the run folder. Default "run".</summary>
+    public string Name { get; init; } = "run";
+
+    /// <summary>Free text for people reading the recipe.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>Seed for every random choice of the run. Default 42.</summary>
+    public int Seed { get; init; } = 42;
+
+    /// <summary>auto | cpu | cuda | cuda:N. Default auto (CUDA when available).</summary>
+    public string Device { get; init; } = "auto";
+
+    /// <summary>Folder under which each run gets its own folder, relative to the working directory. Default "runs".</summary>
+    public string Output { get; init; } = "runs";
+
+    /// <summary>Where the examples come from and how they are prepared.</summary>
+    public DataSection? Data { get; init; }
+
+    /// <summary>Greedy layer-wise unsupervised pretraining on the training examples (labels unused). Optional.</summary>
+    public PretrainingSection? Pretraining { get; init; }
+
+    /// <summary>
+    /// The text pipeline (auxiliary language-task pretraining, then document classification), used instead of
+    /// <see cref="Data"/>, <see cref="Pretraining"/>, <see cref="Model"/> and <see cref="Training"/>.
+    /// </summary>
+    public TextSection? Text { get; init; }
+
+    /// <summary>The network. Default: two hidden ReLU layers of 256 and 128 units.</summary>
+    public ModelSection Model { get; init; } = new();
+
+    /// <summary>
+    /// Supervised training of <see cref="Model"/> on the labeled examples. When omitted it runs with its defaults,
+    /// unless the recipe has a <see cref="Pretraining"/> section (then only pretraining and its evaluation run).
+    /// </summary>
+    public SupervisedTrainingOptions? Training { get; init; }
+
+    /// <summary>Extra evaluations.</summary>
+    public EvaluationSection Evaluation { get; init; } = new();
+
+    /// <summary>True when the recipe trains the supervised network.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool RunsSupervisedTraining => Text is null && (Training is not null || Pretraining is null);
+}
+
+/// <summary>The recipe's <c>pretraining</c> section: the layers trained greedily, lowest first.</summary>
+public sealed record PretrainingSection
+{
+    /// <summary>The layers; each has a <c>kind</c> (<c>autoencoder</c> or <c>rbm</c>) and that method's settings.</summary>
+    public IReadOnlyList<Pretraining.Layers.LayerOptions> Layers { get; init; } = [];
+
+    /// <summary>
+    /// Reuse a saved stack instead of training one: <c>catalog:NAME</c> for a catalog entry, or the path of a stack
+    /// folder (relative to the recipe). Exclusive with <see cref="Layers"/>.
+    /// </summary>
+    public string? From { get; init; }
+
+    /// <summary>
+    /// Pretrain with an auxiliary task instead of greedy layers: the trained encoder becomes the stack. Exclusive with
+    /// <see cref="Layers"/> and <see cref="From"/>.
+    /// </summary>
+    public AuxiliarySection? Auxiliary { get; init; }
+
+    /// <summary>Save the pretrained stack into the model catalog under this name (<c>$PRETRAIN_MODELS</c>). Optional.</summary>
+    public string? SaveAs { get; init; }
+
+    /// <summary>
+    /// Cache each frozen layer's outputs once (default). False recomputes the frozen layers on every pass, which is
+    /// only useful to measure what the cache saves.
+    /// </summary>
+    public bool CacheFrozenOutputs { get; init; } = true;
+}
+
+/// <summary>The recipe's <c>evaluation</c> section.</summary>
+public sealed record EvaluationSection
+{
+    /// <summary>
+    /// Train a softmax classifier on the frozen top-layer features of the pretrained stack and another on the raw
+    /// inputs, with the labeled training examples, and report both test accuracies. Default true when pretraining.
+    /// </summary>
+    public bool LinearProbe { get; init; } = true;
+
+    /// <summary>
+    /// With <c>model.initialization: pretrained</c>: also train the same architecture from random weights
+    /// (<c>model.initializer</c>) with the same training settings, and report both test accuracies. Default false.
+    /// </summary>
+    public bool CompareWithScratch { get; init; }
+}
+
+/// <summary>The recipe's <c>data</c> section.</summary>
+public sealed record DataSection
+{
+    /// <summary>Training examples (labeled for supervised training).</summary>
+    public required DataSourceSpec Train { get; init; }
+
+    /// <summary>Test examples, used once at the end. Optional.</summary>
+    public DataSourceSpec? Test { get; init; }
+
+    /// <summary>How features are scaled; statistics come from the training examples only. Default unit.</summary>
+    public ScalingKind Scaling { get; init; } = ScalingKind.Unit;
+
+    /// <summary>Fraction of the training examples held out for validation (early stopping). Default 0.1.</summary>
+    public double ValidationFraction { get; init; } = 0.1;
+
+    /// <summary>Keep only this many labeled examples per class of the remaining training data. Default: all.</summary>
+    public int? LabelsPerClass { get; init; }
+}
+
+/// <summary>Feature scaling choices.</summary>
+public enum ScalingKind
+{
+    /// <summary>Leave features as read.</summary>
+    None,
+    /// <summary>Scale to [0,1] (pixels: divide by 255; other data: per-feature min and max of the training data).</summary>
+    Unit,
+    /// <summary>Zero mean, unit variance per feature, from the training data.</summary>
+    Standardize,
+}
+
+/// <summary>The recipe's <c>model</c> section: a multilayer perceptron classifier.</summary>
+public sealed record ModelSection
+{
+    /// <summary>Units per hidden layer, lowest first. Default [256, 128].</summary>
+    public IReadOnlyList<int> HiddenLayers { get; init; } = [256, 128];
+
+    /// <summary>Hidden nonlinearity. Default relu.</summary>
+    public FineTuning.Networks.ActivationKind Activation { get; init; } = FineTuning.Networks.ActivationKind.Relu;
+
+    /// <summary>Dropout after each hidden layer, in [0, 1). Default 0.</summary>
+    public double Dropout { get; init; }
+
+    /// <summary>Batch normalization between each hidden layer and its activation (random initialization only). Default false.</summary>
+    public bool BatchNorm { get; init; }
+
+    /// <summary>Leaky ReLU slope, ELU alpha or PReLU's starting slope; null for each one's default.</summary>
+    public double? ActivationAlpha { get; init; }
+
+    /// <summary>
+    /// <c>random</c> (default): a fresh network of <see cref="HiddenLayers"/>. <c>pretrained</c>: the hidden layers are the
+    /// pretrained stack's (its widths and activation; <see cref="HiddenLayers"/> and <see cref="Activation"/> are then
+    /// not used) and the whole network is fine-tuned.
+    /// </summary>
+    public NetworkInitialization Initialization { get; init; } = NetworkInitialization.Random;
+
+    /// <summary>With <c>initialization: pretrained</c>: how many of the stack's lowest layers to reuse (the rest are dropped). Default: all.</summary>
+    public int? ReuseLayers { get; init; }
+
+    /// <summary>With <c>initialization: pretrained</c>: new hidden layers added above the reused ones, before the head. Default none.</summary>
+    public IReadOnlyList<int> AddLayers { get; init; } = [];
+
+    /// <summary>How random weights are drawn. Default: libtorch's.</summary>
+    public FineTuning.Networks.InitializerKind Initializer { get; init; } = FineTuning.Networks.InitializerKind.Default;
+
+    /// <summary>
+    /// Freeze the lowest N layers with weights (negative: all but the top |N|), like fastai's freeze_to. Frozen
+    /// layers get no gradients; their outputs are cached when nothing stochastic sits among them. Default 0.
+    /// </summary>
+    public int FreezeLayers { get; init; }
+
+    /// <summary>Weights to copy into the network after it is built (from Pretrain or another framework). Optional.</summary>
+    public RestoreSection? Restore { get; init; }
+
+    /// <summary>Gain of <see cref="Initializer"/> (4 with glorotUniform is the classic choice for sigmoid units). Default 1.</summary>
+    public double InitializerGain { get; init; } = 1;
+}
+
+/// <summary>The recipe's <c>model.restore</c>: weights from a safetensors or .npz file copied into chosen layers.</summary>
+public sealed record RestoreSection
+{
+    /// <summary>The weights file (.safetensors or .npz), relative to the recipe.</summary>
+    public required string Path { get; init; }
+
+    /// <summary>Regular expression of the layer names to restore (e.g. <c>hidden[12]</c>); the rest keep their initialization. Default: all.</summary>
+    public string Layers { get; init; } = ".*";
+
+    /// <summary>
+    /// For files from other frameworks: how their tensor names map to this network's (regex source, replacement
+    /// target, <c>outIn</c> or <c>inOut</c> layout). When given, <see cref="Layers"/> is not used.
+    /// </summary>
+    public IReadOnlyList<FineTuning.Transfer.NameMapping>? Mappings { get; init; }
+}
+
+/// <summary>Where the supervised network's hidden layers start.</summary>
+public enum NetworkInitialization
+{
+    /// <summary>Randomly initialized.</summary>
+    Random,
+    /// <summary>From the recipe's pretrained stack.</summary>
+    Pretrained,
+}

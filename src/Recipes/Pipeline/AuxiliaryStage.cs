@@ -1,0 +1,71 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Pretrain.Auxiliary.Encoders;
+using Pretrain.Auxiliary.Tasks;
+using Pretrain.Recipes.Model;
+using Pretrain.Recipes.Reports;
+using Pretrain.Pretraining.Runtime;
+using Pretrain.Pretraining.Stacks;
+
+namespace Pretrain.Recipes.Pipeline;
+
+/// <summary>
+/// Auxiliary-task pretraining: trains an encoder on a task with free labels over the unlabeled examples and saves
+/// its layers as the run's pretrained stack (<c>stack/</c>), so the supervised stage reuses, freezes and caches them
+/// exactly as it does a greedy stack. A stack already in the run folder (a resumed run) is loaded, not retrained.
+/// </summary>
+internal static class AuxiliaryStage
+{
+    private const int EncoderStream = 601;
+    private const int HeadStream = 602;
+    private const string Path = "pretraining.auxiliary";
+
+    public static PretrainedStack Run(AuxiliarySection section, PreparedData data, RunFolder folder, RunContext context, ITrainingCallback? progress)
+    {
+        var stackFolder = folder.File(PretrainingStage.StackFolderName);
+        if (StackStore.Exists(stackFolder))
+        {
+            context.Logger.LogInformation("Auxiliary stage already finished in {Folder}: loading its stack", stackFolder);
+            return StackStore.Load(stackFolder, context.Device);
+        }
+        var unlabeled = data.Unlabeled ?? throw new InvalidOperationException("auxiliary pretraining needs the unlabeled examples prepared");
+        var corruption = CorruptionFactory.Create(section.Corruption, unlabeled.SampleShape, $"{Path}.corruption");
+        var spec = new EncoderSpec { Inputs = unlabeled.FeatureCount, HiddenLayers = section.HiddenLayers, Activation = section.Activation };
+        using var encoderGenerator = context.CreateGenerator(EncoderStream);
+        using var headGenerator = context.CreateGenerator(HeadStream);
+        using var encoder = new AuxiliaryEncoder(spec, context.Device, encoderGenerator);
+        using IAuxiliaryTask task = section.Task switch
+        {
+            AuxiliaryTaskKind.CorruptedVsGood => new CorruptedVersusGoodTask(corruption, spec.OutputSize, context.Device, headGenerator),
+            AuxiliaryTaskKind.Ranking => new PairwiseRankingTask(corruption, spec.OutputSize, section.Margin, context.Device, headGenerator),
+            _ => new SameDifferentTask(corruption, spec.OutputSize, section.PairLoss, section.Margin, context.Device, headGenerator),
+        };
+        context.Logger.LogInformation("Auxiliary pretraining: {Task} with {Corruption}, encoder {Inputs}-{Widths} ({Activation}), {Examples} unlabeled examples",
+            task.Name, corruption.Describe(), spec.Inputs, string.Join("-", spec.HiddenLayers), spec.Activation, unlabeled.Count);
+
+        var history = new HistoryCallback();
+        var trainer = new AuxiliaryTrainer(new AuxiliaryTrainingOptions
+        {
+            Epochs = section.Epochs, BatchSize = section.BatchSize, LearningRate = section.LearningRate,
+            WeightDecay = section.WeightDecay, HeldOutFraction = section.HeldOutFraction,
+        });
+        var epochs = trainer.Fit(task, encoder, unlabeled.Features, null, context, new CompositeCallback(progress, history, new MetricsFileCallback(folder)));
+
+        var metrics = new Dictionary<string, double> { ["auxiliaryLoss"] = epochs[^1].Loss };
+        if (epochs[^1].HeldOutScore is double score)
+            metrics[task.ScoreName] = score;
+        var normalization = JsonSerializer.SerializeToElement(data.Scaler, RecipeLoader.SerializerOptions);
+        var stack = encoder.ToStack(unlabeled.SampleShape, normalization, $"auxiliary:{task.Name}", metrics);
+        StackStore.Save(stack, stackFolder);
+        DrawPictures(folder, stack, history, unlabeled.SampleShape, context);
+        return stack;
+    }
+
+    private static void DrawPictures(RunFolder folder, PretrainedStack stack, HistoryCallback history, IReadOnlyList<long> sampleShape, RunContext context) =>
+        Pictures.TryDraw(context.Logger, "the auxiliary pretraining pictures", () =>
+        {
+            LossCurvePlot.WriteAuxiliary(folder, history);
+            if (sampleShape.Count >= 2)
+                FilterGrid.Write(folder.File("layer1-filters.png"), stack.Layers[0].Weight, (int)sampleShape[^2], (int)sampleShape[^1]);
+        });
+}

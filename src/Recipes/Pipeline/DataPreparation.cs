@@ -1,0 +1,79 @@
+using Microsoft.Extensions.Logging;
+using Pretrain.Recipes.Model;
+using Pretrain.Pretraining.Data;
+using Pretrain.Pretraining.Runtime;
+
+namespace Pretrain.Recipes.Pipeline;
+
+/// <summary>
+/// Loads a recipe's data and prepares it the way the semi-supervised protocol needs: hold out a validation split,
+/// optionally keep N labels per class of the rest, fit the scaler on the training part only, move to the device.
+/// </summary>
+internal static class DataPreparation
+{
+    public static PreparedData Prepare(LoadedRecipe loaded, RunContext context)
+    {
+        var data = loaded.Recipe.Data ?? throw new InvalidOperationException("a recipe without a data section has no data to prepare");
+        using var raw = DataSourceLoader.Load(data.Train, loaded);
+        context.Logger.LogInformation("Loaded {Count} training examples of shape [{Shape}] with {Classes} classes from {Source}",
+            raw.Count, string.Join("x", raw.SampleShape), raw.ClassCount, raw.Source);
+
+        Dataset pool;
+        Dataset? validation = null;
+        if (data.ValidationFraction > 0)
+            (pool, validation) = DataSplits.ValidationSplit(raw, data.ValidationFraction, context.Seed);
+        else
+            pool = raw.Select(TorchSharp.torch.arange(raw.Count));
+
+        // The scaler sees every training example outside the validation split (labels are not needed to fit it).
+        var scaler = CreateScaler(data.Scaling, DataSourceLoader.IsPixels(data.Train));
+        scaler.Fit(pool);
+        var unlabeled = loaded.Recipe.Pretraining is null ? null : Place(scaler.Transform(pool), context);
+
+        if (data.LabelsPerClass is int perClass)
+        {
+            var subset = DataSplits.LabeledSubset(pool, perClass, context.Seed);
+            pool.Dispose();
+            pool = subset;
+            context.Logger.LogInformation("Kept {PerClass} labeled examples per class: {Count} in all", perClass, pool.Count);
+        }
+
+        using var test = data.Test is null ? null : DataSourceLoader.Load(data.Test, loaded);
+        if (test is not null && test.FeatureCount != raw.FeatureCount)
+            throw new Pretraining.DataException(test.Source, $"test examples have {test.FeatureCount} features but training examples have {raw.FeatureCount}.");
+
+        try
+        {
+            return new PreparedData
+            {
+                Train = Place(scaler.Transform(pool), context),
+                Unlabeled = unlabeled,
+                Validation = validation is null ? null : Place(scaler.Transform(validation), context),
+                Test = test is null ? null : Place(scaler.Transform(test), context),
+                Scaler = scaler.State,
+            };
+        }
+        finally
+        {
+            pool.Dispose();
+            validation?.Dispose();
+        }
+    }
+
+    private static FeatureScaler CreateScaler(ScalingKind kind, bool pixels) => kind switch
+    {
+        ScalingKind.None => FeatureScaler.Identity(),
+        ScalingKind.Unit when pixels => new UnitRangeScaler(255f),
+        ScalingKind.Unit => new UnitRangeScaler(),
+        ScalingKind.Standardize => new Standardizer(),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown scaling"),
+    };
+
+    private static Dataset Place(Dataset data, RunContext context)
+    {
+        var placed = DevicePlacement.PlaceOnDevice(data, context.Device);
+        if (!ReferenceEquals(placed, data))
+            data.Dispose();
+        return placed;
+    }
+}

@@ -1,0 +1,24 @@
+using Pretrain.FineTuning.Evaluation;
+using Pretrain.Pretraining.Runtime;
+using Pretrain.Pretraining.Stacks;
+
+namespace Pretrain.Recipes.Pipeline;
+
+/// <summary>Test accuracy of softmax classifiers on the stack's frozen top features and on the raw inputs.</summary>
+/// <param name="PretrainedFeatures">Test accuracy on the top layer's features.</param>
+/// <param name="RawInputs">Test accuracy on the scaled raw inputs.</param>
+/// <param name="LabeledExamples">Labeled examples both classifiers were trained on.</param>
+public sealed record ProbeResult(double PretrainedFeatures, double RawInputs, long LabeledExamples);
+
+/// <summary>The linear-probe evaluation of a pretrained stack.</summary>
+internal static class LinearProbeStage
+{
+    public static ProbeResult Run(PretrainedStack stack, PreparedData data, RunContext context)
+    {
+        var test = data.Test ?? throw new InvalidOperationException("the linear probe needs test data");
+        var validation = data.Validation ?? throw new InvalidOperationException("the linear probe needs validation data");
+        var pretrained = LinearProbe.Evaluate($"the top of the {stack.Layers.Count}-layer stack", x => stack.Encode(x), data.Train, validation, test, context);
+        var raw = LinearProbe.Evaluate("raw inputs", x => x.alias(), data.Train, validation, test, context);
+        return new ProbeResult(pretrained.Accuracy, raw.Accuracy, data.Train.Count);
+    }
+}

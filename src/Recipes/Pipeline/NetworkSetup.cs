@@ -1,0 +1,61 @@
+using Microsoft.Extensions.Logging;
+using Pretrain.FineTuning.Freezing;
+using Pretrain.FineTuning.Networks;
+using Pretrain.FineTuning.Transfer;
+using Pretrain.Recipes.Model;
+using Pretrain.Pretraining.Runtime;
+using Pretrain.Pretraining.Stacks;
+using TorchSharp;
+using TorchSharp.Modules;
+
+namespace Pretrain.Recipes.Pipeline;
+
+/// <summary>
+/// Builds the supervised network a recipe describes: from random weights or from the pretrained stack (reused,
+/// dropped or added layers), then restores weights from a file and freezes layers, in that order.
+/// </summary>
+internal static class NetworkSetup
+{
+    public static Sequential Create(LoadedRecipe loaded, PreparedData data, PretrainedStack? stack, bool fromScratch, RunContext context)
+    {
+        var model = loaded.Recipe.Model;
+        var network = Build(model, data, stack, fromScratch, context);
+        try
+        {
+            network.to(context.Device);
+            if (model.Restore is { } restore && !fromScratch)
+            {
+                var mappings = restore.Mappings ?? [new NameMapping($"({restore.Layers})\\.(weight|bias)", "$1.$2")];
+                var restored = WeightTransfer.Import(network, loaded.Resolve(restore.Path), mappings);
+                context.Logger.LogInformation("Restored {Tensors} from {Path}", string.Join(", ", restored), restore.Path);
+            }
+            if (model.FreezeLayers != 0)
+            {
+                var frozen = Freezer.FreezeTo(LayerGroups.Of(network), model.FreezeLayers);
+                context.Logger.LogInformation("Frozen layers: {Layers}", string.Join(", ", frozen));
+            }
+            return network;
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+    }
+
+    private static Sequential Build(ModelSection model, PreparedData data, PretrainedStack? stack, bool fromScratch, RunContext context)
+    {
+        if (stack is not null && !fromScratch)
+            return StackNetwork.Build(stack, data.Train.ClassCount, model.Dropout, model.ReuseLayers, model.AddLayers);
+        var spec = stack is not null
+            ? StackNetwork.SpecFor(stack, data.Train.ClassCount, model.Dropout, model.ReuseLayers, model.AddLayers)
+            : new MlpSpec(data.Train.FeatureCount, model.HiddenLayers, data.Train.ClassCount, model.Activation, model.Dropout)
+            {
+                BatchNorm = model.BatchNorm, ActivationAlpha = model.ActivationAlpha,
+            };
+        var network = MlpBuilder.Build(spec);
+        using var generator = context.CreateGenerator(stream: 3);
+        Initializers.Apply(network, model.Initializer, generator, model.InitializerGain);
+        return network;
+    }
+}

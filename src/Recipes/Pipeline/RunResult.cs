@@ -1,0 +1,46 @@
+namespace Pretrain.Recipes.Pipeline;
+
+/// <summary>What a finished run reports, written to <c>result.json</c> in its folder.</summary>
+/// <param name="RunFolder">Where everything was written.</param>
+/// <param name="Seconds">Wall-clock seconds of the whole run.</param>
+public sealed record RunResult(string RunFolder, double Seconds)
+{
+    /// <summary>The pretrained stack's folder, when the recipe pretrained one.</summary>
+    public string? StackFolder { get; init; }
+
+    /// <summary>The linear-probe comparison, when run.</summary>
+    public ProbeResult? Probe { get; init; }
+
+    /// <summary>Labeled examples the supervised network trained on.</summary>
+    public long? TrainExamples { get; init; }
+
+    /// <summary>Supervised epochs actually run.</summary>
+    public int? EpochsRun { get; init; }
+
+    /// <summary>Supervised epoch whose weights were kept.</summary>
+    public int? BestEpoch { get; init; }
+
+    /// <summary>Best validation accuracy of the supervised network.</summary>
+    public double? ValidationAccuracy { get; init; }
+
+    /// <summary>Mean cross-entropy of the supervised network on the test set.</summary>
+    public double? TestLoss { get; init; }
+
+    /// <summary>Test accuracy of the supervised network.</summary>
+    public double? TestAccuracy { get; init; }
+
+    /// <summary>Test accuracy of the same architecture trained from random weights, when compared.</summary>
+    public double? ScratchTestAccuracy { get; init; }
+
+    /// <summary>The learning rate the supervised network trained with (chosen by validation accuracy from a grid, if given).</summary>
+    public double? LearningRate { get; init; }
+
+    /// <summary>The learning rate chosen for the network from scratch, when compared.</summary>
+    public double? ScratchLearningRate { get; init; }
+
+    /// <summary>Test recall per class of the supervised network.</summary>
+    public IReadOnlyList<double>? PerClassTestAccuracy { get; init; }
+
+    /// <summary>The auxiliary task's held-out score (accuracy or correct-ranking rate), when one was trained.</summary>
+    public double? AuxiliaryScore { get; init; }
+}

@@ -1,0 +1,18 @@
+using Pretrain.Recipes.Model;
+
+namespace Pretrain.Recipes.Pipeline.Stages;
+
+/// <summary>Loads, splits and scales the recipe's data (<see cref="DataPreparation"/>) and saves the scaler.</summary>
+internal sealed class DataStage : IRecipeStage
+{
+    public string Name => "data";
+
+    public bool AppliesTo(Recipe recipe) => recipe.Data is not null;
+
+    public RunResult Run(StageContext stage, RunResult result)
+    {
+        stage.Data = DataPreparation.Prepare(stage.Loaded, stage.Run);
+        stage.Folder.WriteJson("scaler.json", stage.Data.Scaler);
+        return result;
+    }
+}

@@ -1,0 +1,101 @@
+using Microsoft.Extensions.Logging;
+using Pretrain.FineTuning.Caching;
+using Pretrain.FineTuning.Evaluation;
+using Pretrain.FineTuning.Training;
+using Pretrain.FineTuning.Transfer;
+using Pretrain.Pretraining.Runtime;
+using Pretrain.Pretraining.Stacks;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Pretrain.Recipes.Pipeline;
+
+/// <summary>
+/// The supervised stage: trains the recipe's network on the labeled examples (from random weights, or fine-tuning the
+/// pretrained stack plus a new head), once per learning rate of <c>training.learningRates</c> when given (keeping the one
+/// with the best validation accuracy, all from the same starting weights), and evaluates the kept network once on the
+/// test set.
+/// </summary>
+internal static class SupervisedStage
+{
+    public static (TrainingHistory History, ClassificationReport? Test, double LearningRate) Run(Pretrain.Recipes.Model.LoadedRecipe loaded, PreparedData data,
+        PretrainedStack? stack, bool fromScratch, RunFolder folder, RunContext context, ITrainingCallback? progress)
+    {
+        var options = loaded.Recipe.Training ?? new();
+        var rates = options.LearningRates is { Count: > 0 } grid ? grid : [options.LearningRate];
+        var label = stack is not null && !fromScratch ? "fine-tuning the pretrained stack" : "from random weights";
+        // Networks draw their initial weights (and dropout masks) from libtorch's global generator: reseed it here so
+        // this stage does not depend on what earlier stages drew, and a resumed run trains exactly like a fresh one.
+        TorchSharp.torch.manual_seed(context.Seed + (fromScratch ? 1_000_003 : 1_000_002));
+        using var start = NetworkSetup.Create(loaded, data, stack, fromScratch, context);
+        context.Logger.LogInformation("Training an MLP {Layers} {How} on {Count} labeled examples",
+            string.Join("-", start.children().OfType<Linear>().Select(l => l.weight!.shape[1]).Append(data.Train.ClassCount)), label, data.Train.Count);
+
+        Sequential? best = null;
+        TrainingHistory? bestHistory = null;
+        var bestRate = rates[0];
+        HistoryCallback? bestCurves = null;
+        try
+        {
+            foreach (var rate in rates)
+            {
+                var candidate = rates.Count == 1 ? start : Copy(loaded, data, stack, fromScratch, context, start);
+                var curves = new HistoryCallback();
+                var history = new CachingTrainer(options with { LearningRate = rate })
+                    .Fit(candidate, data.Train, data.Validation, context, new CompositeCallback(progress, curves, new MetricsFileCallback(folder)));
+                var accuracy = BestAccuracy(history);
+                if (rates.Count > 1)
+                    context.Logger.LogInformation("Learning rate {Rate}: best validation accuracy {Accuracy:P2}", rate, accuracy);
+                if (bestHistory is null || accuracy > BestAccuracy(bestHistory))
+                {
+                    if (!ReferenceEquals(best, start))
+                        best?.Dispose();
+                    (best, bestHistory, bestRate) = (candidate, history, rate);
+                    bestCurves = curves;
+                }
+                else if (!ReferenceEquals(candidate, start))
+                    candidate.Dispose();
+            }
+            if (rates.Count > 1)
+                context.Logger.LogInformation("Chose learning rate {Rate} by validation accuracy", bestRate);
+
+            // The trained weights, in PyTorch's [out, in] layout, for reuse here (model.restore) or in other frameworks.
+            WeightTransfer.Export(best!, folder.File(fromScratch ? "network-scratch.safetensors" : "network.safetensors"));
+            var test = data.Test is null ? null : TestReport.Write(best!, data, folder, context, label, fromScratch ? "confusion-scratch" : "confusion");
+            WriteCurves(bestCurves!, folder, fromScratch ? "-scratch" : "", $"{label}, learning rate {bestRate}", context);
+            return (bestHistory!, test, bestRate);
+        }
+        finally
+        {
+            if (best is not null && !ReferenceEquals(best, start))
+                best.Dispose();
+        }
+    }
+
+    private static double BestAccuracy(TrainingHistory history) =>
+        history.Epochs.FirstOrDefault(e => e.Epoch == history.BestEpoch)?.ValidationAccuracy ?? double.NegativeInfinity;
+
+    /// <summary>A fresh network of the same recipe with the starting weights of <paramref name="start"/>.</summary>
+    private static Sequential Copy(Pretrain.Recipes.Model.LoadedRecipe loaded, PreparedData data, PretrainedStack? stack, bool fromScratch, RunContext context, Sequential start)
+    {
+        var network = NetworkSetup.Create(loaded, data, stack, fromScratch, context);
+        var source = start.state_dict();
+        using (no_grad())
+        {
+            foreach (var (name, tensor) in network.state_dict())
+                tensor.copy_(source[name]);
+        }
+        return network;
+    }
+
+    private static void WriteCurves(HistoryCallback curves, RunFolder folder, string suffix, string title, RunContext context) =>
+        Reports.Pictures.TryDraw(context.Logger, "the training curves", () =>
+        {
+            foreach (var stage in curves.Stages)
+            {
+                Reports.LossCurvePlot.Write(folder.File($"training-loss{suffix}.png"), $"Loss: {title}", curves.Of(stage));
+                Reports.LossCurvePlot.Write(folder.File($"training-accuracy{suffix}.png"), $"Accuracy: {title}", curves.Of(stage), Reports.LossCurvePlot.IsAccuracy);
+            }
+        });
+}

@@ -1,0 +1,135 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Pretrain.Auxiliary.Corruptions;
+using Pretrain.Auxiliary.Encoders;
+using Pretrain.Auxiliary.Tasks;
+using Pretrain.Auxiliary.Text;
+using Pretrain.Recipes.Model;
+using Pretrain.Recipes.Reports;
+using Pretrain.Pretraining.IO;
+using Pretrain.Pretraining.Runtime;
+using static TorchSharp.torch;
+
+namespace Pretrain.Recipes.Pipeline;
+
+/// <summary>
+/// The text pipeline: reads a categorized corpus, builds the vocabulary, pretrains a window encoder on the auxiliary
+/// language task (is the centre word real or replaced), prints nearest neighbours in the embedding, then classifies
+/// documents by category with few labels starting from the pretrained encoder and, for comparison, from scratch.
+/// Writes <c>vocabulary.json</c> and <c>encoder.safetensors</c> (the reusable model) into the run folder.
+/// </summary>
+internal static class TextStage
+{
+    private const int EncoderStream = 801;
+    private const int HeadStream = 802;
+    private const int ScratchStream = 803;
+    private const int ClassifierHeadStream = 804;
+
+    public static RunResult Run(TextSection text, LoadedRecipe loaded, RunFolder folder, RunContext context, ITrainingCallback? progress, RunResult result)
+    {
+        var log = context.Logger;
+        var tokenizer = new WordTokenizer(text.Lowercase);
+        if (!Directory.Exists(loaded.Resolve(text.Folder)))
+            throw new Pretraining.PretrainException($"text.folder: {loaded.Resolve(text.Folder)} not found (the fortune files come with the Debian packages fortunes-min and fortunes: apt-get install fortunes).");
+        var documents = CategorizedCorpus.Load(loaded.Resolve(text.Folder), tokenizer, minWords: text.MinWords);
+        var split = TextDocumentSplit.Make(documents, text.Categories, text.TestFraction, text.LabelsPerClass, text.ValidationPerClass, context.Seed);
+        log.LogInformation("Read {Documents} documents ({Words} words) from {Folder}; the auxiliary task sees {Unlabeled} of them, the test set holds {Test} of the {Categories} labelled categories",
+            documents.Count, documents.Sum(d => d.Words.Count), text.Folder, split.Unlabeled.Count, split.Test.Count, text.Categories.Count);
+
+        var vocabulary = Vocabulary.Build(split.Unlabeled.Select(d => d.Words), text.VocabularySize, text.MinCount, text.Lowercase);
+        vocabulary.Save(folder.File("vocabulary.json"));
+        log.LogInformation("Vocabulary: {Count} tokens (words seen at least {MinCount} times, capped at {Cap}); {Unknown} word occurrences map to <unk>",
+            vocabulary.Count, text.MinCount, text.VocabularySize, vocabulary.Counts[Vocabulary.UnknownId]);
+
+        var spec = new EncoderSpec
+        {
+            Inputs = text.Window, VocabularySize = vocabulary.Count, EmbeddingSize = text.EmbeddingSize,
+            HiddenLayers = text.HiddenLayers, Activation = text.Activation,
+        };
+        using var encoderGenerator = context.CreateGenerator(EncoderStream);
+        using var encoder = new AuxiliaryEncoder(spec, context.Device, encoderGenerator);
+        var score = Pretrain(text, vocabulary, split, encoder, folder, context, progress);
+        SafeTensorsFile.Write(folder.File("encoder.safetensors"), encoder.State);
+        foreach (var word in text.Neighbours)
+        {
+            if (!vocabulary.Contains(word))
+            {
+                log.LogInformation("Nearest words to '{Word}': not in the vocabulary", word);
+                continue;
+            }
+            var nearest = NearestWords.Of(word, vocabulary, encoder.Embedding!, 6);
+            log.LogInformation("Nearest words to '{Word}': {Nearest}", word,
+                string.Join(", ", nearest.Select(n => $"{n.Word} ({n.Similarity.ToString("F2", CultureInfo.InvariantCulture)})")));
+        }
+
+        var (pretrained, scratch) = Classify(text, vocabulary, split, encoder, context);
+        log.LogInformation("Document classification with {Labels} labels per category: test accuracy {Pretrained:P2} from the pretrained encoder versus {Scratch:P2} from scratch",
+            text.LabelsPerClass, pretrained.Test, scratch.Test);
+        return result with
+        {
+            AuxiliaryScore = score, TrainExamples = split.Train.Count, ValidationAccuracy = pretrained.Validation, BestEpoch = pretrained.BestEpoch,
+            EpochsRun = pretrained.EpochsRun, TestAccuracy = pretrained.Test, ScratchTestAccuracy = scratch.Test,
+        };
+    }
+
+    private static double? Pretrain(TextSection text, Vocabulary vocabulary, TextDocumentSplit split, AuxiliaryEncoder encoder, RunFolder folder, RunContext context, ITrainingCallback? progress)
+    {
+        var section = text.Auxiliary;
+        using var windows = TextWindows.Centred(split.Unlabeled.Select(d => (IReadOnlyList<int>)vocabulary.Encode(d.Words)), text.Window).to(context.Device);
+        var corruption = new TokenReplacement(vocabulary.Count, sampling: section.Sampling, unigramCounts: vocabulary.Counts,
+            paddingToken: Vocabulary.PaddingId, firstRegularToken: Vocabulary.FirstWordId, centreOnly: true);
+        using var headGenerator = context.CreateGenerator(HeadStream);
+        using IAuxiliaryTask task = section.Task == AuxiliaryTaskKind.CorruptedVsGood
+            ? new CorruptedVersusGoodTask(corruption, encoder.Spec.OutputSize, context.Device, headGenerator)
+            : new PairwiseRankingTask(corruption, encoder.Spec.OutputSize, section.Margin, context.Device, headGenerator);
+        context.Logger.LogInformation("Auxiliary language task: {Task}, {Corruption}, on {Windows} windows of {Length} words",
+            task.Name, corruption.Describe(), windows.shape[0], text.Window);
+        var history = new HistoryCallback();
+        var trainer = new AuxiliaryTrainer(new AuxiliaryTrainingOptions
+        {
+            Epochs = section.Epochs, BatchSize = section.BatchSize, LearningRate = section.LearningRate, HeldOutFraction = section.HeldOutFraction,
+        });
+        var epochs = trainer.Fit(task, encoder, windows, null, context, new CompositeCallback(progress, history, new MetricsFileCallback(folder)));
+        Pictures.TryDraw(context.Logger, "the auxiliary loss curve", () => LossCurvePlot.WriteAuxiliary(folder, history));
+        return epochs[^1].HeldOutScore;
+    }
+
+    private static ((double Test, double Validation, int BestEpoch, int EpochsRun) Pretrained, (double Test, double Validation, int BestEpoch, int EpochsRun) Scratch) Classify(
+        TextSection text, Vocabulary vocabulary, TextDocumentSplit split, AuxiliaryEncoder pretrained, RunContext context)
+    {
+        var categories = text.Categories.ToList();
+        (Tensor Documents, Tensor Labels) Tensors(IReadOnlyList<LabeledDocument> docs) =>
+            (TextWindows.Padded(docs.Select(d => (IReadOnlyList<int>)vocabulary.Encode(d.Words)).ToList(), text.MaxWords).to(context.Device),
+             tensor(docs.Select(d => (long)categories.IndexOf(d.Category)).ToArray()).to(context.Device));
+        var (trainX, trainY) = Tensors(split.Train);
+        var (validX, validY) = Tensors(split.Validation);
+        var (testX, testY) = Tensors(split.Test);
+        using var disposables = new DisposableTensors(trainX, trainY, validX, validY, testX, testY);
+        var trainer = new DocumentClassifierTrainer(text.Classifier.Epochs, text.Classifier.BatchSize, text.Classifier.LearningRate, text.Classifier.Patience);
+
+        (double, double, int, int) TrainAndTest(AuxiliaryEncoder start, string arm)
+        {
+            using var headGenerator = context.CreateGenerator(ClassifierHeadStream);
+            using var model = new DocumentClassifier(start, categories.Count, context.Device, headGenerator, text.Classifier.Pooling);
+            var (validation, best, run) = trainer.Fit(model, trainX, trainY, validX, validY, context);
+            var test = DocumentClassifierTrainer.Accuracy(model, testX, testY);
+            context.Logger.LogInformation("Document classifier {Arm}: validation accuracy {Validation:P2} at epoch {Best} of {Run}, test accuracy {Test:P2} on {Count} documents",
+                arm, validation, best, run, test, testX.shape[0]);
+            return (test, validation, best, run);
+        }
+
+        var withPretraining = TrainAndTest(pretrained.Clone(), "from the pretrained encoder");
+        using var scratchGenerator = context.CreateGenerator(ScratchStream);
+        var fromScratch = TrainAndTest(new AuxiliaryEncoder(pretrained.Spec, context.Device, scratchGenerator), "from scratch");
+        return (withPretraining, fromScratch);
+    }
+
+    private sealed class DisposableTensors(params Tensor[] tensors) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var t in tensors)
+                t.Dispose();
+        }
+    }
+}
