@@ -57,7 +57,7 @@ results.Add(recomputed);
 var fineTuneOptions = new SupervisedTrainingOptions { Epochs = 1, BatchSize = 128 };
 Sequential FineTuneNetwork(bool freeze)
 {
-    var network = MlpBuilder.Build(new MlpSpec(784, [500, 500], 10, ActivationKind.Sigmoid));
+    var network = MlpBuilder.Build(new MlpSpec(784, [500, 500], 10, ActivationKind.Sigmoid), seed: 1);
     network.to(context.Device);
     if (freeze)
         Freezer.FreezeTo(LayerGroups.Of(network), 2);

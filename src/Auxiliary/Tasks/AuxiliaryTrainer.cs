@@ -1,7 +1,7 @@
-using System.Diagnostics;
-using Microsoft.Extensions.Logging;
 using Pretrain.Auxiliary.Encoders;
 using Pretrain.Pretraining.Runtime;
+using Pretrain.Pretraining.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Pretrain.Auxiliary.Tasks;
@@ -13,11 +13,6 @@ namespace Pretrain.Auxiliary.Tasks;
 /// </summary>
 public sealed class AuxiliaryTrainer
 {
-    private const int ShuffleStream = 501;
-    private const int CorruptionStream = 502;
-    private const int HeldOutStream = 503;
-    private const int SplitStream = 504;
-
     /// <summary>Creates a trainer.</summary>
     public AuxiliaryTrainer(AuxiliaryTrainingOptions options)
     {
@@ -49,14 +44,13 @@ public sealed class AuxiliaryTrainer
         using var heldOutIndices = heldOut;
         var batches = (int)Math.Ceiling(trainIndices.shape[0] / (double)Options.BatchSize);
         using var optimizer = optim.Adam(encoder.Parameters.Concat(task.HeadParameters), Options.LearningRate, weight_decay: Options.WeightDecay);
-        using var shuffle = context.CreateGenerator(ShuffleStream);
-        using var corruption = context.CreateGenerator(CorruptionStream);
-        var history = new List<AuxiliaryEpoch>();
-        var stage = $"auxiliary {task.Name}";
-        callback?.OnFitStart(stage, Options.Epochs, batches);
-        for (var epoch = 1; epoch <= Options.Epochs; epoch++)
+        using var shuffle = context.CreateGenerator(RandomStream.AuxiliaryShuffle);
+        using var corruption = context.CreateGenerator(RandomStream.AuxiliaryCorruption);
+        var weights = new Dictionary<string, Tensor>(encoder.State);
+        foreach (var (parameter, i) in task.HeadParameters.Select((p, i) => (p, i)))
+            weights[$"head.{i}"] = parameter;
+        var body = new EpochBody(weights, (epoch, onBatch) =>
         {
-            var clock = Stopwatch.StartNew();
             double lossSum = 0;
             long seen = 0;
             using (var order = trainIndices.index_select(0, randperm(trainIndices.shape[0], generator: shuffle).to(data.device)))
@@ -74,21 +68,22 @@ public sealed class AuxiliaryTrainer
                     optimizer.step();
                     lossSum += loss.item<float>() * rows.shape[0];
                     seen += rows.shape[0];
-                    callback?.OnBatchEnd(epoch, b + 1);
+                    onBatch();
                 }
             }
-            var score = heldOutIndices.shape[0] >= 2 ? Evaluate(task, encoder, data, labels, heldOutIndices, context) : (double?)null;
-            var record = new AuxiliaryEpoch(epoch, lossSum / Math.Max(1, seen), score, clock.Elapsed.TotalSeconds);
-            history.Add(record);
-            var metrics = new Dictionary<string, double> { ["loss"] = record.Loss };
-            if (score is double s)
-                metrics[task.ScoreName] = s;
-            callback?.OnEpochEnd(new EpochReport(stage, epoch, metrics, record.Seconds));
-            context.Logger.LogInformation("{Stage} epoch {Epoch}/{Epochs}: loss {Loss:F4}, held-out {ScoreName} {Score}",
-                stage, epoch, Options.Epochs, record.Loss, task.ScoreName, score is double v ? v.ToString("F4", System.Globalization.CultureInfo.InvariantCulture) : "n/a");
-        }
-        callback?.OnFitEnd(stage);
-        return history;
+            var metrics = new Dictionary<string, double> { ["loss"] = lossSum / Math.Max(1, seen) };
+            if (heldOutIndices.shape[0] >= 2)
+                metrics[task.ScoreName] = Evaluate(task, encoder, data, labels, heldOutIndices, context);
+            return metrics;
+        }, $"{task.Name}: {System.Text.Json.JsonSerializer.Serialize(Options)} {encoder.Spec}")
+        {
+            Optimizer = optimizer,
+            Generators = new Dictionary<string, Generator> { ["shuffle"] = shuffle, ["corruption"] = corruption },
+        };
+        var loop = new EpochLoop(new EpochLoopSettings { Stage = $"auxiliary {task.Name}", Epochs = Options.Epochs });
+        var result = loop.Run(body, context, batches, callback);
+        return result.Epochs.Select(r => new AuxiliaryEpoch(r.Epoch, r.Metrics["loss"],
+            r.Metrics.TryGetValue(task.ScoreName, out var score) ? score : null, r.Seconds)).ToList();
     }
 
     /// <summary>The task's score on the given rows, with corruptions drawn from a fixed seed.</summary>
@@ -98,7 +93,7 @@ public sealed class AuxiliaryTrainer
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(context);
-        using var generator = context.CreateGenerator(HeldOutStream);
+        using var generator = context.CreateGenerator(RandomStream.AuxiliaryHeldOut);
         using var _ = no_grad();
         double correct = 0;
         long count = 0;
@@ -119,7 +114,7 @@ public sealed class AuxiliaryTrainer
 
     private (Tensor Train, Tensor HeldOut) Split(long count, Device device, RunContext context)
     {
-        using var generator = context.CreateGenerator(SplitStream);
+        using var generator = context.CreateGenerator(RandomStream.AuxiliarySplit);
         using var permutation = randperm(count, generator: generator);
         var heldOut = (long)Math.Round(count * Options.HeldOutFraction);
         if (count - heldOut < 2)

@@ -1,4 +1,6 @@
 using Pretrain.Pretraining.Runtime;
+using Pretrain.Pretraining.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Pretrain.Auxiliary.Text;
@@ -9,8 +11,6 @@ namespace Pretrain.Auxiliary.Text;
 /// </summary>
 public sealed class DocumentClassifierTrainer
 {
-    private const int ShuffleStream = 701;
-
     /// <summary>Creates a trainer.</summary>
     public DocumentClassifierTrainer(int epochs = 100, int batchSize = 32, double learningRate = 1e-3, int patience = 15)
     {
@@ -40,44 +40,37 @@ public sealed class DocumentClassifierTrainer
         ArgumentNullException.ThrowIfNull(context);
         var parameters = model.Parameters.ToList();
         using var optimizer = optim.Adam(parameters, LearningRate);
-        using var shuffle = context.CreateGenerator(ShuffleStream);
-        var best = (Accuracy: -1.0, Epoch: 0);
-        var snapshot = new List<Tensor>();
-        var epoch = 0;
-        try
+        using var shuffle = context.CreateGenerator(RandomStream.DocumentShuffle);
+        var weights = parameters.Select((p, i) => (p, i)).ToDictionary(x => $"parameter{x.i}", x => (Tensor)x.p);
+        var body = new EpochBody(weights, (epoch, onBatch) =>
         {
-            for (epoch = 1; epoch <= Epochs && epoch - best.Epoch <= Patience; epoch++)
+            using var order = randperm(documents.shape[0], generator: shuffle).to(documents.device);
+            for (long start = 0; start < order.shape[0]; start += BatchSize)
             {
-                using var order = randperm(documents.shape[0], generator: shuffle).to(documents.device);
-                for (long start = 0; start < order.shape[0]; start += BatchSize)
-                {
-                    context.Cancellation.ThrowIfCancellationRequested();
-                    using var scope = NewDisposeScope();
-                    var rows = order.narrow(0, start, Math.Min(BatchSize, order.shape[0] - start));
-                    optimizer.zero_grad();
-                    var loss = nn.functional.cross_entropy(model.Forward(documents.index_select(0, rows)), labels.index_select(0, rows));
-                    loss.backward();
-                    optimizer.step();
-                }
-                var accuracy = Accuracy(model, validationDocuments, validationLabels);
-                if (accuracy > best.Accuracy)
-                {
-                    best = (accuracy, epoch);
-                    foreach (var t in snapshot)
-                        t.Dispose();
-                    snapshot = parameters.Select(p => p.detach().clone().DetachFromDisposeScope()).ToList();
-                }
+                context.Cancellation.ThrowIfCancellationRequested();
+                using var scope = NewDisposeScope();
+                var rows = order.narrow(0, start, Math.Min(BatchSize, order.shape[0] - start));
+                optimizer.zero_grad();
+                var loss = nn.functional.cross_entropy(model.Forward(documents.index_select(0, rows)), labels.index_select(0, rows));
+                loss.backward();
+                optimizer.step();
+                onBatch();
             }
-            using (no_grad())
-                for (var i = 0; i < parameters.Count; i++)
-                    parameters[i].copy_(snapshot[i]);
-        }
-        finally
+            return new Dictionary<string, double> { ["validationAccuracy"] = Accuracy(model, validationDocuments, validationLabels) };
+        }, $"document classifier: epochs {Epochs}, batch {BatchSize}, rate {LearningRate}, patience {Patience}")
         {
-            foreach (var t in snapshot)
-                t.Dispose();
-        }
-        return (best.Accuracy, best.Epoch, epoch - 1);
+            Optimizer = optimizer,
+            Generators = new Dictionary<string, Generator> { ["shuffle"] = shuffle },
+        };
+        var loop = new EpochLoop(new EpochLoopSettings
+        {
+            Stage = "document classifier", Epochs = Epochs, Monitor = MonitoredMetric.Highest("validationAccuracy"), Patience = Patience,
+            // Hundreds of short epochs inside the text stage: logged at Debug level only.
+            LogEpochs = false,
+        });
+        var batches = (int)((documents.shape[0] + BatchSize - 1) / BatchSize);
+        var result = loop.Run(body, context, batches);
+        return (result.BestValue ?? double.NaN, result.BestEpoch, result.Epochs.Count);
     }
 
     /// <summary>The fraction of <paramref name="documents"/> classified as <paramref name="labels"/> says.</summary>

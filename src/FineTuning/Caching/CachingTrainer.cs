@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Pretrain.FineTuning.Training;
 using Pretrain.Pretraining.Data;
 using Pretrain.Pretraining.Runtime;
+using Pretrain.Pretraining.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -23,8 +24,12 @@ public sealed class CachingTrainer
     /// <summary>When false, never caches (to measure what caching saves). Default true.</summary>
     public bool CacheFrozenLayers { get; init; } = true;
 
-    /// <summary>Trains <paramref name="network"/> like <see cref="SupervisedTrainer.Fit"/>, caching its frozen bottom when it can.</summary>
-    public TrainingHistory Fit(Sequential network, Dataset train, Dataset? validation, RunContext context, ITrainingCallback? callback = null)
+    /// <summary>
+    /// Trains <paramref name="network"/> like <see cref="SupervisedTrainer.Fit"/> (checkpointing to and resuming from
+    /// <paramref name="checkpoint"/> when given), caching its frozen bottom when it can.
+    /// </summary>
+    public TrainingHistory Fit(Sequential network, Dataset train, Dataset? validation, RunContext context, ITrainingCallback? callback = null,
+        EpochCheckpoint? checkpoint = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(train);
@@ -37,7 +42,7 @@ public sealed class CachingTrainer
         if (why is not null)
         {
             context.Logger.LogInformation("Not caching frozen-layer outputs: {Reason}", why);
-            return trainer.Fit(network, train, validation, context, callback);
+            return trainer.Fit(network, train, validation, context, callback, checkpoint);
         }
 
         var (frozen, trainable) = FrozenPrefix.Split(network, plan.Length);
@@ -49,7 +54,7 @@ public sealed class CachingTrainer
             frozen.eval();
             using var cachedTrain = Encode(frozen, train, context);
             using var cachedValidation = validation is null ? null : Encode(frozen, validation, context);
-            var history = trainer.Fit(trainable, cachedTrain, cachedValidation, context, callback);
+            var history = trainer.Fit(trainable, cachedTrain, cachedValidation, context, callback, checkpoint);
             network.eval();
             return history;
         }
@@ -57,11 +62,8 @@ public sealed class CachingTrainer
 
     private static Dataset Encode(nn.Module<Tensor, Tensor> frozen, Dataset data, RunContext context)
     {
-        using var scope = NewDisposeScope();
-        using var _ = no_grad();
-        var parts = new List<Tensor>();
-        for (long start = 0; start < data.Count; start += 4096)
-            parts.Add(frozen.forward(data.Features.narrow(0, start, Math.Min(4096, data.Count - start)).to(context.Device)));
-        return data.WithFeatures(cat(parts, 0).MoveToOuterDisposeScope());
+        var features = new ChunkedEncoder().Encode(data.Features, frozen.forward, context.Device);
+        context.Logger.LogInformation("Cached {Count} x {Width} frozen-layer outputs of {Source} on {Device}", features.shape[0], features.shape[1], data.Source, features.device);
+        return data.WithFeatures(features);
     }
 }

@@ -27,7 +27,7 @@ public static class FrozenPrefix
         for (var i = 0; i < children.Count; i++)
         {
             var (name, module) = children[i];
-            if (module is Dropout or AlphaDropout or FeatureAlphaDropout)
+            if (module is Networks.SeededDropout or Dropout or AlphaDropout or FeatureAlphaDropout)
             {
                 reason = $"{name} is stochastic (dropout draws a new mask every epoch)";
                 break;

@@ -42,7 +42,8 @@ public static class LinearProbe
         using var trainFeatures = Featurize(featurize, train, context);
         using var validationFeatures = Featurize(featurize, validation, context);
         using var testFeatures = Featurize(featurize, test, context);
-        using var classifier = MlpBuilder.Build(new MlpSpec(trainFeatures.FeatureCount, [], train.ClassCount, ActivationKind.Relu));
+        using var generator = context.CreateGenerator(RandomStream.ProbeInitialization, trainFeatures.FeatureCount);
+        using var classifier = MlpBuilder.Build(new MlpSpec(trainFeatures.FeatureCount, [], train.ClassCount, ActivationKind.Relu), generator);
         classifier.to(context.Device);
         // Hundreds of short epochs: their per-epoch lines would drown the log, so only the summary below is logged.
         var history = new SupervisedTrainer(options ?? DefaultOptions).Fit(classifier, trainFeatures, validationFeatures, context.WithLogger(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance));
@@ -52,14 +53,6 @@ public static class LinearProbe
         return report;
     }
 
-    private static Dataset Featurize(Func<Tensor, Tensor> featurize, Dataset data, RunContext context)
-    {
-        using var scope = NewDisposeScope();
-        using var _ = no_grad();
-        var parts = new List<Tensor>();
-        for (long start = 0; start < data.Count; start += 4096)
-            parts.Add(featurize(data.Features.narrow(0, start, Math.Min(4096, data.Count - start)).to(context.Device)));
-        var features = cat(parts, 0).MoveToOuterDisposeScope();
-        return data.WithFeatures(features);
-    }
+    private static Dataset Featurize(Func<Tensor, Tensor> featurize, Dataset data, RunContext context) =>
+        data.WithFeatures(new ChunkedEncoder().Encode(data.Features, featurize, context.Device));
 }

@@ -67,8 +67,8 @@ public sealed class PretrainedModel : IDisposable
     {
         if (classCount < 2)
             throw new ArgumentException($"a classifier needs at least 2 classes, received {classCount}.", nameof(classCount));
-        manual_seed(Context.Seed);
-        var network = StackNetwork.Build(Stack, classCount, dropout, reuseLayers, extraLayers);
+        using var generator = Context.CreateGenerator(RandomStream.LibraryClassifier);
+        var network = StackNetwork.Build(Stack, classCount, generator, dropout, reuseLayers, extraLayers);
         network.to(Context.Device);
         return network;
     }

@@ -54,6 +54,32 @@ public static class Initializers
         }
     }
 
+    /// <summary>
+    /// libtorch's <c>nn.Linear</c> initialization (Kaiming uniform with a = sqrt(5): weights and biases uniform in
+    /// +-1/sqrt(fan in)) for every <see cref="Linear"/> child, drawn from <paramref name="generator"/> instead of
+    /// libtorch's global generator.
+    /// </summary>
+    public static void ApplyDefault(nn.Module model, Generator generator)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(generator);
+        using var _ = no_grad();
+        foreach (var (_, child) in model.named_children())
+        {
+            if (child is not Linear linear)
+                continue;
+            var (fanOut, fanIn) = (linear.weight!.shape[0], linear.weight.shape[1]);
+            var bound = 1 / Math.Sqrt(fanIn);
+            using (var weight = Uniform(fanOut, fanIn, bound, generator))
+                linear.weight.copy_(weight);
+            if (linear.bias is { } bias)
+            {
+                using var values = empty(fanOut).uniform_(-bound, bound, generator: generator);
+                bias.copy_(values);
+            }
+        }
+    }
+
     private static Tensor Uniform(long rows, long cols, double bound, Generator generator) =>
         empty([rows, cols]).uniform_(-bound, bound, generator: generator);
 }

@@ -42,11 +42,12 @@ public static class StackNetwork
 
     /// <summary>
     /// A new classifier whose lowest <paramref name="reuse"/> hidden layers (all by default) start from
-    /// <paramref name="stack"/>; added layers and the head use libtorch's default initialization.
+    /// <paramref name="stack"/>; added layers and the head use libtorch's default initialization, drawn from
+    /// <paramref name="generator"/> (as are the dropout masks' seeds).
     /// </summary>
-    public static Sequential Build(PretrainedStack stack, int classCount, double dropout = 0, int? reuse = null, IReadOnlyList<int>? extraLayers = null)
+    public static Sequential Build(PretrainedStack stack, int classCount, Generator generator, double dropout = 0, int? reuse = null, IReadOnlyList<int>? extraLayers = null)
     {
-        var network = MlpBuilder.Build(SpecFor(stack, classCount, dropout, reuse, extraLayers));
+        var network = MlpBuilder.Build(SpecFor(stack, classCount, dropout, reuse, extraLayers), generator);
         var weights = new Dictionary<string, Tensor>();
         for (var i = 0; i < (reuse ?? stack.Layers.Count); i++)
         {

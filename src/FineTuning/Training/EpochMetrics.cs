@@ -10,6 +10,14 @@ namespace Pretrain.FineTuning.Training;
 /// <param name="Seconds">Wall-clock seconds the epoch took, evaluation included.</param>
 public sealed record EpochMetrics(int Epoch, double TrainLoss, double? ValidationLoss, double? ValidationAccuracy, double Seconds)
 {
+    /// <summary>The supervised metrics of an epoch report (<c>trainLoss</c>, <c>validationLoss</c>, <c>validationAccuracy</c>).</summary>
+    public static EpochMetrics From(EpochReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        double? Optional(string name) => report.Metrics.TryGetValue(name, out var value) ? value : null;
+        return new EpochMetrics(report.Epoch, report.Metrics["trainLoss"], Optional("validationLoss"), Optional("validationAccuracy"), report.Seconds);
+    }
+
     /// <summary>The metrics as a <see cref="EpochReport"/> for callbacks (absent values are left out).</summary>
     public EpochReport ToReport(string stage)
     {

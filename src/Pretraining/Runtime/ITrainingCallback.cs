@@ -3,7 +3,7 @@ namespace Pretrain.Pretraining.Runtime;
 /// <summary>
 /// Observes training (progress bars, metric files, plots) without the trainer knowing about them. Every trainer in
 /// Pretrain (layer pretraining, fine-tuning, auxiliary tasks) reports through it. Events come in this order:
-/// <see cref="OnFitStart"/>, then per epoch <see cref="OnBatchEnd"/> for every batch and <see cref="OnEpochEnd"/>,
+/// <see cref="OnFitStart"/>, then per epoch <see cref="OnBatchEnd"/> for every batch and <see cref="OnEpochEnd(EpochReport, Training.TrainingControl)"/>,
 /// then <see cref="OnFitEnd"/>. All members have empty defaults.
 /// </summary>
 public interface ITrainingCallback
@@ -16,6 +16,12 @@ public interface ITrainingCallback
 
     /// <summary>An epoch finished, with its metrics.</summary>
     void OnEpochEnd(EpochReport report) { }
+
+    /// <summary>
+    /// An epoch finished; <paramref name="control"/> lets the callback end training after it (a time budget, a target
+    /// reached) without throwing. The loop calls this overload; by default it forwards to <see cref="OnEpochEnd(EpochReport)"/>.
+    /// </summary>
+    void OnEpochEnd(EpochReport report, Training.TrainingControl control) => OnEpochEnd(report);
 
     /// <summary>The stage ended normally (early stopping included).</summary>
     void OnFitEnd(string stage) { }

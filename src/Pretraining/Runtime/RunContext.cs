@@ -6,8 +6,9 @@ namespace Pretrain.Pretraining.Runtime;
 
 /// <summary>
 /// Everything global to one run, passed to every trainer: the device, the seed and the random generators derived
-/// from it, a logger and the cancellation token. Nothing in Pretrain reaches for static state except
-/// <see cref="Create"/>, which seeds libtorch's global generator once so module initializers are repeatable.
+/// from it (<see cref="CreateGenerator(RandomStream, long)"/>), a logger and the cancellation token. Nothing in Pretrain
+/// reaches for static state: libtorch's global generator is never seeded or used, so runs in one process do not
+/// disturb each other.
 /// </summary>
 public sealed class RunContext
 {
@@ -35,16 +36,13 @@ public sealed class RunContext
     public bool IsCuda => Device.type == DeviceType.CUDA;
 
     /// <summary>
-    /// Creates a context on <paramref name="device"/> with <paramref name="seed"/>: seeds libtorch's global
-    /// generator (module initializers use it); the CPU thread count is left to libtorch (all cores).
+    /// Creates a context on <paramref name="device"/> with <paramref name="seed"/>; the CPU thread count is left to
+    /// libtorch (all cores).
     /// </summary>
     public static RunContext Create(DeviceSpec device, int seed, ILogger? logger = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(device);
         var resolved = device.Resolve();
-        torch.manual_seed(seed);
-        if (resolved.type == DeviceType.CUDA)
-            torch.cuda.manual_seed_all(seed);
         return new RunContext(resolved, seed, logger ?? NullLogger.Instance, cancellation);
     }
 
@@ -52,12 +50,14 @@ public sealed class RunContext
     public RunContext WithLogger(ILogger logger) => new(Device, Seed, logger ?? NullLogger.Instance, Cancellation);
 
     /// <summary>
-    /// A CPU generator seeded from the run seed and <paramref name="stream"/>, so independent consumers (shuffling,
-    /// noise, subsets) draw repeatable numbers that do not depend on each other's consumption.
+    /// A CPU generator seeded from the run seed, <paramref name="stream"/> and <paramref name="key"/>, so independent
+    /// consumers (shuffling, noise, initial weights, dropout) draw repeatable numbers that do not depend on each other's
+    /// consumption. The caller owns (disposes) it.
     /// </summary>
-    public torch.Generator CreateGenerator(int stream)
+    public torch.Generator CreateGenerator(RandomStream stream, long key = 0)
     {
-        var mixed = unchecked((ulong)Seed * 0x9E3779B97F4A7C15UL + (ulong)stream * 0xBF58476D1CE4E5B9UL);
+        var number = (long)stream + key;
+        var mixed = unchecked((ulong)Seed * 0x9E3779B97F4A7C15UL + (ulong)number * 0xBF58476D1CE4E5B9UL);
         return new torch.Generator(mixed % long.MaxValue);
     }
 

@@ -16,8 +16,6 @@ namespace Pretrain.Recipes.Pipeline;
 /// </summary>
 internal static class AuxiliaryStage
 {
-    private const int EncoderStream = 601;
-    private const int HeadStream = 602;
     private const string Path = "pretraining.auxiliary";
 
     public static PretrainedStack Run(AuxiliarySection section, PreparedData data, RunFolder folder, RunContext context, ITrainingCallback? progress)
@@ -31,8 +29,8 @@ internal static class AuxiliaryStage
         var unlabeled = data.Unlabeled ?? throw new InvalidOperationException("auxiliary pretraining needs the unlabeled examples prepared");
         var corruption = CorruptionFactory.Create(section.Corruption, unlabeled.SampleShape, $"{Path}.corruption");
         var spec = new EncoderSpec { Inputs = unlabeled.FeatureCount, HiddenLayers = section.HiddenLayers, Activation = section.Activation };
-        using var encoderGenerator = context.CreateGenerator(EncoderStream);
-        using var headGenerator = context.CreateGenerator(HeadStream);
+        using var encoderGenerator = context.CreateGenerator(RandomStream.AuxiliaryEncoder);
+        using var headGenerator = context.CreateGenerator(RandomStream.AuxiliaryHead);
         using var encoder = new AuxiliaryEncoder(spec, context.Device, encoderGenerator);
         using IAuxiliaryTask task = section.Task switch
         {

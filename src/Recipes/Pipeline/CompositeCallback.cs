@@ -22,6 +22,12 @@ internal sealed class CompositeCallback(params ITrainingCallback?[] callbacks) :
         foreach (var c in _callbacks) c.OnEpochEnd(report);
     }
 
+    // Forwards the stop control, so any of the callbacks can end training.
+    public void OnEpochEnd(EpochReport report, Pretraining.Training.TrainingControl control)
+    {
+        foreach (var c in _callbacks) c.OnEpochEnd(report, control);
+    }
+
     public void OnFitEnd(string stage)
     {
         foreach (var c in _callbacks) c.OnFitEnd(stage);

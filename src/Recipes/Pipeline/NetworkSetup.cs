@@ -43,18 +43,23 @@ internal static class NetworkSetup
         }
     }
 
+    /// <summary>
+    /// The network's initial weights and dropout seeds come from the run's <see cref="RandomStream.NetworkInitialization"/>
+    /// stream (one key per arm), so the network depends on the seed and the arm only, and every copy built for a
+    /// learning-rate grid starts identical.
+    /// </summary>
     private static Sequential Build(ModelSection model, PreparedData data, PretrainedStack? stack, bool fromScratch, RunContext context)
     {
+        using var generator = context.CreateGenerator(RandomStream.NetworkInitialization, fromScratch ? 1 : 0);
         if (stack is not null && !fromScratch)
-            return StackNetwork.Build(stack, data.Train.ClassCount, model.Dropout, model.ReuseLayers, model.AddLayers);
+            return StackNetwork.Build(stack, data.Train.ClassCount, generator, model.Dropout, model.ReuseLayers, model.AddLayers);
         var spec = stack is not null
             ? StackNetwork.SpecFor(stack, data.Train.ClassCount, model.Dropout, model.ReuseLayers, model.AddLayers)
             : new MlpSpec(data.Train.FeatureCount, model.HiddenLayers, data.Train.ClassCount, model.Activation, model.Dropout)
             {
                 BatchNorm = model.BatchNorm, ActivationAlpha = model.ActivationAlpha,
             };
-        var network = MlpBuilder.Build(spec);
-        using var generator = context.CreateGenerator(stream: 3);
+        var network = MlpBuilder.Build(spec, generator);
         Initializers.Apply(network, model.Initializer, generator, model.InitializerGain);
         return network;
     }

@@ -4,6 +4,7 @@ using Pretrain.FineTuning.Evaluation;
 using Pretrain.FineTuning.Training;
 using Pretrain.FineTuning.Transfer;
 using Pretrain.Pretraining.Runtime;
+using Pretrain.Pretraining.Training;
 using Pretrain.Pretraining.Stacks;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -25,9 +26,6 @@ internal static class SupervisedStage
         var options = loaded.Recipe.Training ?? new();
         var rates = options.LearningRates is { Count: > 0 } grid ? grid : [options.LearningRate];
         var label = stack is not null && !fromScratch ? "fine-tuning the pretrained stack" : "from random weights";
-        // Networks draw their initial weights (and dropout masks) from libtorch's global generator: reseed it here so
-        // this stage does not depend on what earlier stages drew, and a resumed run trains exactly like a fresh one.
-        TorchSharp.torch.manual_seed(context.Seed + (fromScratch ? 1_000_003 : 1_000_002));
         using var start = NetworkSetup.Create(loaded, data, stack, fromScratch, context);
         context.Logger.LogInformation("Training an MLP {Layers} {How} on {Count} labeled examples",
             string.Join("-", start.children().OfType<Linear>().Select(l => l.weight!.shape[1]).Append(data.Train.ClassCount)), label, data.Train.Count);
@@ -35,15 +33,17 @@ internal static class SupervisedStage
         Sequential? best = null;
         TrainingHistory? bestHistory = null;
         var bestRate = rates[0];
-        HistoryCallback? bestCurves = null;
+
         try
         {
             foreach (var rate in rates)
             {
                 var candidate = rates.Count == 1 ? start : Copy(loaded, data, stack, fromScratch, context, start);
-                var curves = new HistoryCallback();
+                // One checkpoint per arm and rate: a killed run resumes mid-epoch-loop, and finished ones are not redone.
+                var checkpoint = new EpochCheckpoint(folder.File(Path.Combine("checkpoints",
+                    $"supervised{(fromScratch ? "-scratch" : "")}-lr{rate.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}.safetensors")));
                 var history = new CachingTrainer(options with { LearningRate = rate })
-                    .Fit(candidate, data.Train, data.Validation, context, new CompositeCallback(progress, curves, new MetricsFileCallback(folder)));
+                    .Fit(candidate, data.Train, data.Validation, context, new CompositeCallback(progress, new MetricsFileCallback(folder)), checkpoint);
                 var accuracy = BestAccuracy(history);
                 if (rates.Count > 1)
                     context.Logger.LogInformation("Learning rate {Rate}: best validation accuracy {Accuracy:P2}", rate, accuracy);
@@ -52,7 +52,6 @@ internal static class SupervisedStage
                     if (!ReferenceEquals(best, start))
                         best?.Dispose();
                     (best, bestHistory, bestRate) = (candidate, history, rate);
-                    bestCurves = curves;
                 }
                 else if (!ReferenceEquals(candidate, start))
                     candidate.Dispose();
@@ -63,7 +62,7 @@ internal static class SupervisedStage
             // The trained weights, in PyTorch's [out, in] layout, for reuse here (model.restore) or in other frameworks.
             WeightTransfer.Export(best!, folder.File(fromScratch ? "network-scratch.safetensors" : "network.safetensors"));
             var test = data.Test is null ? null : TestReport.Write(best!, data, folder, context, label, fromScratch ? "confusion-scratch" : "confusion");
-            WriteCurves(bestCurves!, folder, fromScratch ? "-scratch" : "", $"{label}, learning rate {bestRate}", context);
+            WriteCurves(bestHistory!, folder, fromScratch ? "-scratch" : "", $"{label}, learning rate {bestRate}", context);
             return (bestHistory!, test, bestRate);
         }
         finally
@@ -89,13 +88,12 @@ internal static class SupervisedStage
         return network;
     }
 
-    private static void WriteCurves(HistoryCallback curves, RunFolder folder, string suffix, string title, RunContext context) =>
+    /// <summary>Draws the curves from the history (which holds the epochs before a resume too, unlike the callbacks).</summary>
+    private static void WriteCurves(TrainingHistory history, RunFolder folder, string suffix, string title, RunContext context) =>
         Reports.Pictures.TryDraw(context.Logger, "the training curves", () =>
         {
-            foreach (var stage in curves.Stages)
-            {
-                Reports.LossCurvePlot.Write(folder.File($"training-loss{suffix}.png"), $"Loss: {title}", curves.Of(stage));
-                Reports.LossCurvePlot.Write(folder.File($"training-accuracy{suffix}.png"), $"Accuracy: {title}", curves.Of(stage), Reports.LossCurvePlot.IsAccuracy);
-            }
+            var epochs = history.Epochs.Select(e => e.ToReport("supervised")).ToList();
+            Reports.LossCurvePlot.Write(folder.File($"training-loss{suffix}.png"), $"Loss: {title}", epochs);
+            Reports.LossCurvePlot.Write(folder.File($"training-accuracy{suffix}.png"), $"Accuracy: {title}", epochs, Reports.LossCurvePlot.IsAccuracy);
         });
 }

@@ -20,11 +20,6 @@ namespace Pretrain.Recipes.Pipeline;
 /// </summary>
 internal static class TextStage
 {
-    private const int EncoderStream = 801;
-    private const int HeadStream = 802;
-    private const int ScratchStream = 803;
-    private const int ClassifierHeadStream = 804;
-
     public static RunResult Run(TextSection text, LoadedRecipe loaded, RunFolder folder, RunContext context, ITrainingCallback? progress, RunResult result)
     {
         var log = context.Logger;
@@ -46,7 +41,7 @@ internal static class TextStage
             Inputs = text.Window, VocabularySize = vocabulary.Count, EmbeddingSize = text.EmbeddingSize,
             HiddenLayers = text.HiddenLayers, Activation = text.Activation,
         };
-        using var encoderGenerator = context.CreateGenerator(EncoderStream);
+        using var encoderGenerator = context.CreateGenerator(RandomStream.TextEncoder);
         using var encoder = new AuxiliaryEncoder(spec, context.Device, encoderGenerator);
         var score = Pretrain(text, vocabulary, split, encoder, folder, context, progress);
         SafeTensorsFile.Write(folder.File("encoder.safetensors"), encoder.State);
@@ -78,7 +73,7 @@ internal static class TextStage
         using var windows = TextWindows.Centred(split.Unlabeled.Select(d => (IReadOnlyList<int>)vocabulary.Encode(d.Words)), text.Window).to(context.Device);
         var corruption = new TokenReplacement(vocabulary.Count, sampling: section.Sampling, unigramCounts: vocabulary.Counts,
             paddingToken: Vocabulary.PaddingId, firstRegularToken: Vocabulary.FirstWordId, centreOnly: true);
-        using var headGenerator = context.CreateGenerator(HeadStream);
+        using var headGenerator = context.CreateGenerator(RandomStream.TextHead);
         using IAuxiliaryTask task = section.Task == AuxiliaryTaskKind.CorruptedVsGood
             ? new CorruptedVersusGoodTask(corruption, encoder.Spec.OutputSize, context.Device, headGenerator)
             : new PairwiseRankingTask(corruption, encoder.Spec.OutputSize, section.Margin, context.Device, headGenerator);
@@ -109,7 +104,7 @@ internal static class TextStage
 
         (double, double, int, int) TrainAndTest(AuxiliaryEncoder start, string arm)
         {
-            using var headGenerator = context.CreateGenerator(ClassifierHeadStream);
+            using var headGenerator = context.CreateGenerator(RandomStream.TextClassifierHead);
             using var model = new DocumentClassifier(start, categories.Count, context.Device, headGenerator, text.Classifier.Pooling);
             var (validation, best, run) = trainer.Fit(model, trainX, trainY, validX, validY, context);
             var test = DocumentClassifierTrainer.Accuracy(model, testX, testY);
@@ -119,7 +114,7 @@ internal static class TextStage
         }
 
         var withPretraining = TrainAndTest(pretrained.Clone(), "from the pretrained encoder");
-        using var scratchGenerator = context.CreateGenerator(ScratchStream);
+        using var scratchGenerator = context.CreateGenerator(RandomStream.TextScratch);
         var fromScratch = TrainAndTest(new AuxiliaryEncoder(pretrained.Spec, context.Device, scratchGenerator), "from scratch");
         return (withPretraining, fromScratch);
     }

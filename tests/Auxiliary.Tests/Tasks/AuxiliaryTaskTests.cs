@@ -135,7 +135,7 @@ public sealed class AuxiliaryTaskTests
         new AuxiliaryTrainer(new AuxiliaryTrainingOptions { Epochs = 2, BatchSize = 50 }).Fit(task, encoder, x, null, Context);
 
         using var stack = encoder.ToStack([SyntheticData.Features], null, "auxiliary:corruptedVsGood");
-        using var network = StackNetwork.Build(stack, classCount: 3, reuse: 1, extraLayers: [5]);
+        using var network = StackNetwork.Build(stack, classCount: 3, generator: new TorchSharp.torch.Generator(1), reuse: 1, extraLayers: [5]);
         var state = network.state_dict();
         state["hidden1.weight"].Identical(encoder.Weights[0]).Should().BeTrue();
         state["hidden1.bias"].Identical(encoder.Biases[0]).Should().BeTrue();

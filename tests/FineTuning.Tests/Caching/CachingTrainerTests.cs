@@ -14,7 +14,7 @@ public sealed class CachingTrainerTests
 {
     private static Sequential Network(double dropout = 0, Sequential? sameWeightsAs = null)
     {
-        var network = MlpBuilder.Build(new MlpSpec(4, [8, 8], 3, ActivationKind.Sigmoid, dropout));
+        var network = MlpBuilder.Build(new MlpSpec(4, [8, 8], 3, ActivationKind.Sigmoid, dropout), seed: 1);
         if (sameWeightsAs is not null)
             SameWeights.Copy(sameWeightsAs, network);
         Freezer.FreezeTo(LayerGroups.Of(network), 2);
@@ -28,7 +28,7 @@ public sealed class CachingTrainerTests
         FrozenPrefix.Find(plain).Should().Be(new FrozenPrefix.Plan(4, "head is trainable"));
         using var withDropout = Network(dropout: 0.5);
         FrozenPrefix.Find(withDropout).Should().Be(new FrozenPrefix.Plan(2, "drop1 is stochastic (dropout draws a new mask every epoch)"));
-        using var unfrozen = MlpBuilder.Build(new MlpSpec(4, [8], 3, ActivationKind.Relu));
+        using var unfrozen = MlpBuilder.Build(new MlpSpec(4, [8], 3, ActivationKind.Relu), seed: 2);
         FrozenPrefix.Find(unfrozen).Length.Should().Be(0);
     }
 

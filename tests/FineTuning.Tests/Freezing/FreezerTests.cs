@@ -15,7 +15,7 @@ public sealed class FreezerTests
     [Fact]
     public void Layers_group_by_name_lowest_first()
     {
-        using var model = MlpBuilder.Build(Spec);
+        using var model = MlpBuilder.Build(Spec, seed: 1);
         LayerGroups.Of(model).Names.Should().Equal("hidden1", "hidden2", "head");
     }
 
@@ -23,7 +23,7 @@ public sealed class FreezerTests
     public void Frozen_parameters_stay_bit_identical_while_unfrozen_ones_change()
     {
         using var data = Blobs.Make(20);
-        using var model = MlpBuilder.Build(Spec);
+        using var model = MlpBuilder.Build(Spec, seed: 2);
         var groups = LayerGroups.Of(model);
         Freezer.FreezeTo(groups, 2).Should().Equal("hidden1", "hidden2");
         var before = model.state_dict().ToDictionary(p => p.Key, p => p.Value.clone());
@@ -40,7 +40,7 @@ public sealed class FreezerTests
     [Fact]
     public void Negative_boundaries_count_from_the_top_and_too_many_is_an_error()
     {
-        using var model = MlpBuilder.Build(Spec);
+        using var model = MlpBuilder.Build(Spec, seed: 3);
         var groups = LayerGroups.Of(model);
         Freezer.FreezeTo(groups, -1).Should().Equal("hidden1", "hidden2");
         groups.TrainableNames.Should().Equal("head");

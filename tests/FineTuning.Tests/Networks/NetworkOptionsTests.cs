@@ -13,7 +13,7 @@ public sealed class NetworkOptionsTests
     [Fact]
     public void Batch_norm_and_prelu_layers_belong_to_their_hidden_layer()
     {
-        using var network = MlpBuilder.Build(new MlpSpec(4, [8, 8], 3, ActivationKind.PRelu) { BatchNorm = true, ActivationAlpha = 0.1 });
+        using var network = MlpBuilder.Build(new MlpSpec(4, [8, 8], 3, ActivationKind.PRelu) { BatchNorm = true, ActivationAlpha = 0.1 }, seed: 1);
         network.named_children().Select(c => c.name).Should().Equal("hidden1", "bn1", "act1", "hidden2", "bn2", "act2", "head");
         var groups = LayerGroups.Of(network);
         groups.Names.Should().Equal("hidden1", "hidden2", "head");
@@ -32,7 +32,7 @@ public sealed class NetworkOptionsTests
     public void Networks_with_each_activation_and_batch_norm_learn(ActivationKind activation)
     {
         using var data = Blobs.Make(30);
-        using var network = MlpBuilder.Build(new MlpSpec(4, [16], 3, activation) { BatchNorm = true });
+        using var network = MlpBuilder.Build(new MlpSpec(4, [16], 3, activation) { BatchNorm = true }, seed: 2);
         var history = new SupervisedTrainer(new SupervisedTrainingOptions { Epochs = 10, BatchSize = 10, LearningRate = 0.01 })
             .Fit(network, data, data, RunContext.Create(DeviceSpec.Cpu, 1));
         history.Epochs.Max(e => e.ValidationAccuracy!.Value).Should().BeGreaterThan(0.9);

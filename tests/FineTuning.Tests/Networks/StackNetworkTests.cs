@@ -23,7 +23,7 @@ public sealed class StackNetworkTests
     public void The_network_starts_from_the_stack_and_adds_a_head()
     {
         using var stack = Stack();
-        using var network = StackNetwork.Build(stack, classCount: 3);
+        using var network = StackNetwork.Build(stack, classCount: 3, generator: new TorchSharp.torch.Generator(2));
         network.named_children().Select(c => c.name).Should().Equal("hidden1", "act1", "hidden2", "act2", "head");
         using var x = rand(7, 6);
         using var hidden = network.named_children().Take(4).Aggregate(x.alias(), (h, c) => ((nn.Module<Tensor, Tensor>)c.module).forward(h));
@@ -43,7 +43,7 @@ public sealed class StackNetworkTests
     [Fact]
     public void Glorot_uniform_respects_its_bound_and_zeroes_biases()
     {
-        using var network = MlpBuilder.Build(new MlpSpec(100, [50], 10, ActivationKind.Sigmoid));
+        using var network = MlpBuilder.Build(new MlpSpec(100, [50], 10, ActivationKind.Sigmoid), seed: 1);
         using var generator = new Generator(1);
         Initializers.Apply(network, InitializerKind.GlorotUniform, generator, gain: 4);
         var hidden = (Linear)network.named_children().First().module;
@@ -57,13 +57,13 @@ public sealed class StackNetworkTests
     public void Upper_layers_can_be_dropped_replaced_or_added()
     {
         using var stack = Stack();
-        using var dropped = StackNetwork.Build(stack, classCount: 3, reuse: 1);
+        using var dropped = StackNetwork.Build(stack, classCount: 3, generator: new TorchSharp.torch.Generator(3), reuse: 1);
         dropped.named_children().Select(c => c.name).Should().Equal("hidden1", "act1", "head");
-        using var replaced = StackNetwork.Build(stack, classCount: 3, reuse: 1, extraLayers: [7]);
+        using var replaced = StackNetwork.Build(stack, classCount: 3, generator: new TorchSharp.torch.Generator(4), reuse: 1, extraLayers: [7]);
         var layers = replaced.named_children().ToDictionary(c => c.name, c => c.module);
         ((Linear)layers["hidden2"]).weight!.shape.Should().Equal(7L, 5L);
         ((Linear)layers["hidden1"]).weight!.equal(stack.Layers[0].Weight).all().item<bool>().Should().BeTrue("the reused layer keeps its pretrained weights");
-        using var added = StackNetwork.Build(stack, classCount: 3, extraLayers: [6]);
+        using var added = StackNetwork.Build(stack, classCount: 3, generator: new TorchSharp.torch.Generator(5), extraLayers: [6]);
         added.named_children().Count(c => c.name.StartsWith("hidden", StringComparison.Ordinal)).Should().Be(3);
         var tooMany = () => StackNetwork.SpecFor(stack, 3, reuse: 3);
         tooMany.Should().Throw<PretrainException>().WithMessage("model.reuseLayers: the pretrained stack has 2 layers; expected 1 to 2, received 3.");

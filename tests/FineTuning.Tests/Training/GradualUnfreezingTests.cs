@@ -11,7 +11,7 @@ public sealed class GradualUnfreezingTests
 {
     private static TorchSharp.Modules.Sequential Network(TorchSharp.Modules.Sequential? sameWeightsAs = null)
     {
-        var network = MlpBuilder.Build(new MlpSpec(4, [6, 6], 3, ActivationKind.Sigmoid));
+        var network = MlpBuilder.Build(new MlpSpec(4, [6, 6], 3, ActivationKind.Sigmoid), seed: 1);
         if (sameWeightsAs is not null)
             SameWeights.Copy(sameWeightsAs, network);
         return network;

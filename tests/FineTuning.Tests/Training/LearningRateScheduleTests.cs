@@ -24,7 +24,7 @@ public sealed class LearningRateScheduleTests
     public void A_one_cycle_run_learns()
     {
         using var data = Blobs.Make(30);
-        using var network = MlpBuilder.Build(new MlpSpec(4, [16], 3, ActivationKind.Relu));
+        using var network = MlpBuilder.Build(new MlpSpec(4, [16], 3, ActivationKind.Relu), seed: 1);
         var history = new SupervisedTrainer(new SupervisedTrainingOptions { Epochs = 12, BatchSize = 10, LearningRate = 0.02, Schedule = LearningRateSchedule.OneCycle })
             .Fit(network, data, data, RunContext.Create(DeviceSpec.Cpu, 1));
         history.Epochs[^1].ValidationAccuracy.Should().BeGreaterThan(0.9);

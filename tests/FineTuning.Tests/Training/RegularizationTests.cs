@@ -13,7 +13,7 @@ public sealed class RegularizationTests
     private static TorchSharp.Modules.Sequential Trained(SupervisedTrainingOptions options, TorchSharp.Modules.Sequential? from = null)
     {
         using var data = Blobs.Make(30);
-        var network = MlpBuilder.Build(Spec);
+        var network = MlpBuilder.Build(Spec, seed: 1);
         if (from is not null)
             SameWeights.Copy(from, network);
         new SupervisedTrainer(options).Fit(network, data, null, RunContext.Create(DeviceSpec.Cpu, 1));
@@ -31,7 +31,7 @@ public sealed class RegularizationTests
     [Fact]
     public void Clipping_by_value_bounds_every_first_step_change()
     {
-        using var initial = MlpBuilder.Build(Spec);
+        using var initial = MlpBuilder.Build(Spec, seed: 2);
         using var network = Trained(new SupervisedTrainingOptions { Epochs = 1, BatchSize = 90, Optimizer = OptimizerKind.Sgd, LearningRate = 1, ClipGradientValue = 1e-3 }, initial);
         var before = initial.state_dict();
         foreach (var (name, after) in network.state_dict())
@@ -41,7 +41,7 @@ public sealed class RegularizationTests
     [Fact]
     public void An_l1_penalty_shrinks_the_weights()
     {
-        using var initial = MlpBuilder.Build(Spec);
+        using var initial = MlpBuilder.Build(Spec, seed: 3);
         using var plain = Trained(new SupervisedTrainingOptions { Epochs = 10, BatchSize = 10, LearningRate = 0.01 }, initial);
         using var sparse = Trained(new SupervisedTrainingOptions { Epochs = 10, BatchSize = 10, LearningRate = 0.01, L1 = 0.01 }, initial);
         static float Total(TorchSharp.Modules.Sequential n) => n.named_parameters().Where(p => p.parameter.dim() == 2).Sum(p => p.parameter.abs().sum().item<float>());

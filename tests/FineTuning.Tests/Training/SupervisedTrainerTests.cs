@@ -17,7 +17,7 @@ public sealed class SupervisedTrainerTests
         using var train = Blobs.Make(60);
         using var validation = Blobs.Make(30, seed: 1);
         var context = RunContext.Create(DeviceSpec.Cpu, 3);
-        using var model = MlpBuilder.Build(Spec);
+        using var model = MlpBuilder.Build(Spec, seed: 1);
         var before = ClassificationEvaluator.Evaluate(model, validation, CPU);
 
         var history = new SupervisedTrainer(new SupervisedTrainingOptions { Epochs = 15, BatchSize = 16, LearningRate = 0.01 })
@@ -37,7 +37,7 @@ public sealed class SupervisedTrainerTests
         {
             using var data = Blobs.Make(20);
             var context = RunContext.Create(DeviceSpec.Cpu, seed);
-            using var model = MlpBuilder.Build(Spec);
+            using var model = MlpBuilder.Build(Spec, seed: 2);
             new SupervisedTrainer(new SupervisedTrainingOptions { Epochs = 3, BatchSize = 8 }).Fit(model, data, null, context);
             return model.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
         }
@@ -52,7 +52,7 @@ public sealed class SupervisedTrainerTests
         using var train = Blobs.Make(20, spread: 2.5);
         using var validation = Blobs.Make(20, seed: 1, spread: 2.5);
         var context = RunContext.Create(DeviceSpec.Cpu, 4);
-        using var model = MlpBuilder.Build(new MlpSpec(4, [64], 3, ActivationKind.Relu));
+        using var model = MlpBuilder.Build(new MlpSpec(4, [64], 3, ActivationKind.Relu), seed: 3);
         var history = new SupervisedTrainer(new SupervisedTrainingOptions { Epochs = 40, BatchSize = 8, LearningRate = 0.03, Patience = 3 })
             .Fit(model, train, validation, context);
 
@@ -70,7 +70,7 @@ public sealed class SupervisedTrainerTests
         using var cancelled = new CancellationTokenSource();
         cancelled.Cancel();
         var context = RunContext.Create(DeviceSpec.Cpu, 1, cancellation: cancelled.Token);
-        using var model = MlpBuilder.Build(Spec);
+        using var model = MlpBuilder.Build(Spec, seed: 4);
         var act = () => new SupervisedTrainer(new SupervisedTrainingOptions { Epochs = 3 }).Fit(model, data, null, context);
         act.Should().Throw<OperationCanceledException>();
     }
@@ -80,7 +80,7 @@ public sealed class SupervisedTrainerTests
     {
         using var data = Blobs.Make(20);
         var context = RunContext.Create(DeviceSpec.Cpu, 1);
-        using var model = MlpBuilder.Build(Spec);
+        using var model = MlpBuilder.Build(Spec, seed: 5);
         long LiveAfter(int epochs)
         {
             var before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;

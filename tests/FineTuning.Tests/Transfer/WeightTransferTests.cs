@@ -20,8 +20,8 @@ public sealed class WeightTransferTests : IDisposable
     public void Export_then_import_round_trips_every_parameter(string fileName)
     {
         var path = Path.Combine(_folder, fileName);
-        using var original = MlpBuilder.Build(Spec);
-        using var copy = MlpBuilder.Build(Spec);
+        using var original = MlpBuilder.Build(Spec, seed: 1);
+        using var copy = MlpBuilder.Build(Spec, seed: 2);
         WeightTransfer.Export(original, path);
 
         WeightTransfer.Import(copy, path, [NameMapping.Identity]).Should().BeEquivalentTo("hidden1.weight", "hidden1.bias", "head.weight", "head.bias");
@@ -38,7 +38,7 @@ public sealed class WeightTransferTests : IDisposable
         using var kernel = arange(20, dtype: ScalarType.Float32).reshape(4, 5);
         using var bias = ones(5);
         NpyWriter.WriteNpz(path, new Dictionary<string, Tensor> { ["dense_1/kernel"] = kernel, ["dense_1/bias"] = bias, ["optimizer/iter"] = tensor(3L) });
-        using var model = MlpBuilder.Build(Spec);
+        using var model = MlpBuilder.Build(Spec, seed: 3);
 
         var written = WeightTransfer.Import(model, path,
         [
@@ -56,7 +56,7 @@ public sealed class WeightTransferTests : IDisposable
         var path = Path.Combine(_folder, "bad.safetensors");
         using var wrong = zeros(7, 4);
         SafeTensorsFile.Write(path, new Dictionary<string, Tensor> { ["hidden1.weight"] = wrong });
-        using var model = MlpBuilder.Build(Spec);
+        using var model = MlpBuilder.Build(Spec, seed: 4);
         var act = () => WeightTransfer.Import(model, path, [NameMapping.Identity]);
         act.Should().Throw<PretrainException>().WithMessage("*bad.safetensors: tensor 'hidden1.weight' has shape [7, 4] but 'hidden1.weight' expects [5, 4] (out, in).");
         var unknown = () => WeightTransfer.Import(model, path, [new("hidden1.weight", "hidden9.weight")]);

@@ -362,7 +362,7 @@ public sealed class SeedSweepTests : IDisposable
         File.WriteAllText(recipe, $$"""
             { "name": "sweep", "device": "cpu", "output": "{{_folder.Replace("\\", "/", StringComparison.Ordinal)}}/runs",
               "data": { "train": { "format": "embedded" }, "test": { "format": "embedded", "split": "test" } },
-              "model": { "hiddenLayers": [8] }, "training": { "epochs": 1 } }
+              "model": { "hiddenLayers": [8] }, "training": { "epochs": 3 } }
             """);
         PretrainCommand.Create().Parse(["run", recipe, "--seeds", "1, 2"]).Invoke().Should().Be(ExitCodes.Success);
 

@@ -50,9 +50,9 @@ public sealed class DeviceSpecTests
     {
         var a = RunContext.Create(DeviceSpec.Cpu, 5);
         var b = RunContext.Create(DeviceSpec.Cpu, 5);
-        using var g1 = a.CreateGenerator(1);
-        using var g2 = b.CreateGenerator(1);
-        using var g3 = a.CreateGenerator(2);
+        using var g1 = a.CreateGenerator(RandomStream.SupervisedShuffle);
+        using var g2 = b.CreateGenerator(RandomStream.SupervisedShuffle);
+        using var g3 = a.CreateGenerator(RandomStream.SupervisedShuffle, key: 1);
         using var x1 = torch.rand(8, generator: g1);
         using var x2 = torch.rand(8, generator: g2);
         using var x3 = torch.rand(8, generator: g3);

@@ -1,4 +1,5 @@
 using Pretrain.Pretraining.Runtime;
+using Pretrain.Pretraining.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -28,15 +29,13 @@ public sealed class AutoencoderTrainer : ILayerTrainer
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(context);
         Describe(train.Width);
-        var streams = 1000 + 7919 * Options.HiddenUnits + train.Width;
-        using var initGenerator = context.CreateGenerator(streams);
-        using var noise = context.CreateGenerator(streams + 1);
-        using var shuffle = context.CreateGenerator(streams + 2);
+        using var initGenerator = context.CreateGenerator(RandomStream.AutoencoderLayer, RandomStreams.LayerKey(Options.HiddenUnits, train.Width, 0));
+        using var noise = context.CreateGenerator(RandomStream.AutoencoderLayer, RandomStreams.LayerKey(Options.HiddenUnits, train.Width, 1));
+        using var shuffle = context.CreateGenerator(RandomStream.AutoencoderLayer, RandomStreams.LayerKey(Options.HiddenUnits, train.Width, 2));
         using var model = new AutoencoderModel(train.Width, Options, context.Device, initGenerator);
         using var optimizer = CreateOptimizer(model);
         var batches = (int)((train.Count + Options.BatchSize - 1) / Options.BatchSize);
-        var loop = new LayerEpochLoop(stage, Options.Epochs, Options.Patience, "validationReconstruction");
-        var metrics = loop.Run(context, batches, model.State, (epoch, onBatch) =>
+        var body = new EpochBody(model.State, (epoch, onBatch) =>
         {
             double total = 0, reconstruction = 0;
             var count = 0;
@@ -58,7 +57,12 @@ public sealed class AutoencoderTrainer : ILayerTrainer
             if (validation is not null)
                 result["validationReconstruction"] = Reconstruction(model, validation, context.Device);
             return result;
-        }, callback);
+        }, LayerFitting.Fingerprint(Kind, Options, train.Width))
+        {
+            Optimizer = optimizer,
+            Generators = new Dictionary<string, Generator> { ["noise"] = noise, ["shuffle"] = shuffle },
+        };
+        var metrics = LayerFitting.Run(body, stage, Options.Epochs, Options.Patience, "validationReconstruction", context, batches, callback);
         return Freeze(model, metrics);
     }
 

@@ -1,4 +1,5 @@
 using Pretrain.Pretraining.Runtime;
+using Pretrain.Pretraining.Training;
 using static TorchSharp.torch;
 
 namespace Pretrain.Pretraining.Layers.Rbm;
@@ -29,15 +30,15 @@ public sealed class RbmTrainer : ILayerTrainer
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(context);
         Describe(train.Width);
-        var streams = 2000 + 7919 * Options.HiddenUnits + train.Width;
-        using var sampling = context.CreateGenerator(streams);
-        using var shuffle = context.CreateGenerator(streams + 1);
-        using var monitoring = context.CreateGenerator(streams + 2);
-        using var model = Initialize(train, context, streams + 3);
+        using var sampling = context.CreateGenerator(RandomStream.RbmLayer, RandomStreams.LayerKey(Options.HiddenUnits, train.Width, 0));
+        using var shuffle = context.CreateGenerator(RandomStream.RbmLayer, RandomStreams.LayerKey(Options.HiddenUnits, train.Width, 1));
+        using var monitoring = context.CreateGenerator(RandomStream.RbmLayer, RandomStreams.LayerKey(Options.HiddenUnits, train.Width, 2));
+        using var model = Initialize(train, context);
         using var rule = new ContrastiveDivergence(model, Options);
         var batches = (int)((train.Count + Options.BatchSize - 1) / Options.BatchSize);
-        var loop = new LayerEpochLoop(stage, Options.Epochs, Options.Patience, "validationReconstructionError");
-        var metrics = loop.Run(context, batches, model.State, (epoch, onBatch) =>
+        // Per-epoch checkpoints would also need the rule's momentum buffers and persistent chains; the greedy driver
+        // checkpoints whole layers instead, so only the weights and generators are handed to the loop.
+        var body = new EpochBody(model.State, (epoch, onBatch) =>
         {
             foreach (var x in train.Batches(Options.BatchSize, shuffle, context.Device))
             {
@@ -48,16 +49,20 @@ public sealed class RbmTrainer : ILayerTrainer
                 onBatch();
             }
             return Monitor(model, train, validation, context, monitoring);
-        }, callback);
+        }, LayerFitting.Fingerprint(Kind, Options, train.Width))
+        {
+            Generators = new Dictionary<string, Generator> { ["sampling"] = sampling, ["shuffle"] = shuffle, ["monitoring"] = monitoring },
+        };
+        var metrics = LayerFitting.Run(body, stage, Options.Epochs, Options.Patience, "validationReconstructionError", context, batches, callback);
         using var _ = no_grad();
         return new PretrainedLayer(Kind, model.Weight.clone(), model.HiddenBias.clone(), EncoderActivation.Sigmoid,
             new Dictionary<string, Tensor> { ["visible.bias"] = model.VisibleBias.clone() }, metrics);
     }
 
     /// <summary>W ~ N(0, 0.01^2), hidden bias 0, visible bias log(p / (1 - p)) of the data's means (Bernoulli) or the means (Gaussian).</summary>
-    private RbmModel Initialize(ILayerInput train, RunContext context, int stream)
+    private RbmModel Initialize(ILayerInput train, RunContext context)
     {
-        using var generator = context.CreateGenerator(stream);
+        using var generator = context.CreateGenerator(RandomStream.RbmLayer, RandomStreams.LayerKey(Options.HiddenUnits, train.Width, 3));
         using var scope = NewDisposeScope();
         var sum = zeros(train.Width, device: context.Device);
         foreach (var x in train.Batches(4096, shuffle: null, context.Device))

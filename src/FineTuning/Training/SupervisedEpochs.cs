@@ -1,0 +1,175 @@
+using System.Text.Json;
+using Pretrain.FineTuning.Evaluation;
+using Pretrain.FineTuning.Freezing;
+using Pretrain.FineTuning.Networks;
+using Pretrain.Pretraining.Data;
+using Pretrain.Pretraining.Runtime;
+using Pretrain.Pretraining.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Pretrain.FineTuning.Training;
+
+/// <summary>
+/// One epoch of supervised training for the <see cref="EpochLoop"/>: cross-entropy minibatch backprop with the
+/// options' schedule, penalties, clipping and constraints, then the validation loss and accuracy. Owns the optimizer,
+/// which it rebuilds when gradual unfreezing changes the trainable set, and checkpoints it with the shuffling generator.
+/// </summary>
+internal sealed class SupervisedEpochs : IEpochBody, IDisposable
+{
+    private readonly nn.Module<Tensor, Tensor> _model;
+    private readonly SupervisedTrainingOptions _options;
+    private readonly LayerGroups _groups;
+    private readonly TrainableSchedule _schedule;
+    private readonly Dataset _train;
+    private readonly Dataset? _validation;
+    private readonly RunContext _context;
+    private readonly Generator _shuffling;
+    private optim.Optimizer _optimizer;
+    private double[] _baseRates;
+
+    public SupervisedEpochs(nn.Module<Tensor, Tensor> model, SupervisedTrainingOptions options, Dataset train, Dataset? validation, RunContext context)
+    {
+        (_model, _options, _train, _validation, _context) = (model, options, train, validation, context);
+        _groups = LayerGroups.Of(model);
+        _schedule = new TrainableSchedule(_groups, options);
+        _schedule.Apply(epoch: 1, context);
+        _shuffling = context.CreateGenerator(RandomStream.SupervisedShuffle);
+        (_optimizer, _baseRates) = CreateOptimizer();
+        Weights = model.state_dict();
+        Fingerprint = JsonSerializer.Serialize(options) + " " + string.Join(",", Weights.Select(w => $"{w.Key}[{string.Join("x", w.Value.shape)}]"));
+    }
+
+    public IReadOnlyDictionary<string, Tensor> Weights { get; }
+
+    public string Fingerprint { get; }
+
+    public int BatchesPerEpoch => (int)((_train.Count + _options.BatchSize - 1) / _options.BatchSize);
+
+    public IReadOnlyDictionary<string, double> RunEpoch(int epoch, Action onBatchEnd)
+    {
+        if (_schedule.Apply(epoch, _context))
+            RebuildOptimizer();
+        var metrics = new Dictionary<string, double> { ["trainLoss"] = TrainEpoch(epoch, onBatchEnd) };
+        if (_validation is not null)
+        {
+            var report = ClassificationEvaluator.Evaluate(_model, _validation, _context.Device, _options.BatchSize);
+            metrics["validationLoss"] = report.Loss;
+            metrics["validationAccuracy"] = report.Accuracy;
+        }
+        return metrics;
+    }
+
+    public void SaveState(int epoch, TrainingState state)
+    {
+        state.AddOptimizer("optimizer", _optimizer);
+        state.AddGenerator("shuffling", _shuffling);
+        var dropouts = SeededDropout.In(_model);
+        for (var i = 0; i < dropouts.Count; i++)
+            state.AddGenerator($"dropout{i}", dropouts[i].Generator);
+    }
+
+    public void LoadState(int epoch, TrainingState state)
+    {
+        // The trainable set of the checkpointed epoch first, so the optimizer has the same parameter groups as the saved one.
+        if (_schedule.Apply(epoch, _context))
+            RebuildOptimizer();
+        state.LoadOptimizer("optimizer", _optimizer);
+        state.LoadGenerator("shuffling", _shuffling);
+        var dropouts = SeededDropout.In(_model);
+        for (var i = 0; i < dropouts.Count; i++)
+            state.LoadGenerator($"dropout{i}", dropouts[i].Generator);
+    }
+
+    public void Dispose()
+    {
+        _optimizer.Dispose();
+        _shuffling.Dispose();
+    }
+
+    /// <summary>A fresh optimizer over the new trainable set, so no stale state refers to frozen parameters.</summary>
+    private void RebuildOptimizer()
+    {
+        _optimizer.Dispose();
+        (_optimizer, _baseRates) = CreateOptimizer();
+    }
+
+    /// <summary>
+    /// An optimizer over the trainable parameters only (frozen ones stay out, so weight decay and momentum never touch
+    /// them), one group per layer when learning rates differ by depth; with the groups' base rates, which the schedule scales.
+    /// </summary>
+    private (optim.Optimizer, double[]) CreateOptimizer()
+    {
+        optim.Optimizer optimizer;
+        if (_options.LayerLearningRateFactor == 1 || _groups.Count == 0)
+            optimizer = Optimizers.Create(_options.Optimizer, _model.parameters().Where(p => p.requires_grad), _options.LearningRate, _options.WeightDecay, _options.Momentum);
+        else
+        {
+            var perLayer = _groups.Groups
+                .Select((g, i) => (Parameters: (IReadOnlyList<TorchSharp.Modules.Parameter>)g.Parameters.Where(p => p.requires_grad).ToList(),
+                    LearningRate: _options.LearningRate * Math.Pow(_options.LayerLearningRateFactor, _groups.Count - 1 - i)))
+                .Where(g => g.Parameters.Count > 0)
+                .ToList();
+            optimizer = Optimizers.Create(_options.Optimizer, perLayer, _options.WeightDecay, _options.Momentum);
+        }
+        return (optimizer, optimizer.ParamGroups.Select(g => g.LearningRate).ToArray());
+    }
+
+    private double TrainEpoch(int epoch, Action onBatchEnd)
+    {
+        var batches = BatchesPerEpoch;
+        _model.train();
+        using var order = randperm(_train.Count, generator: _shuffling);
+        double lossSum = 0;
+        var batch = 0;
+        for (long start = 0; start < _train.Count; start += _options.BatchSize)
+        {
+            _context.Cancellation.ThrowIfCancellationRequested();
+            using var scope = NewDisposeScope();
+            var rows = order.narrow(0, start, Math.Min(_options.BatchSize, _train.Count - start)).to(_train.Device);
+            var x = _train.Features.index_select(0, rows).to(_context.Device);
+            var y = _train.Labels!.index_select(0, rows).to(_context.Device);
+            SetLearningRates(LearningRateSchedules.Factor(_options.Schedule, epoch, (double)batch / batches, _options.Epochs, _options.ScheduleGamma, _options.ScheduleStepEpochs));
+            _optimizer.zero_grad();
+            var loss = nn.functional.cross_entropy(MixedPrecision.Forward(_model, x, _options.Precision), y);
+            if (_options.L1 > 0)
+                loss = loss + _options.L1 * Weights2D().Select(w => w.abs().sum()).Aggregate((a, b) => a + b);
+            loss.backward();
+            var trainable = _model.parameters().Where(p => p.requires_grad).ToList();
+            if (_options.ClipGradientValue is double value)
+                nn.utils.clip_grad_value_(trainable, value);
+            if (_options.ClipGradientNorm is double norm)
+                nn.utils.clip_grad_norm_(trainable, norm);
+            _optimizer.step();
+            if (_options.MaxNorm is double maxNorm)
+                ApplyMaxNorm(maxNorm);
+            lossSum += loss.item<float>();
+            batch++;
+            onBatchEnd();
+        }
+        return lossSum / batch;
+    }
+
+    private void SetLearningRates(double factor)
+    {
+        var i = 0;
+        foreach (var group in _optimizer.ParamGroups)
+            group.LearningRate = _baseRates[i++] * factor;
+    }
+
+    /// <summary>The 2-D weight matrices of the trainable layers (biases are not penalized or constrained).</summary>
+    private IEnumerable<TorchSharp.Modules.Parameter> Weights2D() =>
+        _model.named_parameters().Where(p => p.parameter.requires_grad && p.parameter.dim() == 2).Select(p => p.parameter);
+
+    /// <summary>Rescales each row (a unit's incoming weights) whose L2 norm exceeds <paramref name="maxNorm"/> back to it.</summary>
+    private void ApplyMaxNorm(double maxNorm)
+    {
+        using var _ = no_grad();
+        foreach (var weight in Weights2D())
+        {
+            using var scope = NewDisposeScope();
+            var norms = weight.norm(1, keepdim: true, p: 2).clamp_min(1e-12);
+            weight.mul_(norms.clamp_max(maxNorm) / norms);
+        }
+    }
+}

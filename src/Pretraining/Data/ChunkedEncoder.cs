@@ -1,0 +1,90 @@
+using Pretrain.Pretraining.Layers;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Pretrain.Pretraining.Data;
+
+/// <summary>
+/// Computes a frozen function's outputs (lower layers of a network, a pretrained layer, a feature map) for a whole
+/// data set once, chunk by chunk under <c>no_grad</c>, into one tensor: the frozen-output cache of the greedy driver,
+/// the cached bottom of fine-tuning and the linear probe's features all come from here. The result lives on the
+/// training device when it fits within <see cref="DeviceBudgetBytes"/> (a CUDA device), otherwise in host memory, from
+/// where batches are copied to the device as they are used.
+/// </summary>
+public sealed class ChunkedEncoder
+{
+    /// <summary>Rows encoded per step. Default 4096.</summary>
+    public int ChunkSize { get; init; } = 4096;
+
+    /// <summary>Largest result kept on a CUDA device. Default 2 GiB.</summary>
+    public long DeviceBudgetBytes { get; init; } = 2L << 30;
+
+    /// <summary>Encodes every row of <paramref name="rows"/> (float32 [N, ...], any device) with <paramref name="encode"/> on <paramref name="device"/>.</summary>
+    public Tensor Encode(Tensor rows, Func<Tensor, Tensor> encode, Device device)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        return Encode(rows.shape[0], Chunks(rows, device), encode, device);
+    }
+
+    /// <summary>Encodes every example of <paramref name="input"/>, in storage order, with <paramref name="encode"/> on <paramref name="device"/>.</summary>
+    public Tensor Encode(ILayerInput input, Func<Tensor, Tensor> encode, Device device)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return Encode(input.Count, input.Batches(ChunkSize, shuffle: null, device), encode, device);
+    }
+
+    /// <summary>Where a result of <paramref name="bytes"/> bytes is kept when training on <paramref name="device"/>.</summary>
+    public Device Placement(long bytes, Device device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        return device.type == DeviceType.CUDA && bytes <= DeviceBudgetBytes ? device : CPU;
+    }
+
+    private Tensor Encode(long count, IEnumerable<Tensor> chunks, Func<Tensor, Tensor> encode, Device device)
+    {
+        ArgumentNullException.ThrowIfNull(encode);
+        Tensor? result = null;
+        long row = 0;
+        try
+        {
+            using var _ = no_grad();
+            foreach (var chunk in chunks)
+            {
+                using var scope = NewDisposeScope();
+                var encoded = encode(chunk);
+                // The first chunk tells the output's shape; the whole result is allocated once, not concatenated.
+                result ??= Allocate(count, encoded, device);
+                result.narrow(0, row, encoded.shape[0]).copy_(encoded);
+                row += encoded.shape[0];
+            }
+        }
+        catch
+        {
+            result?.Dispose();
+            throw;
+        }
+        if (row != count)
+        {
+            result?.Dispose();
+            throw new InvalidOperationException($"encoding produced {row} rows for {count} inputs.");
+        }
+        return result ?? empty([0], ScalarType.Float32).DetachFromDisposeScope();
+    }
+
+    private Tensor Allocate(long count, Tensor first, Device device)
+    {
+        var shape = first.shape.ToArray();
+        shape[0] = count;
+        var bytes = shape.Aggregate(1L, (a, b) => a * b) * first.ElementSize;
+        return empty(shape, first.dtype, device: Placement(bytes, device)).DetachFromDisposeScope();
+    }
+
+    private IEnumerable<Tensor> Chunks(Tensor rows, Device device)
+    {
+        for (long start = 0; start < rows.shape[0]; start += ChunkSize)
+        {
+            using var chunk = rows.narrow(0, start, Math.Min(ChunkSize, rows.shape[0] - start)).to(device);
+            yield return chunk;
+        }
+    }
+}
