@@ -15,7 +15,7 @@ public sealed record TextSection
     /// How the corpus is laid out: <c>records</c> (a folder of fortune-style record files, file name = category),
     /// <c>csv</c> or <c>tsv</c> (a label and a text column), <c>jsonl</c> (an object with a label and a text field per
     /// line), <c>lines</c> (one document per line; a file, or a folder of .txt files, file name = category) or
-    /// <c>folders</c> (root/&lt;category&gt;/*.txt, a file per document). Default records.
+    /// <c>folders</c> (root/{category}/*.txt, a file per document). Default records.
     /// </summary>
     public TextCorpusFormat Format { get; init; } = TextCorpusFormat.Records;
 
