@@ -1,4 +1,5 @@
 using Pretrain.Auxiliary.Corruptions;
+using Pretrain.Auxiliary.Text;
 using Pretrain.Pretraining.Layers;
 
 namespace Pretrain.Recipes.Model;
@@ -10,10 +11,37 @@ namespace Pretrain.Recipes.Model;
 /// </summary>
 public sealed record TextSection
 {
-    /// <summary>A folder of record files (records separated by <c>%</c> lines); each file's name is its documents' category.</summary>
-    public required string Folder { get; init; }
+    /// <summary>
+    /// How the corpus is laid out: <c>records</c> (a folder of fortune-style record files, file name = category),
+    /// <c>csv</c> or <c>tsv</c> (a label and a text column), <c>jsonl</c> (an object with a label and a text field per
+    /// line), <c>lines</c> (one document per line; a file, or a folder of .txt files, file name = category) or
+    /// <c>folders</c> (root/{category}/*.txt, a file per document). Default records.
+    /// </summary>
+    public TextCorpusFormat Format { get; init; } = TextCorpusFormat.Records;
 
-    /// <summary>The categories (file names) of the labelled task; every file still feeds the auxiliary task.</summary>
+    /// <summary>The corpus file or folder, as the format wants. Give this or, for records only, <c>folder</c>.</summary>
+    public string? Path { get; init; }
+
+    /// <summary>For records: the folder of record files (records separated by <c>%</c> lines), the same as <c>path</c>.</summary>
+    public string? Folder { get; init; }
+
+    /// <summary>
+    /// For csv and tsv: the label column, by header name or 0-based index (default the first column); for jsonl: the
+    /// label field (default "label"). A document with an empty or null label feeds only the auxiliary task.
+    /// </summary>
+    public string? LabelField { get; init; }
+
+    /// <summary>For csv and tsv: the text column, by header name or 0-based index (default the second column); for jsonl: the text field (default "text").</summary>
+    public string? TextField { get; init; }
+
+    /// <summary>
+    /// For csv and tsv: whether the first row is a header. Omitted means detect it: a header when a column is named,
+    /// or when the first row reads label, category, class or target where the label is, or text, document, sentence,
+    /// content, body or review where the text is.
+    /// </summary>
+    public bool? Header { get; init; }
+
+    /// <summary>The categories (labels, file or folder names) of the labelled task; every document still feeds the auxiliary task.</summary>
     public required IReadOnlyList<string> Categories { get; init; }
 
     /// <summary>Documents with fewer words are dropped.</summary>
@@ -60,6 +88,15 @@ public sealed record TextSection
 
     /// <summary>Words whose nearest neighbours in the embedding are printed after pretraining.</summary>
     public IReadOnlyList<string> Neighbours { get; init; } = [];
+
+    /// <summary>The corpus location as written: <c>path</c>, or <c>folder</c> for records.</summary>
+    internal string CorpusPath => Path ?? Folder ?? "";
+
+    /// <summary>The field of <see cref="CorpusPath"/> in recipe errors.</summary>
+    internal string CorpusPathField => Path is null && Folder is not null ? "text.folder" : "text.path";
+
+    /// <summary>What the corpus reader needs from this section.</summary>
+    internal TextCorpusOptions CorpusOptions => new() { Format = Format, LabelField = LabelField, TextField = TextField, Header = Header };
 }
 
 /// <summary>The recipe's <c>text.auxiliary</c>: the language task of Collobert and Weston.</summary>

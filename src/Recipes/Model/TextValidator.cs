@@ -7,12 +7,10 @@ internal static class TextValidator
     {
         if (recipe.Data is not null || recipe.Pretraining is not null)
             yield return new("text", "the text pipeline replaces data and pretraining: remove those sections.");
-        // Whether text.folder exists is checked when the run starts, as for data.train's default Fashion-MNIST
-        // folder: a recipe stays valid on a machine that has not installed its data yet.
-        if (string.IsNullOrWhiteSpace(text.Folder))
-            yield return new("text.folder", "expected a folder of record files.");
+        foreach (var problem in TextCorpusValidator.Validate(text))
+            yield return problem;
         if (text.Categories.Count < 2)
-            yield return new("text.categories", $"expected at least 2 categories (file names) for the labelled task, received {text.Categories.Count}.");
+            yield return new("text.categories", $"expected at least 2 categories (labels, file or folder names) for the labelled task, received {text.Categories.Count}.");
         if (text.Categories.Distinct(StringComparer.Ordinal).Count() != text.Categories.Count)
             yield return new("text.categories", "a category is listed twice.");
         foreach (var (value, name) in new[] { (text.MinWords, "minWords"), (text.MaxWords, "maxWords"), (text.MinCount, "minCount"), (text.EmbeddingSize, "embeddingSize"),

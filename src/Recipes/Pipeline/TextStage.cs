@@ -24,12 +24,13 @@ internal static class TextStage
     {
         var log = context.Logger;
         var tokenizer = new WordTokenizer(text.Lowercase);
-        if (!Directory.Exists(loaded.Resolve(text.Folder)))
-            throw new Pretraining.PretrainException($"text.folder: {loaded.Resolve(text.Folder)} not found (the fortune files come with the Debian packages fortunes-min and fortunes: apt-get install fortunes).");
-        var documents = CategorizedCorpus.Load(loaded.Resolve(text.Folder), tokenizer, minWords: text.MinWords);
+        var corpus = loaded.Resolve(text.CorpusPath);
+        if (text.Format == TextCorpusFormat.Records && !Directory.Exists(corpus))
+            throw new Pretraining.PretrainException($"{text.CorpusPathField}: {corpus} not found (the fortune files come with the Debian packages fortunes-min and fortunes: apt-get install fortunes).");
+        var documents = TextCorpus.Load(corpus, text.CorpusOptions, tokenizer, text.MinWords);
         var split = TextDocumentSplit.Make(documents, text.Categories, text.TestFraction, text.LabelsPerClass, text.ValidationPerClass, context.Seed);
         log.LogInformation("Read {Documents} documents ({Words} words) from {Folder}; the auxiliary task sees {Unlabeled} of them, the test set holds {Test} of the {Categories} labelled categories",
-            documents.Count, documents.Sum(d => d.Words.Count), text.Folder, split.Unlabeled.Count, split.Test.Count, text.Categories.Count);
+            documents.Count, documents.Sum(d => d.Words.Count), text.CorpusPath, split.Unlabeled.Count, split.Test.Count, text.Categories.Count);
 
         var vocabulary = Vocabulary.Build(split.Unlabeled.Select(d => d.Words), text.VocabularySize, text.MinCount, text.Lowercase);
         vocabulary.Save(folder.File("vocabulary.json"));
