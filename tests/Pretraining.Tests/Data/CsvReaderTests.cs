@@ -96,9 +96,8 @@ public sealed class CsvReaderTests : TempFolder
         for (var i = 0; i < rows; i++)
             text.Append(i).Append(',').Append(i / 2).Append(i % 2 == 0 ? ".0," : ".5,").Append(i % 7).Append('\n');
         File.WriteAllText(path, text.ToString());
-        var watch = System.Diagnostics.Stopwatch.StartNew();
+        // Correctness only: speed belongs in benchmarks/, not in a timed test on a shared machine.
         using var data = CsvReader.Read(path, new CsvOptions { LabelColumn = "class" });
-        watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(3));
         data.Features.shape.Should().Equal(rows, 2);
         var values = data.Features.data<float>().ToArray();
         var labels = data.Labels!.data<long>().ToArray();
