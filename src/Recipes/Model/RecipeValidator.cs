@@ -58,10 +58,7 @@ internal static class RecipeValidator
             for (var i = 0; i < pretraining.Layers.Count; i++)
             {
                 foreach (var problem in pretraining.Layers[i].Problems())
-                {
-                    var colon = problem.IndexOf(": ", StringComparison.Ordinal);
-                    problems.Add(new($"pretraining.layers[{i}].{problem[..colon]}", problem[(colon + 2)..]));
-                }
+                    problems.Add(new($"pretraining.layers[{i}].{problem.Path}", problem.Message));
             }
         }
 
