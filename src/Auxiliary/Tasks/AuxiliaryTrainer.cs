@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Pretrain.Auxiliary.Encoders;
 using Pretrain.Pretraining.Runtime;
+using Pretrain.Pretraining.Validation;
 using static TorchSharp.torch;
 
 namespace Pretrain.Auxiliary.Tasks;
@@ -19,10 +20,11 @@ public sealed class AuxiliaryTrainer
     private const int SplitStream = 504;
 
     /// <summary>Creates a trainer.</summary>
+    /// <exception cref="InvalidOptionsException">The options have problems; the message lists them all.</exception>
     public AuxiliaryTrainer(AuxiliaryTrainingOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
+        options.ThrowIfInvalid("auxiliary training");
         Options = options;
     }
 

@@ -105,7 +105,10 @@ internal static class TextStage
         var (validX, validY) = Tensors(split.Validation);
         var (testX, testY) = Tensors(split.Test);
         using var disposables = new DisposableTensors(trainX, trainY, validX, validY, testX, testY);
-        var trainer = new DocumentClassifierTrainer(text.Classifier.Epochs, text.Classifier.BatchSize, text.Classifier.LearningRate, text.Classifier.Patience);
+        var trainer = new DocumentClassifierTrainer(new DocumentClassifierTrainingOptions
+        {
+            Epochs = text.Classifier.Epochs, BatchSize = text.Classifier.BatchSize, LearningRate = text.Classifier.LearningRate, Patience = text.Classifier.Patience,
+        });
 
         (double, double, int, int) TrainAndTest(AuxiliaryEncoder start, string arm)
         {
