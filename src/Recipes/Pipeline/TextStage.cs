@@ -85,10 +85,7 @@ internal static class TextStage
         context.Logger.LogInformation("Auxiliary language task: {Task}, {Corruption}, on {Windows} windows of {Length} words",
             task.Name, corruption.Describe(), windows.shape[0], text.Window);
         var history = new HistoryCallback();
-        var trainer = new AuxiliaryTrainer(new AuxiliaryTrainingOptions
-        {
-            Epochs = section.Epochs, BatchSize = section.BatchSize, LearningRate = section.LearningRate, HeldOutFraction = section.HeldOutFraction,
-        });
+        var trainer = new AuxiliaryTrainer(section);
         var epochs = trainer.Fit(task, encoder, windows, null, context, new CompositeCallback(progress, history, new MetricsFileCallback(folder)));
         Pictures.TryDraw(context.Logger, "the auxiliary loss curve", () => LossCurvePlot.WriteAuxiliary(folder, history));
         return epochs[^1].HeldOutScore;
@@ -105,10 +102,7 @@ internal static class TextStage
         var (validX, validY) = Tensors(split.Validation);
         var (testX, testY) = Tensors(split.Test);
         using var disposables = new DisposableTensors(trainX, trainY, validX, validY, testX, testY);
-        var trainer = new DocumentClassifierTrainer(new DocumentClassifierTrainingOptions
-        {
-            Epochs = text.Classifier.Epochs, BatchSize = text.Classifier.BatchSize, LearningRate = text.Classifier.LearningRate, Patience = text.Classifier.Patience,
-        });
+        var trainer = new DocumentClassifierTrainer(text.Classifier);
 
         (double, double, int, int) TrainAndTest(AuxiliaryEncoder start, string arm)
         {
