@@ -1,4 +1,5 @@
 using Pretrain.Pretraining.Layers;
+using Pretrain.Pretraining.Validation;
 
 namespace Pretrain.Auxiliary.Encoders;
 
@@ -6,7 +7,7 @@ namespace Pretrain.Auxiliary.Encoders;
 /// The shape of an auxiliary-task encoder: dense hidden layers on feature vectors, or, for text, an embedding of
 /// each token of a fixed-length window, concatenated and fed to the same dense layers.
 /// </summary>
-public sealed record EncoderSpec
+public sealed record EncoderSpec : IValidatedOptions
 {
     /// <summary>Input features per instance (dense input), or window length in tokens (text input).</summary>
     public required int Inputs { get; init; }
@@ -32,18 +33,22 @@ public sealed record EncoderSpec
     /// <summary>Width of the encoder's output.</summary>
     public int OutputSize => HiddenLayers.Count == 0 ? DenseInputs : HiddenLayers[^1];
 
-    /// <summary>Throws with the offending field named when the spec cannot build an encoder.</summary>
-    public void Validate()
+    /// <summary>Every value that cannot build an encoder, each with its field's path (e.g. <c>hiddenLayers[1]</c>).</summary>
+    public IEnumerable<OptionProblem> Problems()
     {
         if (Inputs < 1)
-            throw new ArgumentException($"encoder: inputs must be positive, received {Inputs}.");
+            yield return new("inputs", $"expected a positive integer, received {Inputs}.");
         if (HiddenLayers.Count == 0)
-            throw new ArgumentException("encoder: hiddenLayers must list at least one layer width.");
-        if (HiddenLayers.Any(w => w < 1))
-            throw new ArgumentException($"encoder: every hidden layer width must be positive, received [{string.Join(", ", HiddenLayers)}].");
+            yield return new("hiddenLayers", "expected at least one layer width.");
+        for (var i = 0; i < HiddenLayers.Count; i++)
+            if (HiddenLayers[i] < 1)
+                yield return new($"hiddenLayers[{i}]", $"expected a positive integer, received {HiddenLayers[i]}.");
         if (VocabularySize is < 3)
-            throw new ArgumentException($"encoder: the vocabulary must hold at least 3 tokens, received {VocabularySize}.");
+            yield return new("vocabularySize", $"expected at least 3 tokens (padding, unknown and a word), received {VocabularySize}.");
         if (IsText && EmbeddingSize < 1)
-            throw new ArgumentException($"encoder: embeddingSize must be positive, received {EmbeddingSize}.");
+            yield return new("embeddingSize", $"expected a positive integer, received {EmbeddingSize}.");
     }
+
+    /// <summary>Throws <see cref="InvalidOptionsException"/> listing every problem when the spec cannot build an encoder.</summary>
+    public void Validate() => this.ThrowIfInvalid("encoder");
 }

@@ -1,6 +1,7 @@
 using Pretrain.Auxiliary.Encoders;
 using Pretrain.Pretraining.Runtime;
 using Pretrain.Pretraining.Training;
+using Pretrain.Pretraining.Validation;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -14,10 +15,11 @@ namespace Pretrain.Auxiliary.Tasks;
 public sealed class AuxiliaryTrainer
 {
     /// <summary>Creates a trainer.</summary>
+    /// <exception cref="InvalidOptionsException">The options have problems; the message lists them all.</exception>
     public AuxiliaryTrainer(AuxiliaryTrainingOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
+        options.ThrowIfInvalid("auxiliary training");
         Options = options;
     }
 

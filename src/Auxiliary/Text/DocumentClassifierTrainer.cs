@@ -1,5 +1,6 @@
 using Pretrain.Pretraining.Runtime;
 using Pretrain.Pretraining.Training;
+using Pretrain.Pretraining.Validation;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -11,25 +12,29 @@ namespace Pretrain.Auxiliary.Text;
 /// </summary>
 public sealed class DocumentClassifierTrainer
 {
-    /// <summary>Creates a trainer.</summary>
-    public DocumentClassifierTrainer(int epochs = 100, int batchSize = 32, double learningRate = 1e-3, int patience = 15)
+    /// <summary>Creates a trainer with <paramref name="options"/>, or the defaults of <see cref="DocumentClassifierTrainingOptions"/> when null.</summary>
+    /// <exception cref="InvalidOptionsException">The options have problems; the message lists them all.</exception>
+    public DocumentClassifierTrainer(DocumentClassifierTrainingOptions? options = null)
     {
-        if (epochs < 1 || batchSize < 1 || !(learningRate > 0) || patience < 1)
-            throw new ArgumentException($"document classifier training: epochs, batchSize, learningRate and patience must be positive, received {epochs}, {batchSize}, {learningRate}, {patience}.");
-        (Epochs, BatchSize, LearningRate, Patience) = (epochs, batchSize, learningRate, patience);
+        options ??= new();
+        options.ThrowIfInvalid("document classifier training");
+        Options = options;
     }
 
+    /// <summary>The training options.</summary>
+    public DocumentClassifierTrainingOptions Options { get; }
+
     /// <summary>Maximum passes over the labelled documents.</summary>
-    public int Epochs { get; }
+    public int Epochs => Options.Epochs;
 
     /// <summary>Documents per batch.</summary>
-    public int BatchSize { get; }
+    public int BatchSize => Options.BatchSize;
 
     /// <summary>Adam's learning rate.</summary>
-    public double LearningRate { get; }
+    public double LearningRate => Options.LearningRate;
 
     /// <summary>Epochs without a better validation accuracy before stopping.</summary>
-    public int Patience { get; }
+    public int Patience => Options.Patience;
 
     /// <summary>Trains and returns the best validation accuracy and the epoch it was reached.</summary>
     public (double ValidationAccuracy, int BestEpoch, int EpochsRun) Fit(DocumentClassifier model, Tensor documents, Tensor labels, Tensor validationDocuments, Tensor validationLabels, RunContext context)

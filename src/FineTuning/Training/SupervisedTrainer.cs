@@ -1,6 +1,7 @@
 using Pretrain.Pretraining.Data;
 using Pretrain.Pretraining.Runtime;
 using Pretrain.Pretraining.Training;
+using Pretrain.Pretraining.Validation;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -17,7 +18,13 @@ public sealed class SupervisedTrainer
     private readonly SupervisedTrainingOptions _options;
 
     /// <summary>Creates a trainer with <paramref name="options"/>.</summary>
-    public SupervisedTrainer(SupervisedTrainingOptions options) => _options = options ?? throw new ArgumentNullException(nameof(options));
+    /// <exception cref="InvalidOptionsException">The options have problems; the message lists them all.</exception>
+    public SupervisedTrainer(SupervisedTrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.ThrowIfInvalid("supervised training");
+        _options = options;
+    }
 
     /// <summary>
     /// Trains <paramref name="model"/> in place on <paramref name="train"/> and reports every epoch to

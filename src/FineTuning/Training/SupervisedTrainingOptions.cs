@@ -1,7 +1,12 @@
+using Pretrain.Pretraining.Validation;
+
 namespace Pretrain.FineTuning.Training;
 
-/// <summary>How a network is trained with labels. Defaults suit a small MLP on image pixels in [0,1].</summary>
-public sealed record SupervisedTrainingOptions
+/// <summary>
+/// How a network is trained with labels. Defaults suit a small MLP on image pixels in [0,1]. The recipe's
+/// <c>training</c> section binds to this record, so its defaults and range checks are the recipe's too.
+/// </summary>
+public sealed record SupervisedTrainingOptions : IValidatedOptions
 {
     /// <summary>Maximum number of passes over the training data. Default 20.</summary>
     public int Epochs { get; init; } = 20;
@@ -68,4 +73,28 @@ public sealed record SupervisedTrainingOptions
     /// layer at <see cref="LearningRate"/>); ULMFiT uses 1/2.6. Default 1 (one rate for all).
     /// </summary>
     public double LayerLearningRateFactor { get; init; } = 1;
+
+    /// <summary>Every value out of range, each with its field's path (e.g. <c>learningRates[1]</c>).</summary>
+    public IEnumerable<OptionProblem> Problems()
+    {
+        if (Epochs <= 0) yield return new("epochs", $"expected a positive integer, received {Epochs}.");
+        if (BatchSize <= 0) yield return new("batchSize", $"expected a positive integer, received {BatchSize}.");
+        if (!(LearningRate > 0 && double.IsFinite(LearningRate))) yield return new("learningRate", $"expected a positive number, received {LearningRate}.");
+        if (!(WeightDecay >= 0)) yield return new("weightDecay", $"expected a number >= 0, received {WeightDecay}.");
+        if (Momentum is not (>= 0 and < 1)) yield return new("momentum", $"expected a number in [0, 1), received {Momentum}.");
+        if (Patience is <= 0) yield return new("patience", $"expected a positive integer or null, received {Patience}.");
+        for (var i = 0; i < (LearningRates?.Count ?? 0); i++)
+        {
+            var rate = LearningRates![i];
+            if (!(rate > 0 && double.IsFinite(rate))) yield return new($"learningRates[{i}]", $"expected a positive number, received {rate}.");
+        }
+        if (ScheduleStepEpochs <= 0) yield return new("scheduleStepEpochs", $"expected a positive integer, received {ScheduleStepEpochs}.");
+        if (ScheduleGamma is not (null or > 0 and <= 1)) yield return new("scheduleGamma", $"expected a number in (0, 1] or null, received {ScheduleGamma}.");
+        if (!(L1 >= 0)) yield return new("l1", $"expected a number >= 0, received {L1}.");
+        if (ClipGradientNorm is not (null or > 0)) yield return new("clipGradientNorm", $"expected a positive number or null, received {ClipGradientNorm}.");
+        if (ClipGradientValue is not (null or > 0)) yield return new("clipGradientValue", $"expected a positive number or null, received {ClipGradientValue}.");
+        if (MaxNorm is not (null or > 0)) yield return new("maxNorm", $"expected a positive number or null, received {MaxNorm}.");
+        if (UnfreezeEveryEpochs is <= 0) yield return new("unfreezeEveryEpochs", $"expected a positive integer or null, received {UnfreezeEveryEpochs}.");
+        if (LayerLearningRateFactor is not (> 0 and <= 1)) yield return new("layerLearningRateFactor", $"expected a number in (0, 1], received {LayerLearningRateFactor}.");
+    }
 }

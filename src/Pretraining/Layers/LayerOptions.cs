@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Pretrain.Pretraining.Layers.Autoencoders;
 using Pretrain.Pretraining.Layers.Rbm;
+using Pretrain.Pretraining.Validation;
 
 namespace Pretrain.Pretraining.Layers;
 
@@ -11,7 +12,7 @@ namespace Pretrain.Pretraining.Layers;
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
 [JsonDerivedType(typeof(AutoencoderOptions), "autoencoder")]
 [JsonDerivedType(typeof(RbmOptions), "rbm")]
-public abstract record LayerOptions
+public abstract record LayerOptions : IValidatedOptions
 {
     /// <summary>Hidden units (the layer's output width). Required.</summary>
     public required int HiddenUnits { get; init; }
@@ -19,8 +20,8 @@ public abstract record LayerOptions
     /// <summary>A trainer for a layer with these settings.</summary>
     public abstract ILayerTrainer CreateTrainer();
 
-    /// <summary>Every problem with these settings, each naming its field (e.g. <c>hiddenUnits: expected ...</c>).</summary>
-    public abstract IEnumerable<string> Problems();
+    /// <summary>Every problem with these settings, each with its field's path (e.g. <c>hiddenUnits</c>).</summary>
+    public abstract IEnumerable<OptionProblem> Problems();
 
     /// <summary>
     /// The output width of a <paramref name="kind"/> layer with these settings on inputs of width
@@ -30,7 +31,8 @@ public abstract record LayerOptions
     {
         var problems = Problems().ToList();
         if (inputSize <= 0)
-            problems.Add($"input: expected a positive width, received {inputSize}.");
-        return problems.Count == 0 ? HiddenUnits : throw new PretrainException($"{kind} layer: {string.Join(" ", problems)}");
+            problems.Add(new("input", $"expected a positive width, received {inputSize}."));
+        OptionValidation.ThrowIfAny($"{kind} layer", problems);
+        return HiddenUnits;
     }
 }

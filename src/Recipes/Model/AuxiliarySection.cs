@@ -1,14 +1,17 @@
 using Pretrain.Auxiliary.Tasks;
 using Pretrain.Pretraining.Layers;
+using Pretrain.Pretraining.Validation;
 
 namespace Pretrain.Recipes.Model;
 
 /// <summary>
 /// The recipe's <c>pretraining.auxiliary</c> section: train an encoder on a task whose labels are free (good versus
 /// corrupted instances, or same versus different pairs) on the unlabeled examples, then hand its layers on as the
-/// pretrained stack. Exclusive with <c>pretraining.layers</c>.
+/// pretrained stack. Exclusive with <c>pretraining.layers</c>. The training fields (<c>epochs</c>, <c>batchSize</c>,
+/// <c>learningRate</c>, <c>weightDecay</c>, <c>heldOutFraction</c>) and their defaults are inherited from
+/// <see cref="AuxiliaryTrainingOptions"/>, which the stage hands to the trainer as they are.
 /// </summary>
-public sealed record AuxiliarySection
+public sealed record AuxiliarySection : AuxiliaryTrainingOptions
 {
     /// <summary>The auxiliary task.</summary>
     public AuxiliaryTaskKind Task { get; init; } = AuxiliaryTaskKind.CorruptedVsGood;
@@ -28,20 +31,21 @@ public sealed record AuxiliarySection
     /// <summary>Same-versus-different task: binary cross-entropy on a learned head, or the contrastive loss.</summary>
     public PairLoss PairLoss { get; init; } = PairLoss.BinaryCrossEntropy;
 
-    /// <summary>Passes over the unlabeled examples.</summary>
-    public int Epochs { get; init; } = 10;
-
-    /// <summary>Good instances per batch.</summary>
-    public int BatchSize { get; init; } = 128;
-
-    /// <summary>Adam's learning rate.</summary>
-    public double LearningRate { get; init; } = 1e-3;
-
-    /// <summary>L2 weight decay.</summary>
-    public double WeightDecay { get; init; }
-
-    /// <summary>Fraction of the unlabeled examples held out to report the task's score after every epoch.</summary>
-    public double HeldOutFraction { get; init; } = 0.05;
+    /// <summary>The training options' problems, then the encoder's, the task's and the corruption's, each with its relative path.</summary>
+    public override IEnumerable<OptionProblem> Problems()
+    {
+        foreach (var problem in base.Problems())
+            yield return problem;
+        if (HiddenLayers.Count == 0)
+            yield return new("hiddenLayers", "expected at least one layer width.");
+        for (var i = 0; i < HiddenLayers.Count; i++)
+            if (HiddenLayers[i] < 1)
+                yield return new($"hiddenLayers[{i}]", $"expected a positive integer, received {HiddenLayers[i]}.");
+        if (!(Margin > 0))
+            yield return new("margin", $"expected a positive number, received {Margin}.");
+        foreach (var problem in Corruption.Problems())
+            yield return problem.Under("corruption");
+    }
 }
 
 /// <summary>The auxiliary tasks a recipe can choose.</summary>
@@ -58,7 +62,7 @@ public enum AuxiliaryTaskKind
 }
 
 /// <summary>The recipe's <c>pretraining.auxiliary.corruption</c>: one corruption and its settings.</summary>
-public sealed record CorruptionSection
+public sealed record CorruptionSection : IValidatedOptions
 {
     /// <summary>Which corruption.</summary>
     public required CorruptionKind Kind { get; init; }
@@ -77,6 +81,17 @@ public sealed record CorruptionSection
 
     /// <summary>Upper end of <c>pixelNoise</c> values.</summary>
     public double High { get; init; } = 1;
+
+    /// <summary>Every value out of range, each with its field's path relative to the corruption.</summary>
+    public IEnumerable<OptionProblem> Problems()
+    {
+        if (Size < 1)
+            yield return new("size", $"expected a positive integer, received {Size}.");
+        if (Fraction is <= 0 or > 1)
+            yield return new("fraction", $"expected a number in (0, 1], received {Fraction}.");
+        if (!(High > Low))
+            yield return new("high", $"expected high > low, received low {Low} and high {High}.");
+    }
 }
 
 /// <summary>The corruptions a recipe can choose for dense data.</summary>

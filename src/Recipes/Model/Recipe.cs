@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Pretrain.FineTuning.Training;
+using Pretrain.Pretraining.Validation;
 
 namespace Pretrain.Recipes.Model;
 
@@ -102,7 +103,7 @@ public sealed record EvaluationSection
 }
 
 /// <summary>The recipe's <c>data</c> section.</summary>
-public sealed record DataSection
+public sealed record DataSection : IValidatedOptions
 {
     /// <summary>Training examples (labeled for supervised training).</summary>
     public required DataSourceSpec Train { get; init; }
@@ -118,6 +119,15 @@ public sealed record DataSection
 
     /// <summary>Keep only this many labeled examples per class of the remaining training data. Default: all.</summary>
     public int? LabelsPerClass { get; init; }
+
+    /// <summary>Every value out of range, with paths relative to <c>data</c> (whether files exist is the validator's business).</summary>
+    public IEnumerable<OptionProblem> Problems()
+    {
+        if (ValidationFraction is not (>= 0 and < 1))
+            yield return new("validationFraction", $"expected a number in [0, 1), received {ValidationFraction}.");
+        if (LabelsPerClass is <= 0)
+            yield return new("labelsPerClass", $"expected a positive integer, received {LabelsPerClass}.");
+    }
 }
 
 /// <summary>Feature scaling choices.</summary>
@@ -132,7 +142,7 @@ public enum ScalingKind
 }
 
 /// <summary>The recipe's <c>model</c> section: a multilayer perceptron classifier.</summary>
-public sealed record ModelSection
+public sealed record ModelSection : IValidatedOptions
 {
     /// <summary>Units per hidden layer, lowest first. Default [256, 128].</summary>
     public IReadOnlyList<int> HiddenLayers { get; init; } = [256, 128];
@@ -176,10 +186,35 @@ public sealed record ModelSection
 
     /// <summary>Gain of <see cref="Initializer"/> (4 with glorotUniform is the classic choice for sigmoid units). Default 1.</summary>
     public double InitializerGain { get; init; } = 1;
+
+    /// <summary>Every value out of range or at odds with another model field, with paths relative to <c>model</c>.</summary>
+    public IEnumerable<OptionProblem> Problems()
+    {
+        for (var i = 0; i < HiddenLayers.Count; i++)
+            if (HiddenLayers[i] <= 0)
+                yield return new($"hiddenLayers[{i}]", $"expected a positive integer, received {HiddenLayers[i]}.");
+        if (Dropout is not (>= 0 and < 1))
+            yield return new("dropout", $"expected a number in [0, 1), received {Dropout}.");
+        if (BatchNorm && Initialization != NetworkInitialization.Random)
+            yield return new("batchNorm", "batch normalization is available for randomly initialized networks only; a pretrained stack has none.");
+        if (ReuseLayers is <= 0)
+            yield return new("reuseLayers", $"expected a positive integer or null, received {ReuseLayers}.");
+        for (var i = 0; i < AddLayers.Count; i++)
+            if (AddLayers[i] <= 0)
+                yield return new($"addLayers[{i}]", $"expected a positive integer, received {AddLayers[i]}.");
+        if ((ReuseLayers is not null || AddLayers.Count > 0) && Initialization != NetworkInitialization.Pretrained)
+            yield return new("reuseLayers", "reuseLayers and addLayers shape a network built from a pretrained stack: set model.initialization to 'pretrained'.");
+        if (ActivationAlpha is <= 0)
+            yield return new("activationAlpha", $"expected a positive number or null, received {ActivationAlpha}.");
+        if (!(InitializerGain > 0))
+            yield return new("initializerGain", $"expected a positive number, received {InitializerGain}.");
+        foreach (var problem in Restore?.Problems() ?? [])
+            yield return problem.Under("restore");
+    }
 }
 
 /// <summary>The recipe's <c>model.restore</c>: weights from a safetensors or .npz file copied into chosen layers.</summary>
-public sealed record RestoreSection
+public sealed record RestoreSection : IValidatedOptions
 {
     /// <summary>The weights file (.safetensors or .npz), relative to the recipe.</summary>
     public required string Path { get; init; }
@@ -192,6 +227,38 @@ public sealed record RestoreSection
     /// target, <c>outIn</c> or <c>inOut</c> layout). When given, <see cref="Layers"/> is not used.
     /// </summary>
     public IReadOnlyList<FineTuning.Transfer.NameMapping>? Mappings { get; init; }
+
+    /// <summary>Every malformed pattern or mapping, with paths relative to <c>model.restore</c> (whether the file exists is the validator's business).</summary>
+    public IEnumerable<OptionProblem> Problems()
+    {
+        if (Mappings is not null && Layers != ".*")
+            yield return new("layers", "give either a layer pattern or name mappings, not both.");
+        if (PatternProblem(Layers, "layers") is { } layers)
+            yield return layers;
+        for (var i = 0; i < (Mappings?.Count ?? 0); i++)
+        {
+            var mapping = Mappings![i];
+            if (string.IsNullOrEmpty(mapping.Source))
+                yield return new($"mappings[{i}].source", "expected a regular expression for the file's tensor names.");
+            if (string.IsNullOrEmpty(mapping.Target))
+                yield return new($"mappings[{i}].target", "expected this network's parameter name (e.g. hidden$1.weight).");
+            if (PatternProblem(mapping.Source ?? "", $"mappings[{i}].source") is { } source)
+                yield return source;
+        }
+    }
+
+    private static OptionProblem? PatternProblem(string pattern, string path)
+    {
+        try
+        {
+            _ = new System.Text.RegularExpressions.Regex(pattern, System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            return new(path, $"not a valid regular expression: {e.Message}");
+        }
+    }
 }
 
 /// <summary>Where the supervised network's hidden layers start.</summary>

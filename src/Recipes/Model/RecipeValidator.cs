@@ -1,10 +1,13 @@
 using Pretrain.Pretraining.Runtime;
+using Pretrain.Pretraining.Validation;
 
 namespace Pretrain.Recipes.Model;
 
 /// <summary>
-/// Checks the values of a recipe whose shape is already right: ranges, device spelling, files that must exist.
-/// Collects every problem rather than stopping at the first.
+/// Checks a recipe whose shape is already right. Each section's own values are checked by the options type it binds
+/// to (<see cref="IValidatedOptions"/>), whose relative paths get the section's path in front, so library callers and
+/// recipe users read the same messages; what is left here is the recipe's root fields, checks between sections, and
+/// files and folders that must exist. Collects every problem rather than stopping at the first.
 /// </summary>
 internal static class RecipeValidator
 {
@@ -17,6 +20,8 @@ internal static class RecipeValidator
             if (!ok)
                 problems.Add(new(path, message));
         }
+        void Collect(IValidatedOptions options, string path) =>
+            problems.AddRange(options.Problems().Select(p => new RecipeProblem($"{path}.{p.Path}", p.Message)));
 
         Require(!string.IsNullOrWhiteSpace(recipe.Name) && recipe.Name.IndexOfAny(Path.GetInvalidFileNameChars()) < 0 && !recipe.Name.Contains('/', StringComparison.Ordinal),
             "name", $"expected a non-empty name usable as a folder name, received '{recipe.Name}'.");
@@ -25,7 +30,8 @@ internal static class RecipeValidator
 
         if (recipe.Text is { } text)
         {
-            problems.AddRange(TextValidator.Validate(text, recipe, loaded));
+            Require(recipe.Data is null && recipe.Pretraining is null, "text", "the text pipeline replaces data and pretraining: remove those sections.");
+            Collect(text, "text");
             return problems;
         }
         if (recipe.Data is not { } data)
@@ -33,17 +39,13 @@ internal static class RecipeValidator
             problems.Add(new("data", "required field is missing (or give a text section for the text pipeline instead)."));
             return problems;
         }
-        Require(data.ValidationFraction is >= 0 and < 1, "data.validationFraction", $"expected a number in [0, 1), received {data.ValidationFraction}.");
-        Require(data.LabelsPerClass is null or > 0, "data.labelsPerClass", $"expected a positive integer, received {data.LabelsPerClass}.");
+        Collect(data, "data");
         CheckSource(loaded, data.Train, "data.train", problems);
         if (data.Test is not null)
             CheckSource(loaded, data.Test, "data.test", problems);
 
         var model = recipe.Model;
-        for (var i = 0; i < model.HiddenLayers.Count; i++)
-            Require(model.HiddenLayers[i] > 0, $"model.hiddenLayers[{i}]", $"expected a positive integer, received {model.HiddenLayers[i]}.");
-        Require(model.Dropout is >= 0 and < 1, "model.dropout", $"expected a number in [0, 1), received {model.Dropout}.");
-
+        Collect(model, "model");
         if (recipe.Pretraining is { } pretraining)
         {
             Require(pretraining.Layers.Count > 0 || pretraining.From is not null || pretraining.Auxiliary is not null, "pretraining.layers",
@@ -51,18 +53,12 @@ internal static class RecipeValidator
             Require(pretraining.Auxiliary is null || (pretraining.Layers.Count == 0 && pretraining.From is null), "pretraining.auxiliary",
                 "an auxiliary task trains the stack itself: give it without pretraining.layers and pretraining.from.");
             if (pretraining.Auxiliary is { } auxiliary)
-                problems.AddRange(AuxiliaryValidator.Validate(auxiliary, "pretraining.auxiliary"));
+                Collect(auxiliary, "pretraining.auxiliary");
             Require(pretraining.Layers.Count == 0 || pretraining.From is null, "pretraining.from", "give either layers to train or a saved stack to reuse, not both.");
             if (pretraining.From is { } from && FineTuning.Catalog.ModelCatalog.NameIn(from) is null && !Directory.Exists(loaded.Resolve(from)))
                 problems.Add(new("pretraining.from", $"stack folder not found: {loaded.Resolve(from)} (use catalog:NAME for a catalog entry)."));
             for (var i = 0; i < pretraining.Layers.Count; i++)
-            {
-                foreach (var problem in pretraining.Layers[i].Problems())
-                {
-                    var colon = problem.IndexOf(": ", StringComparison.Ordinal);
-                    problems.Add(new($"pretraining.layers[{i}].{problem[..colon]}", problem[(colon + 2)..]));
-                }
-            }
+                Collect(pretraining.Layers[i], $"pretraining.layers[{i}]");
         }
 
         Require(model.Initialization == NetworkInitialization.Random || recipe.Pretraining is not null, "model.initialization",
@@ -71,65 +67,17 @@ internal static class RecipeValidator
             "'pretrained' fine-tunes the stack: add a training section.");
         Require(!recipe.Evaluation.CompareWithScratch || model.Initialization == NetworkInitialization.Pretrained, "evaluation.compareWithScratch",
             "compares a fine-tuned pretrained network with one from scratch: set model.initialization to 'pretrained'.");
-        if (model.Restore is { } restore)
-        {
-            if (!File.Exists(loaded.Resolve(restore.Path)))
-                problems.Add(new("model.restore.path", $"file not found: {loaded.Resolve(restore.Path)}."));
-            Require(restore.Mappings is null || restore.Layers == ".*", "model.restore.layers", "give either a layer pattern or name mappings, not both.");
-            CheckPattern(restore.Layers, "model.restore.layers", problems);
-            for (var i = 0; i < (restore.Mappings?.Count ?? 0); i++)
-            {
-                var mapping = restore.Mappings![i];
-                Require(!string.IsNullOrEmpty(mapping.Source), $"model.restore.mappings[{i}].source", "expected a regular expression for the file's tensor names.");
-                Require(!string.IsNullOrEmpty(mapping.Target), $"model.restore.mappings[{i}].target", "expected this network's parameter name (e.g. hidden$1.weight).");
-                CheckPattern(mapping.Source ?? "", $"model.restore.mappings[{i}].source", problems);
-            }
-        }
-        Require(!model.BatchNorm || model.Initialization == NetworkInitialization.Random, "model.batchNorm",
-            "batch normalization is available for randomly initialized networks only; a pretrained stack has none.");
-        Require(model.ReuseLayers is null or > 0, "model.reuseLayers", $"expected a positive integer or null, received {model.ReuseLayers}.");
-        for (var i = 0; i < model.AddLayers.Count; i++)
-            Require(model.AddLayers[i] > 0, $"model.addLayers[{i}]", $"expected a positive integer, received {model.AddLayers[i]}.");
-        Require((model.ReuseLayers is null && model.AddLayers.Count == 0) || model.Initialization == NetworkInitialization.Pretrained, "model.reuseLayers",
-            "reuseLayers and addLayers shape a network built from a pretrained stack: set model.initialization to 'pretrained'.");
-        Require(model.ActivationAlpha is null or > 0, "model.activationAlpha", $"expected a positive number or null, received {model.ActivationAlpha}.");
-        Require(model.InitializerGain > 0, "model.initializerGain", $"expected a positive number, received {model.InitializerGain}.");
+        if (model.Restore is { } restore && !File.Exists(loaded.Resolve(restore.Path)))
+            problems.Add(new("model.restore.path", $"file not found: {loaded.Resolve(restore.Path)}."));
 
         var training = recipe.Training ?? new();
-        Require(training.Epochs > 0, "training.epochs", $"expected a positive integer, received {training.Epochs}.");
-        Require(training.BatchSize > 0, "training.batchSize", $"expected a positive integer, received {training.BatchSize}.");
-        Require(training.LearningRate > 0 && double.IsFinite(training.LearningRate), "training.learningRate", $"expected a positive number, received {training.LearningRate}.");
-        Require(training.WeightDecay >= 0, "training.weightDecay", $"expected a number >= 0, received {training.WeightDecay}.");
-        Require(training.Momentum is >= 0 and < 1, "training.momentum", $"expected a number in [0, 1), received {training.Momentum}.");
-        Require(training.Patience is null or > 0, "training.patience", $"expected a positive integer or null, received {training.Patience}.");
-        foreach (var (rate, i) in (training.LearningRates ?? []).Select((r, i) => (r, i)))
-            Require(rate > 0 && double.IsFinite(rate), $"training.learningRates[{i}]", $"expected a positive number, received {rate}.");
+        Collect(training, "training");
         Require(training.LearningRates is not { Count: > 1 } || data.ValidationFraction > 0, "training.learningRates",
             "choosing among several learning rates needs validation data: set data.validationFraction above 0.");
-        Require(training.ScheduleStepEpochs > 0, "training.scheduleStepEpochs", $"expected a positive integer, received {training.ScheduleStepEpochs}.");
-        Require(training.ScheduleGamma is null or > 0 and <= 1, "training.scheduleGamma", $"expected a number in (0, 1] or null, received {training.ScheduleGamma}.");
-        Require(training.L1 >= 0, "training.l1", $"expected a number >= 0, received {training.L1}.");
-        Require(training.ClipGradientNorm is null or > 0, "training.clipGradientNorm", $"expected a positive number or null, received {training.ClipGradientNorm}.");
-        Require(training.ClipGradientValue is null or > 0, "training.clipGradientValue", $"expected a positive number or null, received {training.ClipGradientValue}.");
-        Require(training.MaxNorm is null or > 0, "training.maxNorm", $"expected a positive number or null, received {training.MaxNorm}.");
-        Require(training.UnfreezeEveryEpochs is null or > 0, "training.unfreezeEveryEpochs", $"expected a positive integer or null, received {training.UnfreezeEveryEpochs}.");
-        Require(training.LayerLearningRateFactor is > 0 and <= 1, "training.layerLearningRateFactor", $"expected a number in (0, 1], received {training.LayerLearningRateFactor}.");
         Require(training.Patience is null || data.ValidationFraction > 0 || !recipe.RunsSupervisedTraining, "training.patience", "early stopping needs validation data: set data.validationFraction above 0.");
         Require(recipe.Pretraining is null || !recipe.Evaluation.LinearProbe || (data.Test is not null && data.ValidationFraction > 0),
             "evaluation.linearProbe", "the linear probe needs data.test and a validation split (data.validationFraction above 0); set it to false otherwise.");
         return problems;
-    }
-
-    private static void CheckPattern(string pattern, string path, List<RecipeProblem> problems)
-    {
-        try
-        {
-            _ = new System.Text.RegularExpressions.Regex(pattern, System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
-        }
-        catch (ArgumentException e)
-        {
-            problems.Add(new(path, $"not a valid regular expression: {e.Message}"));
-        }
     }
 
     private static void CheckSource(LoadedRecipe loaded, DataSourceSpec source, string path, List<RecipeProblem> problems)

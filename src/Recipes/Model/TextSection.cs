@@ -1,6 +1,8 @@
 using Pretrain.Auxiliary.Corruptions;
+using Pretrain.Auxiliary.Tasks;
 using Pretrain.Auxiliary.Text;
 using Pretrain.Pretraining.Layers;
+using Pretrain.Pretraining.Validation;
 
 namespace Pretrain.Recipes.Model;
 
@@ -9,7 +11,7 @@ namespace Pretrain.Recipes.Model;
 /// embeddings, then dense layers) is pretrained on an auxiliary language task over the whole corpus, then reused to
 /// classify documents by category with few labels, and compared with the same classifier trained from scratch.
 /// </summary>
-public sealed record TextSection
+public sealed record TextSection : IValidatedOptions
 {
     /// <summary>
     /// How the corpus is laid out: <c>records</c> (a folder of fortune-style record files, file name = category),
@@ -71,7 +73,7 @@ public sealed record TextSection
     /// <summary>Dense layer nonlinearity.</summary>
     public EncoderActivation Activation { get; init; } = EncoderActivation.Tanh;
 
-    /// <summary>The auxiliary language task.</summary>
+    /// <summary>The auxiliary language task. Its defaults are the library's except epochs 5 and batchSize 256, the text task's own (set in <see cref="TextAuxiliarySection"/>'s constructor).</summary>
     public TextAuxiliarySection Auxiliary { get; init; } = new();
 
     /// <summary>Labelled training documents per category.</summary>
@@ -83,7 +85,7 @@ public sealed record TextSection
     /// <summary>Fraction of each category's documents kept aside as the test set (and out of the auxiliary task).</summary>
     public double TestFraction { get; init; } = 0.3;
 
-    /// <summary>How the document classifiers are trained.</summary>
+    /// <summary>How the document classifiers are trained. Its defaults are the library's except epochs 200 and patience 20, the text pipeline's own (set in <see cref="TextClassifierSection"/>'s constructor).</summary>
     public TextClassifierSection Classifier { get; init; } = new();
 
     /// <summary>Words whose nearest neighbours in the embedding are printed after pretraining.</summary>
@@ -93,15 +95,64 @@ public sealed record TextSection
     internal string CorpusPath => Path ?? Folder ?? "";
 
     /// <summary>The field of <see cref="CorpusPath"/> in recipe errors.</summary>
-    internal string CorpusPathField => Path is null && Folder is not null ? "text.folder" : "text.path";
+    internal string CorpusPathField => Path is null && Folder is not null ? "folder" : "path";
 
     /// <summary>What the corpus reader needs from this section.</summary>
     internal TextCorpusOptions CorpusOptions => new() { Format = Format, LabelField = LabelField, TextField = TextField, Header = Header };
+
+    /// <summary>
+    /// Every value out of range, with paths relative to <c>text</c>. Whether the corpus exists is checked when the run
+    /// starts, as for data.train's default Fashion-MNIST folder: a recipe stays valid on a machine that has not
+    /// installed its data yet.
+    /// </summary>
+    public IEnumerable<OptionProblem> Problems()
+    {
+        foreach (var problem in TextCorpusValidator.Validate(this))
+            yield return problem;
+        if (Categories.Count < 2)
+            yield return new("categories", $"expected at least 2 categories (labels, file or folder names) for the labelled task, received {Categories.Count}.");
+        if (Categories.Distinct(StringComparer.Ordinal).Count() != Categories.Count)
+            yield return new("categories", "a category is listed twice.");
+        foreach (var (value, name) in new[] { (MinWords, "minWords"), (MaxWords, "maxWords"), (MinCount, "minCount"), (EmbeddingSize, "embeddingSize"),
+                     (LabelsPerClass, "labelsPerClass"), (ValidationPerClass, "validationPerClass") })
+            if (value < 1)
+                yield return new(name, $"expected a positive integer, received {value}.");
+        if (VocabularySize < 4)
+            yield return new("vocabularySize", $"expected at least 4 (padding, unknown and two words), received {VocabularySize}.");
+        if (Window < 1 || Window % 2 == 0)
+            yield return new("window", $"expected an odd positive window length, received {Window}.");
+        for (var i = 0; i < HiddenLayers.Count; i++)
+            if (HiddenLayers[i] < 1)
+                yield return new($"hiddenLayers[{i}]", $"expected a positive integer, received {HiddenLayers[i]}.");
+        if (HiddenLayers.Count == 0)
+            yield return new("hiddenLayers", "expected at least one layer width.");
+        if (TestFraction is <= 0 or >= 1)
+            yield return new("testFraction", $"expected a number in (0, 1), received {TestFraction}.");
+        foreach (var problem in Auxiliary.Problems())
+            yield return problem.Under("auxiliary");
+        foreach (var problem in Classifier.Problems())
+            yield return problem.Under("classifier");
+    }
 }
 
-/// <summary>The recipe's <c>text.auxiliary</c>: the language task of Collobert and Weston.</summary>
-public sealed record TextAuxiliarySection
+/// <summary>
+/// The recipe's <c>text.auxiliary</c>: the language task of Collobert and Weston. The training fields are inherited from
+/// <see cref="AuxiliaryTrainingOptions"/> (the text stage hands this section to the trainer as it is); only their
+/// defaults differ, and only here: <c>epochs</c> 5 and <c>batchSize</c> 256 (see the constructor).
+/// </summary>
+public sealed record TextAuxiliarySection : AuxiliaryTrainingOptions
 {
+    /// <summary>
+    /// Creates the section with the text task's defaults, which replace the library's 10 epochs and 128 per batch:
+    /// <c>epochs</c> 5 and <c>batchSize</c> 256 (a corpus gives many more, and smaller, windows than a data set gives
+    /// examples). The other training fields keep <see cref="AuxiliaryTrainingOptions"/>'s defaults.
+    /// </summary>
+    public TextAuxiliarySection()
+    {
+        Epochs = 5;
+        BatchSize = 256;
+    }
+
     /// <summary><c>ranking</c> (max-margin, the original) or <c>corruptedVsGood</c> (logistic).</summary>
     public AuxiliaryTaskKind Task { get; init; } = AuxiliaryTaskKind.Ranking;
 
@@ -111,37 +162,39 @@ public sealed record TextAuxiliarySection
     /// <summary>Ranking margin.</summary>
     public double Margin { get; init; } = 1;
 
-    /// <summary>Passes over the windows.</summary>
-    public int Epochs { get; init; } = 5;
-
-    /// <summary>Windows per batch.</summary>
-    public int BatchSize { get; init; } = 256;
-
-    /// <summary>Adam's learning rate.</summary>
-    public double LearningRate { get; init; } = 1e-3;
-
-    /// <summary>Fraction of windows held out to report the task's score.</summary>
-    public double HeldOutFraction { get; init; } = 0.05;
+    /// <summary>The training options' problems, then the task's, each with its path relative to <c>text.auxiliary</c>.</summary>
+    public override IEnumerable<OptionProblem> Problems()
+    {
+        foreach (var problem in base.Problems())
+            yield return problem;
+        if (Task == AuxiliaryTaskKind.SameDifferent)
+            yield return new("task", "expected ranking or corruptedVsGood for text.");
+        if (!(Margin > 0))
+            yield return new("margin", $"expected a positive number, received {Margin}.");
+    }
 }
 
-/// <summary>The recipe's <c>text.classifier</c>: training of both document classifiers.</summary>
-public sealed record TextClassifierSection
+/// <summary>
+/// The recipe's <c>text.classifier</c>: training of both document classifiers. The training fields are inherited from
+/// <see cref="DocumentClassifierTrainingOptions"/> (the text stage hands this section to the trainer as it is); only
+/// their defaults differ, and only here: <c>epochs</c> 200 and <c>patience</c> 20 (see the constructor).
+/// </summary>
+public sealed record TextClassifierSection : DocumentClassifierTrainingOptions
 {
-    /// <summary>Maximum epochs.</summary>
-    public int Epochs { get; init; } = 200;
-
-    /// <summary>Documents per batch.</summary>
-    public int BatchSize { get; init; } = 32;
-
-    /// <summary>Adam's learning rate.</summary>
-    public double LearningRate { get; init; } = 1e-3;
-
-    /// <summary>Epochs without a better validation accuracy before stopping.</summary>
-    public int Patience { get; init; } = 20;
+    /// <summary>
+    /// Creates the section with the text pipeline's defaults, which replace the library's 100 epochs and patience 15:
+    /// <c>epochs</c> 200 and <c>patience</c> 20 (few labelled documents make each epoch short and the validation accuracy
+    /// noisy). The other training fields keep <see cref="DocumentClassifierTrainingOptions"/>'s defaults.
+    /// </summary>
+    public TextClassifierSection()
+    {
+        Epochs = 200;
+        Patience = 20;
+    }
 
     /// <summary>
     /// Average the encoder's outputs over every word's window (<c>windows</c>) or reuse only the lowest layer, the word
     /// embeddings, and average those (<c>words</c>).
     /// </summary>
-    public Auxiliary.Text.DocumentPooling Pooling { get; init; } = Auxiliary.Text.DocumentPooling.Windows;
+    public DocumentPooling Pooling { get; init; } = DocumentPooling.Windows;
 }

@@ -42,11 +42,8 @@ internal static class AuxiliaryStage
             task.Name, corruption.Describe(), spec.Inputs, string.Join("-", spec.HiddenLayers), spec.Activation, unlabeled.Count);
 
         var history = new HistoryCallback();
-        var trainer = new AuxiliaryTrainer(new AuxiliaryTrainingOptions
-        {
-            Epochs = section.Epochs, BatchSize = section.BatchSize, LearningRate = section.LearningRate,
-            WeightDecay = section.WeightDecay, HeldOutFraction = section.HeldOutFraction,
-        });
+        // The section is the trainer's options (it derives from them), so nothing is copied.
+        var trainer = new AuxiliaryTrainer(section);
         var epochs = trainer.Fit(task, encoder, unlabeled.Features, null, context, new CompositeCallback(progress, history, new MetricsFileCallback(folder)));
 
         var metrics = new Dictionary<string, double> { ["auxiliaryLoss"] = epochs[^1].Loss };

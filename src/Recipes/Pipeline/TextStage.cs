@@ -26,7 +26,7 @@ internal static class TextStage
         var tokenizer = new WordTokenizer(text.Lowercase);
         var corpus = loaded.Resolve(text.CorpusPath);
         if (text.Format == TextCorpusFormat.Records && !Directory.Exists(corpus))
-            throw new Pretraining.PretrainException($"{text.CorpusPathField}: {corpus} not found (the fortune files come with the Debian packages fortunes-min and fortunes: apt-get install fortunes).");
+            throw new Pretraining.PretrainException($"text.{text.CorpusPathField}: {corpus} not found (the fortune files come with the Debian packages fortunes-min and fortunes: apt-get install fortunes).");
         var documents = TextCorpus.Load(corpus, text.CorpusOptions, tokenizer, text.MinWords);
         var split = TextDocumentSplit.Make(documents, text.Categories, text.TestFraction, text.LabelsPerClass, text.ValidationPerClass, context.Seed);
         log.LogInformation("Read {Documents} documents ({Words} words) from {Folder}; the auxiliary task sees {Unlabeled} of them, the test set holds {Test} of the {Categories} labelled categories",
@@ -81,10 +81,7 @@ internal static class TextStage
         context.Logger.LogInformation("Auxiliary language task: {Task}, {Corruption}, on {Windows} windows of {Length} words",
             task.Name, corruption.Describe(), windows.shape[0], text.Window);
         var history = new HistoryCallback();
-        var trainer = new AuxiliaryTrainer(new AuxiliaryTrainingOptions
-        {
-            Epochs = section.Epochs, BatchSize = section.BatchSize, LearningRate = section.LearningRate, HeldOutFraction = section.HeldOutFraction,
-        });
+        var trainer = new AuxiliaryTrainer(section);
         var epochs = trainer.Fit(task, encoder, windows, null, context, new CompositeCallback(progress, history, new MetricsFileCallback(folder)));
         Pictures.TryDraw(context.Logger, "the auxiliary loss curve", () => LossCurvePlot.WriteAuxiliary(folder, history));
         return epochs[^1].HeldOutScore;
@@ -101,7 +98,7 @@ internal static class TextStage
         var (validX, validY) = Tensors(split.Validation);
         var (testX, testY) = Tensors(split.Test);
         using var disposables = new DisposableTensors(trainX, trainY, validX, validY, testX, testY);
-        var trainer = new DocumentClassifierTrainer(text.Classifier.Epochs, text.Classifier.BatchSize, text.Classifier.LearningRate, text.Classifier.Patience);
+        var trainer = new DocumentClassifierTrainer(text.Classifier);
 
         (double, double, int, int) TrainAndTest(AuxiliaryEncoder start, string arm)
         {

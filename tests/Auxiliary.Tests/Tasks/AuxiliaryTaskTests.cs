@@ -5,6 +5,7 @@ using Pretrain.Auxiliary.Tasks;
 using Pretrain.FineTuning.Networks;
 using Pretrain.Pretraining.Layers;
 using Pretrain.Pretraining.Runtime;
+using Pretrain.Pretraining.Validation;
 using static TorchSharp.torch;
 
 namespace Pretrain.Auxiliary.Tests.Tasks;
@@ -160,11 +161,12 @@ public sealed class AuxiliaryTaskTests
     [Fact]
     public void Bad_options_and_inputs_get_clear_errors()
     {
-        FluentActions.Invoking(() => new AuxiliaryTrainer(new AuxiliaryTrainingOptions { BatchSize = 1 })).Should().Throw<ArgumentException>().WithMessage("*batchSize*");
-        FluentActions.Invoking(() => new AuxiliaryTrainer(new AuxiliaryTrainingOptions { HeldOutFraction = 1 })).Should().Throw<ArgumentException>().WithMessage("*heldOutFraction*");
+        FluentActions.Invoking(() => new AuxiliaryTrainer(new AuxiliaryTrainingOptions { BatchSize = 1 })).Should().Throw<InvalidOptionsException>().WithMessage("*batchSize*");
+        FluentActions.Invoking(() => new AuxiliaryTrainer(new AuxiliaryTrainingOptions { HeldOutFraction = 1 })).Should().Throw<InvalidOptionsException>().WithMessage("*heldOutFraction*");
         using var encoder = Encoder();
         using var wrong = zeros([3, 7]);
         FluentActions.Invoking(() => encoder.Forward(wrong)).Should().Throw<ArgumentException>().WithMessage("*[N, 40]*[3, 7]*");
-        FluentActions.Invoking(() => new EncoderSpec { Inputs = 4, HiddenLayers = [] }.Validate()).Should().Throw<ArgumentException>().WithMessage("*hiddenLayers*");
+        FluentActions.Invoking(() => new EncoderSpec { Inputs = 4, HiddenLayers = [] }.Validate()).Should().Throw<InvalidOptionsException>()
+            .WithMessage("encoder: hiddenLayers: expected at least one layer width.");
     }
 }

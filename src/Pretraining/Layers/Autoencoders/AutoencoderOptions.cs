@@ -1,3 +1,5 @@
+using Pretrain.Pretraining.Validation;
+
 namespace Pretrain.Pretraining.Layers.Autoencoders;
 
 /// <summary>What an autoencoder reconstructs its input with.</summary>
@@ -91,21 +93,21 @@ public sealed record AutoencoderOptions : LayerOptions
     public Precision Precision { get; init; } = Precision.Float32;
 
     /// <summary>Every problem with these settings, each naming its field.</summary>
-    public override IEnumerable<string> Problems()
+    public override IEnumerable<OptionProblem> Problems()
     {
-        if (HiddenUnits <= 0) yield return $"hiddenUnits: expected a positive integer, received {HiddenUnits}.";
-        if (Epochs <= 0) yield return $"epochs: expected a positive integer, received {Epochs}.";
-        if (BatchSize <= 0) yield return $"batchSize: expected a positive integer, received {BatchSize}.";
-        if (!(LearningRate > 0)) yield return $"learningRate: expected a positive number, received {LearningRate}.";
-        if (WeightDecay < 0) yield return $"weightDecay: expected a number >= 0, received {WeightDecay}.";
-        if (Momentum is < 0 or >= 1) yield return $"momentum: expected a number in [0, 1), received {Momentum}.";
-        if (Patience is <= 0) yield return $"patience: expected a positive integer or null, received {Patience}.";
+        if (HiddenUnits <= 0) yield return new("hiddenUnits", $"expected a positive integer, received {HiddenUnits}.");
+        if (Epochs <= 0) yield return new("epochs", $"expected a positive integer, received {Epochs}.");
+        if (BatchSize <= 0) yield return new("batchSize", $"expected a positive integer, received {BatchSize}.");
+        if (!(LearningRate > 0)) yield return new("learningRate", $"expected a positive number, received {LearningRate}.");
+        if (WeightDecay < 0) yield return new("weightDecay", $"expected a number >= 0, received {WeightDecay}.");
+        if (Momentum is < 0 or >= 1) yield return new("momentum", $"expected a number in [0, 1), received {Momentum}.");
+        if (Patience is <= 0) yield return new("patience", $"expected a positive integer or null, received {Patience}.");
         if (Noise is NoiseKind.Masking or NoiseKind.SaltAndPepper && NoiseLevel is < 0 or > 1)
-            yield return $"noiseLevel: expected a fraction in [0, 1] for {Noise} noise, received {NoiseLevel}.";
-        if (Noise == NoiseKind.Gaussian && NoiseLevel < 0) yield return $"noiseLevel: expected a standard deviation >= 0, received {NoiseLevel}.";
-        if (SparsityTarget is double rho && (rho <= 0 || rho >= 1)) yield return $"sparsityTarget: expected a number in (0, 1), received {rho}.";
-        if (SparsityTarget is not null && Activation != EncoderActivation.Sigmoid) yield return $"sparsityTarget: the KL sparsity penalty needs sigmoid units, received {Activation}.";
-        if (ContractiveWeight < 0) yield return $"contractiveWeight: expected a number >= 0, received {ContractiveWeight}.";
-        if (ContractiveWeight > 0 && Activation != EncoderActivation.Sigmoid) yield return $"contractiveWeight: the closed-form contractive penalty needs sigmoid units, received {Activation}.";
+            yield return new("noiseLevel", $"expected a fraction in [0, 1] for {Noise} noise, received {NoiseLevel}.");
+        if (Noise == NoiseKind.Gaussian && NoiseLevel < 0) yield return new("noiseLevel", $"expected a standard deviation >= 0, received {NoiseLevel}.");
+        if (SparsityTarget is double rho && (rho <= 0 || rho >= 1)) yield return new("sparsityTarget", $"expected a number in (0, 1), received {rho}.");
+        if (SparsityTarget is not null && Activation != EncoderActivation.Sigmoid) yield return new("sparsityTarget", $"the KL sparsity penalty needs sigmoid units, received {Activation}.");
+        if (ContractiveWeight < 0) yield return new("contractiveWeight", $"expected a number >= 0, received {ContractiveWeight}.");
+        if (ContractiveWeight > 0 && Activation != EncoderActivation.Sigmoid) yield return new("contractiveWeight", $"the closed-form contractive penalty needs sigmoid units, received {Activation}.");
     }
 }

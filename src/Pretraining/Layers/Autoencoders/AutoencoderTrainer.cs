@@ -1,5 +1,6 @@
 using Pretrain.Pretraining.Runtime;
 using Pretrain.Pretraining.Training;
+using Pretrain.Pretraining.Validation;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -12,7 +13,13 @@ namespace Pretrain.Pretraining.Layers.Autoencoders;
 public sealed class AutoencoderTrainer : ILayerTrainer
 {
     /// <summary>Creates a trainer for a layer with <paramref name="options"/>.</summary>
-    public AutoencoderTrainer(AutoencoderOptions options) => Options = options ?? throw new ArgumentNullException(nameof(options));
+    /// <exception cref="InvalidOptionsException">The options have problems; the message lists them all.</exception>
+    public AutoencoderTrainer(AutoencoderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.ThrowIfInvalid("autoencoder layer");
+        Options = options;
+    }
 
     /// <summary>The layer's settings.</summary>
     public AutoencoderOptions Options { get; }

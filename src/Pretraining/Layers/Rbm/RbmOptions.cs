@@ -1,3 +1,5 @@
+using Pretrain.Pretraining.Validation;
+
 namespace Pretrain.Pretraining.Layers.Rbm;
 
 /// <summary>The kind of visible units of an RBM.</summary>
@@ -71,20 +73,20 @@ public sealed record RbmOptions : LayerOptions
     public bool SampleVisibleInputs { get; init; }
 
     /// <summary>Every problem with these settings, each naming its field.</summary>
-    public override IEnumerable<string> Problems()
+    public override IEnumerable<OptionProblem> Problems()
     {
-        if (HiddenUnits <= 0) yield return $"hiddenUnits: expected a positive integer, received {HiddenUnits}.";
-        if (CdSteps <= 0) yield return $"cdSteps: expected a positive integer, received {CdSteps}.";
-        if (!(LearningRate > 0)) yield return $"learningRate: expected a positive number, received {LearningRate}.";
-        if (InitialMomentum is < 0 or >= 1) yield return $"initialMomentum: expected a number in [0, 1), received {InitialMomentum}.";
-        if (FinalMomentum is < 0 or >= 1) yield return $"finalMomentum: expected a number in [0, 1), received {FinalMomentum}.";
-        if (WeightDecay < 0) yield return $"weightDecay: expected a number >= 0, received {WeightDecay}.";
-        if (SparsityTarget is double target && (target <= 0 || target >= 1)) yield return $"sparsityTarget: expected a number in (0, 1), received {target}.";
-        if (SparsityDecay is < 0 or >= 1) yield return $"sparsityDecay: expected a number in [0, 1), received {SparsityDecay}.";
-        if (Epochs <= 0) yield return $"epochs: expected a positive integer, received {Epochs}.";
-        if (BatchSize <= 0) yield return $"batchSize: expected a positive integer, received {BatchSize}.";
-        if (Patience is <= 0) yield return $"patience: expected a positive integer or null, received {Patience}.";
-        if (SampleVisibleInputs && Visible == VisibleUnits.Gaussian) yield return "sampleVisibleInputs: only Bernoulli visible units can be sampled from probabilities.";
+        if (HiddenUnits <= 0) yield return new("hiddenUnits", $"expected a positive integer, received {HiddenUnits}.");
+        if (CdSteps <= 0) yield return new("cdSteps", $"expected a positive integer, received {CdSteps}.");
+        if (!(LearningRate > 0)) yield return new("learningRate", $"expected a positive number, received {LearningRate}.");
+        if (InitialMomentum is < 0 or >= 1) yield return new("initialMomentum", $"expected a number in [0, 1), received {InitialMomentum}.");
+        if (FinalMomentum is < 0 or >= 1) yield return new("finalMomentum", $"expected a number in [0, 1), received {FinalMomentum}.");
+        if (WeightDecay < 0) yield return new("weightDecay", $"expected a number >= 0, received {WeightDecay}.");
+        if (SparsityTarget is double target && (target <= 0 || target >= 1)) yield return new("sparsityTarget", $"expected a number in (0, 1), received {target}.");
+        if (SparsityDecay is < 0 or >= 1) yield return new("sparsityDecay", $"expected a number in [0, 1), received {SparsityDecay}.");
+        if (Epochs <= 0) yield return new("epochs", $"expected a positive integer, received {Epochs}.");
+        if (BatchSize <= 0) yield return new("batchSize", $"expected a positive integer, received {BatchSize}.");
+        if (Patience is <= 0) yield return new("patience", $"expected a positive integer or null, received {Patience}.");
+        if (SampleVisibleInputs && Visible == VisibleUnits.Gaussian) yield return new("sampleVisibleInputs", "only Bernoulli visible units can be sampled from probabilities.");
     }
 
     /// <summary>The momentum of 1-based <paramref name="epoch"/>.</summary>

@@ -1,5 +1,6 @@
 using Pretrain.Pretraining.Runtime;
 using Pretrain.Pretraining.Training;
+using Pretrain.Pretraining.Validation;
 using static TorchSharp.torch;
 
 namespace Pretrain.Pretraining.Layers.Rbm;
@@ -13,7 +14,13 @@ public sealed class RbmTrainer : ILayerTrainer
     private const int MonitorSample = 2000;
 
     /// <summary>Creates a trainer for a layer with <paramref name="options"/>.</summary>
-    public RbmTrainer(RbmOptions options) => Options = options ?? throw new ArgumentNullException(nameof(options));
+    /// <exception cref="InvalidOptionsException">The options have problems; the message lists them all.</exception>
+    public RbmTrainer(RbmOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.ThrowIfInvalid("rbm layer");
+        Options = options;
+    }
 
     /// <summary>The layer's settings.</summary>
     public RbmOptions Options { get; }
