@@ -12,6 +12,7 @@ internal static class PretrainCommand
         root.Subcommands.Add(ValidateCommand.Create());
         root.Subcommands.Add(ModelsCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(SubmitCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(SchemaCommand.Create());

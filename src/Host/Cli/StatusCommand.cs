@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Pretrain.Host.Distributed;
+using Pretrain.Pretraining;
 using System.Globalization;
 using Pretrain.Host.Service;
 
@@ -9,10 +11,18 @@ internal static class StatusCommand
 {
     public static Command Create()
     {
-        var queue = new Option<string>("--queue") { Description = "The queue folder given to pretrain serve.", Required = true };
-        var command = new Command("status", "Show a queue: waiting jobs, the running job with its stage, epoch and latest metrics, and done/failed counts.") { queue };
+        var queue = new Option<string?>("--queue") { Description = "The queue folder given to pretrain serve." };
+        var store = new Option<string?>("--store") { Description = "The PostgreSQL connection string of the shared job queue (pretrain serve --store)." };
+        var command = new Command("status", "Show a queue: waiting jobs, the running jobs with their worker, stage, epoch and latest metrics, and finished jobs.") { queue, store };
         command.SetAction(parse =>
         {
+            if ((parse.GetValue(queue) is null) == (parse.GetValue(store) is null))
+            {
+                Console.Error.WriteLine("status: give either --queue DIR or --store CONNECTION.");
+                return ExitCodes.InvalidInput;
+            }
+            if (parse.GetValue(store) is { } connection)
+                return ShowStore(connection);
             var root = parse.GetValue(queue)!;
             var status = StatusBoard.Read(Path.Combine(root, "status.json"));
             if (status is null)
@@ -33,5 +43,26 @@ internal static class StatusCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    private static int ShowStore(string connection)
+    {
+        try
+        {
+            var storage = JobStore.Open(connection, TimeSpan.FromMinutes(5));
+            foreach (var line in StoreStatus.Lines(storage))
+                Console.Out.WriteLine(line);
+            return ExitCodes.Success;
+        }
+        catch (PretrainException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return ExitCodes.InvalidInput;
+        }
+        catch (Npgsql.NpgsqlException e)
+        {
+            Console.Error.WriteLine($"--store: cannot reach the job store ({e.Message}).");
+            return ExitCodes.Failure;
+        }
     }
 }

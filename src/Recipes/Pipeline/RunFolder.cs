@@ -41,6 +41,20 @@ public sealed class RunFolder
     }
 
     /// <summary>
+    /// The run folder at exactly <paramref name="path"/>: reopened (see <see cref="Open"/>) when a run already started
+    /// there, else created. For callers that name run folders themselves, such as a shared job queue whose jobs must
+    /// resume in the same folder on whichever worker takes them over.
+    /// </summary>
+    public static RunFolder At(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (System.IO.File.Exists(System.IO.Path.Combine(path, "recipe.json")))
+            return Open(path);
+        Directory.CreateDirectory(path);
+        return new RunFolder(System.IO.Path.GetFullPath(path));
+    }
+
+    /// <summary>
     /// Reopens the folder of an interrupted run so its checkpoints are picked up (finished layers are not retrained).
     /// </summary>
     public static RunFolder Open(string path)
