@@ -82,6 +82,14 @@ public sealed record TextSection : IValidatedOptions
     /// <summary>Labelled validation documents per category (early stopping).</summary>
     public int ValidationPerClass { get; init; } = 20;
 
+    /// <summary>
+    /// Also train and test every classifier (pretrained, scratch, bag of words) with each of these numbers of labelled
+    /// documents per category, e.g. [20, 50, 100, 200], for the accuracy-versus-labels curve (<c>label-budgets.png</c>,
+    /// <c>label-budgets.csv</c>). The training documents of a smaller budget are a subset of a larger one's, and the
+    /// validation documents come after the largest budget. Empty (default): only <see cref="LabelsPerClass"/>.
+    /// </summary>
+    public IReadOnlyList<int> LabelBudgets { get; init; } = [];
+
     /// <summary>Fraction of each category's documents kept aside as the test set (and out of the auxiliary task).</summary>
     public double TestFraction { get; init; } = 0.3;
 
@@ -126,6 +134,11 @@ public sealed record TextSection : IValidatedOptions
                 yield return new($"hiddenLayers[{i}]", $"expected a positive integer, received {HiddenLayers[i]}.");
         if (HiddenLayers.Count == 0)
             yield return new("hiddenLayers", "expected at least one layer width.");
+        for (var i = 0; i < LabelBudgets.Count; i++)
+            if (LabelBudgets[i] < 1)
+                yield return new($"labelBudgets[{i}]", $"expected a positive integer, received {LabelBudgets[i]}.");
+        if (LabelBudgets.Distinct().Count() != LabelBudgets.Count)
+            yield return new("labelBudgets", "a budget is listed twice.");
         if (TestFraction is <= 0 or >= 1)
             yield return new("testFraction", $"expected a number in (0, 1), received {TestFraction}.");
         foreach (var problem in Auxiliary.Problems())

@@ -43,4 +43,19 @@ public sealed record RunResult(string RunFolder, double Seconds)
 
     /// <summary>The auxiliary task's held-out score (accuracy or correct-ranking rate), when one was trained.</summary>
     public double? AuxiliaryScore { get; init; }
+
+    /// <summary>Text pipeline: test accuracy of the bag-of-words baseline (TF-IDF + softmax regression) on the same labelled documents.</summary>
+    public double? BagOfWordsTestAccuracy { get; init; }
+
+    /// <summary>Text pipeline with <c>text.labelBudgets</c>: the three arms' test accuracies at each number of labels per category.</summary>
+    public IReadOnlyList<LabelBudgetResult>? LabelBudgets { get; init; }
+}
+
+/// <summary>Test accuracies of the text pipeline's arms with <paramref name="LabelsPerClass"/> labelled documents per category.</summary>
+/// <param name="LabelsPerClass">Labelled training documents per category.</param>
+/// <param name="Pretrained">The classifier starting from the pretrained encoder.</param>
+/// <param name="Scratch">The same classifier from random weights.</param>
+/// <param name="BagOfWords">TF-IDF + softmax regression.</param>
+public sealed record LabelBudgetResult(int LabelsPerClass, double Pretrained, double Scratch, double BagOfWords)
+{
 }

@@ -35,6 +35,7 @@ public sealed record SeedSummary(IReadOnlyList<int> Seeds, IReadOnlyList<string>
             ("probe.pretrainedFeatures", r => r.Probe?.PretrainedFeatures),
             ("probe.rawInputs", r => r.Probe?.RawInputs),
             ("auxiliaryScore", r => r.AuxiliaryScore),
+            ("bagOfWordsTestAccuracy", r => r.BagOfWordsTestAccuracy),
         };
         var metrics = extractors
             .Select(e => (e.Name, Values: runs.Select(r => e.Value(r.Result)).ToList()))

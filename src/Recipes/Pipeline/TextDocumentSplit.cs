@@ -31,4 +31,8 @@ internal sealed record TextDocumentSplit(
         var unlabeled = documents.Where(d => !test.Contains(d)).ToList();
         return new TextDocumentSplit(unlabeled, train, validation, test.ToList());
     }
+
+    /// <summary>The first <paramref name="perClass"/> training documents of every category (a smaller budget's documents are a subset of a larger one's).</summary>
+    public IReadOnlyList<LabeledDocument> TrainingBudget(int perClass) =>
+        Train.GroupBy(d => d.Category, StringComparer.Ordinal).SelectMany(g => g.Take(perClass)).ToList();
 }

@@ -4,6 +4,8 @@ using Pretrain.Auxiliary.Corruptions;
 using Pretrain.Auxiliary.Encoders;
 using Pretrain.Auxiliary.Tasks;
 using Pretrain.Auxiliary.Text;
+using Pretrain.FineTuning.Evaluation;
+using Pretrain.Pretraining.Data;
 using Pretrain.Recipes.Model;
 using Pretrain.Recipes.Reports;
 using Pretrain.Pretraining.IO;
@@ -28,7 +30,9 @@ internal static class TextStage
         if (text.Format == TextCorpusFormat.Records && !Directory.Exists(corpus))
             throw new Pretraining.PretrainException($"text.{text.CorpusPathField}: {corpus} not found (the fortune files come with the Debian packages fortunes-min and fortunes: apt-get install fortunes).");
         var documents = TextCorpus.Load(corpus, text.CorpusOptions, tokenizer, text.MinWords);
-        var split = TextDocumentSplit.Make(documents, text.Categories, text.TestFraction, text.LabelsPerClass, text.ValidationPerClass, context.Seed);
+        // With label budgets, the labelled training documents reach the largest budget; validation documents come after them.
+        var labelled = Math.Max(text.LabelsPerClass, text.LabelBudgets.DefaultIfEmpty(0).Max());
+        var split = TextDocumentSplit.Make(documents, text.Categories, text.TestFraction, labelled, text.ValidationPerClass, context.Seed);
         log.LogInformation("Read {Documents} documents ({Words} words) from {Folder}; the auxiliary task sees {Unlabeled} of them, the test set holds {Test} of the {Categories} labelled categories",
             documents.Count, documents.Sum(d => d.Words.Count), text.CorpusPath, split.Unlabeled.Count, split.Test.Count, text.Categories.Count);
 
@@ -58,13 +62,18 @@ internal static class TextStage
                 string.Join(", ", nearest.Select(n => $"{n.Word} ({n.Similarity.ToString("F2", CultureInfo.InvariantCulture)})")));
         }
 
-        var (pretrained, scratch) = Classify(text, vocabulary, split, encoder, context);
-        log.LogInformation("Document classification with {Labels} labels per category: test accuracy {Pretrained:P2} from the pretrained encoder versus {Scratch:P2} from scratch",
-            text.LabelsPerClass, pretrained.Test, scratch.Test);
+        var budgets = Classify(text, vocabulary, split, encoder, context);
+        var main = budgets.Single(b => b.Labels == text.LabelsPerClass);
+        log.LogInformation("Document classification with {Labels} labels per category: test accuracy {Pretrained:P2} from the pretrained encoder, {Scratch:P2} from scratch, {BagOfWords:P2} for the bag-of-words baseline",
+            text.LabelsPerClass, main.Pretrained.Test, main.Scratch.Test, main.BagOfWords);
+        if (text.LabelBudgets.Count > 0)
+            LabelBudgetReport.Write(folder, budgets.Select(b => b.ToResult()).ToList(), context);
         return result with
         {
-            AuxiliaryScore = score, TrainExamples = split.Train.Count, ValidationAccuracy = pretrained.Validation, BestEpoch = pretrained.BestEpoch,
-            EpochsRun = pretrained.EpochsRun, TestAccuracy = pretrained.Test, ScratchTestAccuracy = scratch.Test,
+            AuxiliaryScore = score, TrainExamples = main.TrainExamples, ValidationAccuracy = main.Pretrained.Validation, BestEpoch = main.Pretrained.BestEpoch,
+            EpochsRun = main.Pretrained.EpochsRun, TestAccuracy = main.Pretrained.Test, ScratchTestAccuracy = main.Scratch.Test,
+            BagOfWordsTestAccuracy = main.BagOfWords,
+            LabelBudgets = text.LabelBudgets.Count > 0 ? budgets.Select(b => b.ToResult()).ToList() : null,
         };
     }
 
@@ -87,34 +96,64 @@ internal static class TextStage
         return epochs[^1].HeldOutScore;
     }
 
-    private static ((double Test, double Validation, int BestEpoch, int EpochsRun) Pretrained, (double Test, double Validation, int BestEpoch, int EpochsRun) Scratch) Classify(
-        TextSection text, Vocabulary vocabulary, TextDocumentSplit split, AuxiliaryEncoder pretrained, RunContext context)
+    /// <summary>One classifier's outcome.</summary>
+    private sealed record Arm(double Test, double Validation, int BestEpoch, int EpochsRun);
+
+    /// <summary>The three arms at one label budget.</summary>
+    private sealed record Budget(int Labels, long TrainExamples, Arm Pretrained, Arm Scratch, double BagOfWords)
+    {
+        public LabelBudgetResult ToResult() => new(Labels, Pretrained.Test, Scratch.Test, BagOfWords);
+    }
+
+    /// <summary>
+    /// Trains and tests the pretrained, scratch and bag-of-words classifiers at <c>labelsPerClass</c> and at every label
+    /// budget, on the same validation and test documents.
+    /// </summary>
+    private static List<Budget> Classify(TextSection text, Vocabulary vocabulary, TextDocumentSplit split, AuxiliaryEncoder pretrained, RunContext context)
     {
         var categories = text.Categories.ToList();
         (Tensor Documents, Tensor Labels) Tensors(IReadOnlyList<LabeledDocument> docs) =>
             (TextWindows.Padded(docs.Select(d => (IReadOnlyList<int>)vocabulary.Encode(d.Words)).ToList(), text.MaxWords).to(context.Device),
              tensor(docs.Select(d => (long)categories.IndexOf(d.Category)).ToArray()).to(context.Device));
-        var (trainX, trainY) = Tensors(split.Train);
         var (validX, validY) = Tensors(split.Validation);
         var (testX, testY) = Tensors(split.Test);
-        using var disposables = new DisposableTensors(trainX, trainY, validX, validY, testX, testY);
+        using var disposables = new DisposableTensors(validX, validY, testX, testY);
         var trainer = new DocumentClassifierTrainer(text.Classifier);
 
-        (double, double, int, int) TrainAndTest(AuxiliaryEncoder start, string arm)
+        Arm TrainAndTest(AuxiliaryEncoder start, Tensor trainX, Tensor trainY, string arm)
         {
             using var headGenerator = context.CreateGenerator(RandomStream.TextClassifierHead);
             using var model = new DocumentClassifier(start, categories.Count, context.Device, headGenerator, text.Classifier.Pooling);
             var (validation, best, run) = trainer.Fit(model, trainX, trainY, validX, validY, context);
             var test = DocumentClassifierTrainer.Accuracy(model, testX, testY);
-            context.Logger.LogInformation("Document classifier {Arm}: validation accuracy {Validation:P2} at epoch {Best} of {Run}, test accuracy {Test:P2} on {Count} documents",
-                arm, validation, best, run, test, testX.shape[0]);
-            return (test, validation, best, run);
+            context.Logger.LogInformation("Document classifier {Arm} with {Count} labelled documents: validation accuracy {Validation:P2} at epoch {Best} of {Run}, test accuracy {Test:P2} on {Tested} documents",
+                arm, trainX.shape[0], validation, best, run, test, testX.shape[0]);
+            return new Arm(test, validation, best, run);
         }
 
-        var withPretraining = TrainAndTest(pretrained.Clone(), "from the pretrained encoder");
-        using var scratchGenerator = context.CreateGenerator(RandomStream.TextScratch);
-        var fromScratch = TrainAndTest(new AuxiliaryEncoder(pretrained.Spec, context.Device, scratchGenerator), "from scratch");
-        return (withPretraining, fromScratch);
+        double BagOfWords(IReadOnlyList<LabeledDocument> train)
+        {
+            var features = TfIdfFeatures.Fit(vocabulary, train.Select(d => d.Words).ToList());
+            Dataset Set(IReadOnlyList<LabeledDocument> docs, string role) => new(features.Transform(docs.Select(d => d.Words).ToList()),
+                tensor(docs.Select(d => (long)categories.IndexOf(d.Category)).ToArray()), [features.Width], role, categories.Count);
+            using var trainSet = Set(train, "bag-of-words training");
+            using var validationSet = Set(split.Validation, "bag-of-words validation");
+            using var testSet = Set(split.Test, "bag-of-words test");
+            return LinearProbe.Evaluate("bag of words (TF-IDF)", x => x, trainSet, validationSet, testSet, context).Accuracy;
+        }
+
+        var results = new List<Budget>();
+        foreach (var labels in text.LabelBudgets.Append(text.LabelsPerClass).Distinct().Order())
+        {
+            var train = split.TrainingBudget(labels);
+            var (trainX, trainY) = Tensors(train);
+            using var trainTensors = new DisposableTensors(trainX, trainY);
+            var withPretraining = TrainAndTest(pretrained.Clone(), trainX, trainY, "from the pretrained encoder");
+            using var scratchGenerator = context.CreateGenerator(RandomStream.TextScratch);
+            var fromScratch = TrainAndTest(new AuxiliaryEncoder(pretrained.Spec, context.Device, scratchGenerator), trainX, trainY, "from scratch");
+            results.Add(new Budget(labels, train.Count, withPretraining, fromScratch, BagOfWords(train)));
+        }
+        return results;
     }
 
     private sealed class DisposableTensors(params Tensor[] tensors) : IDisposable

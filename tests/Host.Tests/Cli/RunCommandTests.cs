@@ -100,7 +100,7 @@ public sealed class RunCommandTests : IDisposable
         var recipe = WriteRecipe($$"""
             { "name": "text", "device": "cpu", "output": "{{_folder.Replace("\\", "/", StringComparison.Ordinal)}}/runs",
               "text": { "folder": "corpus", "categories": ["animals", "machines"], "window": 3, "embeddingSize": 8, "hiddenLayers": [8],
-                        "auxiliary": { "epochs": 2, "batchSize": 32 }, "labelsPerClass": 5, "validationPerClass": 5,
+                        "auxiliary": { "epochs": 2, "batchSize": 32 }, "labelsPerClass": 5, "validationPerClass": 5, "labelBudgets": [2, 5, 10],
                         "classifier": { "epochs": 30, "patience": 10 }, "neighbours": ["cat", "unseen"] } }
             """);
 
@@ -113,6 +113,13 @@ public sealed class RunCommandTests : IDisposable
         result.RootElement.GetProperty("auxiliaryScore").GetDouble().Should().BeInRange(0, 1);
         result.RootElement.GetProperty("testAccuracy").GetDouble().Should().BeGreaterThan(0.9, "the two categories share no words");
         result.RootElement.GetProperty("scratchTestAccuracy").GetDouble().Should().BeInRange(0, 1);
+        result.RootElement.GetProperty("bagOfWordsTestAccuracy").GetDouble().Should().BeGreaterThan(0.9, "the baseline sees the same disjoint vocabularies");
+        var budgets = result.RootElement.GetProperty("labelBudgets").EnumerateArray().ToList();
+        budgets.Select(b => b.GetProperty("labelsPerClass").GetInt32()).Should().Equal(2, 5, 10);
+        budgets.Single(b => b.GetProperty("labelsPerClass").GetInt32() == 5).GetProperty("pretrained").GetDouble()
+            .Should().Be(result.RootElement.GetProperty("testAccuracy").GetDouble(), "labelsPerClass is one of the budgets");
+        File.ReadAllLines(Path.Combine(run, "label-budgets.csv")).Should().HaveCount(4).And.StartWith("labelsPerClass,pretrained,scratch,bagOfWords");
+        File.Exists(Path.Combine(run, "label-budgets.png")).Should().BeTrue();
         File.ReadAllText(Path.Combine(run, "log.txt")).Should().Contain("Nearest words to 'cat'").And.Contain("'unseen': not in the vocabulary");
     }
 
