@@ -26,7 +26,7 @@ public sealed class DocumentClassifier : IDisposable
             throw new ArgumentException($"document classifier: needs at least 2 classes, received {classes}.");
         Encoder = encoder;
         Pooling = pooling;
-        var features = pooling == DocumentPooling.Windows ? encoder.Spec.OutputSize : encoder.Spec.EmbeddingSize;
+        var features = pooling == DocumentPooling.Words ? encoder.Spec.EmbeddingSize : encoder.Spec.OutputSize;
         var bound = 1 / Math.Sqrt(features);
         HeadWeight = new Parameter(empty([classes, features]).uniform_(-bound, bound, generator: generator).to(device));
         HeadBias = new Parameter(zeros([classes], device: device));
@@ -46,7 +46,7 @@ public sealed class DocumentClassifier : IDisposable
 
     /// <summary>Every trainable tensor (the dense layers are left out when only the embeddings are pooled).</summary>
     public IEnumerable<Parameter> Parameters =>
-        (Pooling == DocumentPooling.Windows ? Encoder.Parameters : [Encoder.Embedding!]).Append(HeadWeight).Append(HeadBias);
+        (Pooling == DocumentPooling.Words ? [Encoder.Embedding!] : Encoder.Parameters).Append(HeadWeight).Append(HeadBias);
 
     /// <summary>Class logits <c>[documents, classes]</c> for padded documents <c>[documents, length]</c> of token ids.</summary>
     public Tensor Forward(Tensor documents)
@@ -65,8 +65,11 @@ public sealed class DocumentClassifier : IDisposable
         var padded = nn.functional.pad(documents, [half, half], value: Vocabulary.PaddingId);
         var windows = padded.unfold(1, window, 1);
         var codes = Encoder.Forward(windows.reshape(count * length, window)).view(count, length, -1);
-        var mean = (codes * real).sum(1) / real.sum(1).clamp_min(1);
-        return nn.functional.linear(mean, HeadWeight, HeadBias);
+        var pooled = Pooling == DocumentPooling.MaxWindows
+            // Padding positions never win the max: they are pushed far below any activation (an all-padding document gets zeros).
+            ? (codes + (real - 1) * 1e9f).amax(1).where(real.sum(1) > 0, 0f)
+            : (codes * real).sum(1) / real.sum(1).clamp_min(1);
+        return nn.functional.linear(pooled, HeadWeight, HeadBias);
     }
 
     /// <inheritdoc />
