@@ -49,7 +49,7 @@ internal static class StatusCommand
     {
         try
         {
-            var storage = JobStore.Open(connection, TimeSpan.FromMinutes(5));
+            var storage = JobStore.OpenForClient(connection);
             foreach (var line in StoreStatus.Lines(storage))
                 Console.Out.WriteLine(line);
             return ExitCodes.Success;

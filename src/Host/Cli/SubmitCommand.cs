@@ -70,7 +70,7 @@ internal static class SubmitCommand
             }
         }
 
-        var client = new BackgroundJobClient(JobStore.Open(store, TimeSpan.FromMinutes(5)));
+        var client = new BackgroundJobClient(JobStore.OpenForClient(store));
         Console.Out.WriteLine($"Submission {submission}: {jobs.Count} job(s)");
         foreach (var job in jobs)
         {

@@ -39,6 +39,16 @@ internal static class JobStore
         return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, options), options);
     }
 
+    /// <summary>
+    /// Opens the store for a short-lived client (<c>submit</c>, <c>status</c>): as <see cref="Open"/>, with Hangfire's own
+    /// log messages (schema installation and the like) kept to warnings, so the command prints only its answer.
+    /// </summary>
+    public static PostgreSqlStorage OpenForClient(string connectionString)
+    {
+        Hangfire.Logging.LogProvider.SetCurrentLogProvider(new Hangfire.Logging.LogProviders.ColouredConsoleLogProvider(Hangfire.Logging.LogLevel.Warn));
+        return Open(connectionString, TimeSpan.FromMinutes(5));
+    }
+
     /// <summary>Throws a <see cref="PretrainException"/> naming --store when <paramref name="connectionString"/> is not a PostgreSQL connection string.</summary>
     public static void Check(string connectionString)
     {
