@@ -46,6 +46,13 @@ public sealed record TextSection : IValidatedOptions
     /// <summary>The categories (labels, file or folder names) of the labelled task; every document still feeds the auxiliary task.</summary>
     public required IReadOnlyList<string> Categories { get; init; }
 
+    /// <summary>
+    /// More plain text for the auxiliary task and the vocabulary (files, or folders searched recursively; each
+    /// non-blank line a document; files that are not UTF-8 text are skipped and counted), e.g.
+    /// <c>["/usr/share/common-licenses", "/usr/share/doc"]</c>. Lines identical to a test document are left out. Default none.
+    /// </summary>
+    public IReadOnlyList<string> Unlabeled { get; init; } = [];
+
     /// <summary>Documents with fewer words are dropped.</summary>
     public int MinWords { get; init; } = 3;
 
@@ -134,6 +141,9 @@ public sealed record TextSection : IValidatedOptions
                 yield return new($"hiddenLayers[{i}]", $"expected a positive integer, received {HiddenLayers[i]}.");
         if (HiddenLayers.Count == 0)
             yield return new("hiddenLayers", "expected at least one layer width.");
+        for (var i = 0; i < Unlabeled.Count; i++)
+            if (string.IsNullOrWhiteSpace(Unlabeled[i]))
+                yield return new($"unlabeled[{i}]", "expected a file or folder of plain text.");
         for (var i = 0; i < LabelBudgets.Count; i++)
             if (LabelBudgets[i] < 1)
                 yield return new($"labelBudgets[{i}]", $"expected a positive integer, received {LabelBudgets[i]}.");

@@ -36,6 +36,8 @@ internal static class TextStage
         log.LogInformation("Read {Documents} documents ({Words} words) from {Folder}; the auxiliary task sees {Unlabeled} of them, the test set holds {Test} of the {Categories} labelled categories",
             documents.Count, documents.Sum(d => d.Words.Count), text.CorpusPath, split.Unlabeled.Count, split.Test.Count, text.Categories.Count);
 
+        if (text.Unlabeled.Count > 0)
+            split = WithUnlabeledText(split, text, loaded, tokenizer, log);
         var vocabulary = Vocabulary.Build(split.Unlabeled.Select(d => d.Words), text.VocabularySize, text.MinCount, text.Lowercase);
         vocabulary.Save(folder.File("vocabulary.json"));
         log.LogInformation("Vocabulary: {Count} tokens (words seen at least {MinCount} times, capped at {Cap}); {Unknown} word occurrences map to <unk>",
@@ -75,6 +77,17 @@ internal static class TextStage
             BagOfWordsTestAccuracy = main.BagOfWords,
             LabelBudgets = text.LabelBudgets.Count > 0 ? budgets.Select(b => b.ToResult()).ToList() : null,
         };
+    }
+
+    /// <summary>Adds <c>text.unlabeled</c> to the auxiliary task's documents, leaving out lines identical to a test document.</summary>
+    private static TextDocumentSplit WithUnlabeledText(TextDocumentSplit split, TextSection text, LoadedRecipe loaded, WordTokenizer tokenizer, ILogger log)
+    {
+        var extra = UnlabeledText.Load(text.Unlabeled.Select(loaded.Resolve), tokenizer, text.MinWords);
+        var tested = split.Test.Select(d => string.Join(' ', d.Words)).ToHashSet(StringComparer.Ordinal);
+        var kept = extra.Documents.Where(d => !tested.Contains(string.Join(' ', d))).Select(d => new LabeledDocument(d, "")).ToList();
+        log.LogInformation("Unlabeled text: {Documents} documents ({Words} words) from {Files} files of {Paths}; {Skipped} files skipped as not UTF-8 text, {Dropped} lines dropped as copies of test documents",
+            kept.Count, kept.Sum(d => d.Words.Count), extra.Files, string.Join(", ", text.Unlabeled), extra.SkippedFiles, extra.Documents.Count - kept.Count);
+        return split with { Unlabeled = [.. split.Unlabeled, .. kept] };
     }
 
     private static double? Pretrain(TextSection text, Vocabulary vocabulary, TextDocumentSplit split, AuxiliaryEncoder encoder, RunFolder folder, RunContext context, ITrainingCallback? progress)

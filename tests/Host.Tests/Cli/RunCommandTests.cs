@@ -97,10 +97,13 @@ public sealed class RunCommandTests : IDisposable
         File.WriteAllText(Path.Combine(corpus, "animals"), string.Join("\n%\n", Enumerable.Range(0, 60).Select(_ => Record(animals))));
         File.WriteAllText(Path.Combine(corpus, "machines"), string.Join("\n%\n", Enumerable.Range(0, 60).Select(_ => Record(machines))));
         File.WriteAllText(Path.Combine(corpus, "machines.dat"), "binary index, skipped");
+        var extra = Directory.CreateDirectory(Path.Combine(_folder, "extra", "nested")).FullName;
+        File.WriteAllText(Path.Combine(extra, "more.txt"), "cat dog horse cow sheep\ndisk cpu kernel cable screen\n");
+        File.WriteAllBytes(Path.Combine(extra, "blob.bin"), [0xC3, 0x28, 0xFF, 0xFE, 0x00]);
         var recipe = WriteRecipe($$"""
             { "name": "text", "device": "cpu", "output": "{{_folder.Replace("\\", "/", StringComparison.Ordinal)}}/runs",
               "text": { "folder": "corpus", "categories": ["animals", "machines"], "window": 3, "embeddingSize": 8, "hiddenLayers": [8],
-                        "auxiliary": { "epochs": 2, "batchSize": 32 }, "labelsPerClass": 5, "validationPerClass": 5, "labelBudgets": [2, 5, 10],
+                        "auxiliary": { "epochs": 2, "batchSize": 32 }, "labelsPerClass": 5, "validationPerClass": 5, "labelBudgets": [2, 5, 10], "unlabeled": ["extra"],
                         "classifier": { "epochs": 30, "patience": 10 }, "neighbours": ["cat", "unseen"] } }
             """);
 
@@ -120,6 +123,7 @@ public sealed class RunCommandTests : IDisposable
             .Should().Be(result.RootElement.GetProperty("testAccuracy").GetDouble(), "labelsPerClass is one of the budgets");
         File.ReadAllLines(Path.Combine(run, "label-budgets.csv")).Should().HaveCount(4).And.StartWith("labelsPerClass,pretrained,scratch,bagOfWords");
         File.Exists(Path.Combine(run, "label-budgets.png")).Should().BeTrue();
+        File.ReadAllText(Path.Combine(run, "log.txt")).Should().Contain("Unlabeled text: 2 documents").And.Contain("1 files skipped as not UTF-8 text");
         File.ReadAllText(Path.Combine(run, "log.txt")).Should().Contain("Nearest words to 'cat'").And.Contain("'unseen': not in the vocabulary");
     }
 
