@@ -50,19 +50,10 @@ internal static class TextStage
         };
         using var encoderGenerator = context.CreateGenerator(RandomStream.TextEncoder);
         using var encoder = new AuxiliaryEncoder(spec, context.Device, encoderGenerator);
+        var before = EmbeddingReport.NeighboursOf(text.Neighbours, vocabulary, encoder.Embedding!);
         var score = Pretrain(text, vocabulary, split, encoder, folder, context, progress);
         SafeTensorsFile.Write(folder.File("encoder.safetensors"), encoder.State);
-        foreach (var word in text.Neighbours)
-        {
-            if (!vocabulary.Contains(word))
-            {
-                log.LogInformation("Nearest words to '{Word}': not in the vocabulary", word);
-                continue;
-            }
-            var nearest = NearestWords.Of(word, vocabulary, encoder.Embedding!, 6);
-            log.LogInformation("Nearest words to '{Word}': {Nearest}", word,
-                string.Join(", ", nearest.Select(n => $"{n.Word} ({n.Similarity.ToString("F2", CultureInfo.InvariantCulture)})")));
-        }
+        EmbeddingReport.Write(folder, text.Neighbours, vocabulary, encoder.Embedding!, before, context);
 
         var budgets = Classify(text, vocabulary, split, encoder, context);
         var main = budgets.Single(b => b.Labels == text.LabelsPerClass);

@@ -125,6 +125,12 @@ public sealed class RunCommandTests : IDisposable
         File.Exists(Path.Combine(run, "label-budgets.png")).Should().BeTrue();
         File.ReadAllText(Path.Combine(run, "log.txt")).Should().Contain("Unlabeled text: 2 documents").And.Contain("1 files skipped as not UTF-8 text");
         File.ReadAllText(Path.Combine(run, "log.txt")).Should().Contain("Nearest words to 'cat'").And.Contain("'unseen': not in the vocabulary");
+        using var neighbours = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "neighbours.json")));
+        var cat = neighbours.RootElement.GetProperty("cat");
+        cat.GetProperty("before").GetArrayLength().Should().BeGreaterThan(0);
+        cat.GetProperty("after").EnumerateArray().Select(n => n.GetProperty("word").GetString()).Should().NotEqual(
+            cat.GetProperty("before").EnumerateArray().Select(n => n.GetProperty("word").GetString()), "pretraining moved the embeddings");
+        File.Exists(Path.Combine(run, "embeddings-pca.png")).Should().BeTrue();
     }
 
     [Fact]
