@@ -12,7 +12,12 @@ namespace Pretrain.Recipes.Model;
 /// </summary>
 internal static class JsonShapeChecker
 {
-    private static readonly NullabilityInfoContext Nullability = new();
+    // NullabilityInfoContext is not thread-safe (its cache is a plain dictionary), and recipes are loaded from several
+    // threads at once (serve --parallel, tests): one context per thread.
+    [ThreadStatic]
+    private static NullabilityInfoContext? _nullability;
+
+    private static NullabilityInfoContext Nullability => _nullability ??= new NullabilityInfoContext();
 
     public static void Check(JsonElement element, Type type, string path, List<RecipeProblem> problems, bool nullable = false)
     {

@@ -46,10 +46,12 @@ public sealed class FineTuningResumeTests : IDisposable
         PretrainCommand.Create().Parse(["run", recipe, "--resume", run]).Invoke().Should().Be(ExitCodes.Success);
 
         var resumed = Result(run);
-        File.ReadAllText(Path.Combine(run, "log.txt")).Should().Contain("supervised: resuming after epoch");
-        resumed.GetProperty("testAccuracy").GetDouble().Should().Be(expected.GetProperty("testAccuracy").GetDouble());
-        resumed.GetProperty("testLoss").GetDouble().Should().Be(expected.GetProperty("testLoss").GetDouble());
-        resumed.GetProperty("epochsRun").GetInt32().Should().Be(expected.GetProperty("epochsRun").GetInt32());
+        var log = File.ReadAllText(Path.Combine(run, "log.txt"));
+        log.Should().Contain("supervised: resuming after epoch");
+        var because = $"the resumed run must end as the uninterrupted one (resumed {resumed}, uninterrupted {expected})";
+        resumed.GetProperty("testAccuracy").GetDouble().Should().Be(expected.GetProperty("testAccuracy").GetDouble(), because);
+        resumed.GetProperty("testLoss").GetDouble().Should().Be(expected.GetProperty("testLoss").GetDouble(), because);
+        resumed.GetProperty("epochsRun").GetInt32().Should().Be(expected.GetProperty("epochsRun").GetInt32(), because);
         Directory.GetFiles(run, "*.tmp", SearchOption.AllDirectories).Should().BeEmpty("no half-written file survives");
     }
 
