@@ -14,7 +14,7 @@ internal static class PredictCommand
 {
     public static Command Create()
     {
-        var model = new Argument<string>("model") { Description = "A run folder holding network.json, or the path of a saved network's .json manifest." };
+        var model = new Argument<string>("model") { Description = "A run folder holding network.json, the path of a saved network's .json manifest, or catalog:NAME." };
         var data = new Option<string>("--data") { Description = "The file to predict on.", Required = true };
         var format = new Option<string?>("--format") { Description = $"The data file's format: {PredictionSource.Formats} (default: from the extension)." };
         var labelColumn = new Option<string?>("--label-column") { Description = "CSV/TSV: the label column, by header name or 0-based index; the accuracy is then printed." };

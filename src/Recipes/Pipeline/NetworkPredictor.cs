@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Pretrain.FineTuning.Catalog;
 using Pretrain.FineTuning.Models;
 using Pretrain.Pretraining;
 using Pretrain.Pretraining.Data;
@@ -18,7 +19,7 @@ namespace Pretrain.Recipes.Pipeline;
 public sealed record PredictionSummary(string OutputPath, long Examples, double? Accuracy, IReadOnlyList<string> Classes);
 
 /// <summary>
-/// Applies a saved network (<see cref="SavedNetwork"/>: a run folder or its <c>network.json</c>) to a data file and
+/// Applies a saved network (<see cref="SavedNetwork"/>: a run folder, its <c>network.json</c>, or <c>catalog:NAME</c>) to a data file and
 /// writes a CSV with the columns <c>predicted</c>, <c>p_CLASS</c> per class and, for labeled data, <c>label</c>.
 /// Needs neither the recipe nor the training data. What <c>pretrain predict</c> does.
 /// </summary>
@@ -36,7 +37,7 @@ public static class NetworkPredictor
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(outputPath);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        using var network = SavedNetwork.Load(model, device);
+        using var network = SavedNetwork.Load(ModelCatalog.ResolveStack(model), device);
         using var examples = DataSourceLoader.Load(data, Path.GetFullPath);
         if (examples.FeatureCount != network.InputFeatures)
             throw new DataException(examples.Source, $"examples have {examples.FeatureCount} features (shape [{string.Join(", ", examples.SampleShape)}]) but the network {network.ManifestPath} takes {network.InputFeatures} (shape [{string.Join(", ", network.Manifest.Input.Shape)}]).");
