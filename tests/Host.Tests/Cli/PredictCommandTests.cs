@@ -82,6 +82,10 @@ public sealed class PredictCommandTests : IDisposable
         using var result = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "result.json")));
         var reported = result.RootElement.GetProperty("testAccuracy").GetDouble();
         reported.Should().BeGreaterThan(0.9, "the two classes are far apart");
+        // Another validation split would refit the standardization on other rows; eval takes it from the manifest instead.
+        Pretrain("eval", run, "--recipe", Path.Combine(_folder, "rows.json"), "--set", "data.validationFraction=0.5").Should().Be(ExitCodes.Success);
+        using (var evaluation = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "eval.json"))))
+            evaluation.RootElement.GetProperty("loss").GetDouble().Should().Be(result.RootElement.GetProperty("testLoss").GetDouble());
         var moved = Travel(run);
 
         var output = Path.Combine(_folder, "out", "rows-predictions.csv");
