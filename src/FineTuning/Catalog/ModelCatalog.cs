@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Pretrain.FineTuning.Models;
 using Pretrain.Pretraining;
 using Pretrain.Pretraining.IO;
 using Pretrain.Pretraining.Stacks;
@@ -41,7 +42,7 @@ public sealed partial class ModelCatalog
     }
 
     /// <summary>
-    /// The stack folder a reference names: a <c>catalog:NAME</c> entry of the default catalog, or a folder path made
+    /// The folder (of a stack or a saved network) a reference names: a <c>catalog:NAME</c> entry of the default catalog, or a folder path made
     /// absolute by <paramref name="resolvePath"/> (identity when null).
     /// </summary>
     public static string ResolveStack(string reference, Func<string, string>? resolvePath = null) =>
@@ -72,22 +73,52 @@ public sealed partial class ModelCatalog
     public void AddStack(CatalogEntry entry, string stackFolder)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        var target = Path.Combine(Root, CheckName(entry.Name));
-        if (Directory.Exists(target))
-            throw new PretrainException($"model catalog {Root}: a model named '{entry.Name}' exists already; remove it first or pick another name.");
         StackStore.ReadManifest(stackFolder);
-        Directory.CreateDirectory(Root);
-        var temp = Path.Combine(Root, $".{entry.Name}.{Guid.NewGuid():N}.tmp");
-        try
+        Add(entry with { Kind = "stack" }, temp =>
         {
-            Directory.CreateDirectory(temp);
             foreach (var file in Directory.GetFiles(stackFolder))
                 File.Copy(file, Path.Combine(temp, Path.GetFileName(file)));
             using (StackStore.Load(temp))
             {
                 // Loading verifies every checksum of the copy before it becomes visible.
             }
-            AtomicFile.WriteAllText(Path.Combine(temp, EntryFile), JsonSerializer.Serialize(entry with { Kind = "stack" }, Json));
+        });
+    }
+
+    /// <summary>
+    /// Copies a saved network (a folder holding <c>network.json</c>, or a manifest path) into the catalog as
+    /// <paramref name="entry"/>: the manifest becomes the entry's <c>network.json</c>, next to its weights file, and the
+    /// copy is loaded (checksum included) before it becomes visible. <c>catalog:NAME</c> then loads it.
+    /// </summary>
+    public void AddNetwork(CatalogEntry entry, string network)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var manifestPath = SavedNetwork.ManifestPathOf(network);
+        var manifest = NetworkManifestReader.Read(manifestPath);
+        Add(entry with { Kind = "network" }, temp =>
+        {
+            File.Copy(manifestPath, Path.Combine(temp, SavedNetwork.ManifestFileName));
+            File.Copy(NetworkManifestReader.WeightsPath(manifestPath, manifest), Path.Combine(temp, manifest.Weights.File));
+            using (SavedNetwork.Load(temp))
+            {
+                // Loading verifies the copy's checksum and shapes before it becomes visible.
+            }
+        });
+    }
+
+    /// <summary>Fills a temporary folder with <paramref name="fill"/>, writes the entry and renames the folder into place.</summary>
+    private void Add(CatalogEntry entry, Action<string> fill)
+    {
+        var target = Path.Combine(Root, CheckName(entry.Name));
+        if (Directory.Exists(target))
+            throw new PretrainException($"model catalog {Root}: a model named '{entry.Name}' exists already; remove it first or pick another name.");
+        Directory.CreateDirectory(Root);
+        var temp = Path.Combine(Root, $".{entry.Name}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            Directory.CreateDirectory(temp);
+            fill(temp);
+            AtomicFile.WriteAllText(Path.Combine(temp, EntryFile), JsonSerializer.Serialize(entry, Json));
             Directory.Move(temp, target);
         }
         finally

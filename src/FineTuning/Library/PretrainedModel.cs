@@ -2,6 +2,7 @@ using Pretrain.FineTuning.Caching;
 using Pretrain.FineTuning.Catalog;
 using Pretrain.FineTuning.Evaluation;
 using Pretrain.FineTuning.Freezing;
+using Pretrain.FineTuning.Models;
 using Pretrain.FineTuning.Networks;
 using Pretrain.FineTuning.Training;
 using Pretrain.Pretraining;
@@ -28,47 +29,72 @@ namespace Pretrain.FineTuning.Library;
 /// var report = model.Evaluate(network, testX, testY);     // report.Accuracy, report.PerClassAccuracy, ...
 /// </code>
 /// </example>
-public sealed class PretrainedModel : IDisposable
+public sealed partial class PretrainedModel : IDisposable
 {
-    private PretrainedModel(PretrainedStack stack, string source, RunContext context)
+    private readonly PretrainedStack? _stack;
+
+    private PretrainedModel(PretrainedStack? stack, SavedNetwork? network, string source, RunContext context)
     {
-        Stack = stack;
+        _stack = stack;
+        Network = network;
         Source = source;
         Context = context;
     }
 
-    /// <summary>The pretrained layers (frozen tensors; networks get copies).</summary>
-    public PretrainedStack Stack { get; }
+    /// <summary>
+    /// The pretrained layers (frozen tensors; networks get copies). Throws <see cref="InvalidOperationException"/> when
+    /// the model is a saved network (<see cref="Network"/>) rather than a stack.
+    /// </summary>
+    public PretrainedStack Stack => _stack ?? throw new InvalidOperationException($"{Source} is a saved network, not a pretrained stack; use Network.");
 
-    /// <summary>Where the stack was loaded from.</summary>
+    /// <summary>
+    /// The saved network (a run's <c>network.json</c> and weights) when one was loaded, else null. Its
+    /// <see cref="SavedNetwork.PredictProbabilities"/> takes raw inputs; <see cref="SavedNetwork.Scale"/> prepares raw
+    /// inputs for <see cref="FineTune"/> and <see cref="Evaluate"/>, which take scaled ones.
+    /// </summary>
+    public SavedNetwork? Network { get; }
+
+    /// <summary>Where the stack or network was loaded from.</summary>
     public string Source { get; }
 
     /// <summary>The device, seed and logger used for training and evaluation.</summary>
     public RunContext Context { get; }
 
-    /// <summary>Loads a stack folder, or <c>catalog:NAME</c> from the model catalog (<c>$PRETRAIN_MODELS</c>).</summary>
-    /// <param name="source">A stack folder (containing <c>stack.json</c>) or <c>catalog:NAME</c>.</param>
+    /// <summary>Input width D of the stack or network.</summary>
+    public int InputFeatures => Network?.InputFeatures ?? Stack.InputFeatures;
+
+    /// <summary>
+    /// Loads a stack folder, a saved network (a folder holding <c>network.json</c>, such as a run folder, or the
+    /// <c>.json</c> manifest itself), or <c>catalog:NAME</c> from the model catalog (<c>$PRETRAIN_MODELS</c>), which
+    /// may hold either.
+    /// </summary>
+    /// <param name="source">A stack folder (containing <c>stack.json</c>), a saved network, or <c>catalog:NAME</c>.</param>
     /// <param name="device"><c>auto</c> (CUDA when available), <c>cpu</c>, <c>cuda</c> or <c>cuda:N</c>.</param>
     /// <param name="seed">Seed for head initialisation and shuffling.</param>
     public static PretrainedModel Load(string source, string device = "auto", int seed = 0)
     {
         ArgumentNullException.ThrowIfNull(source);
-        var folder = ModelCatalog.ResolveStack(source);
+        var path = ModelCatalog.ResolveStack(source);
         var context = RunContext.Create(DeviceSpec.Parse(device), seed);
-        return new PretrainedModel(StackStore.Load(folder, context.Device), folder, context);
+        return IsSavedNetwork(path)
+            ? new PretrainedModel(null, SavedNetwork.Load(path, context.Device), path, context)
+            : new PretrainedModel(StackStore.Load(path, context.Device), null, path, context);
     }
 
     /// <summary>
     /// A new classifier: the lowest <paramref name="reuseLayers"/> pretrained layers (all by default), then optional
     /// new hidden layers, then a softmax head, on the model's device. Parameters are named <c>hidden1.weight</c>, ...,
-    /// <c>output.weight</c>.
+    /// <c>head.weight</c>. From a saved network, its hidden layers (with their batch normalization and activation
+    /// parameters) are copied, and its head too when nothing else changes (same classes, all layers, none added).
     /// </summary>
     public Sequential CreateClassifier(int classCount, int? reuseLayers = null, IReadOnlyList<int>? extraLayers = null, double dropout = 0)
     {
         if (classCount < 2)
             throw new ArgumentException($"a classifier needs at least 2 classes, received {classCount}.", nameof(classCount));
         using var generator = Context.CreateGenerator(RandomStream.LibraryClassifier);
-        var network = StackNetwork.Build(Stack, classCount, generator, dropout, reuseLayers, extraLayers);
+        var network = Network is null
+            ? StackNetwork.Build(Stack, classCount, generator, dropout, reuseLayers, extraLayers)
+            : FromNetwork(Network, classCount, generator, dropout, reuseLayers, extraLayers);
         network.to(Context.Device);
         return network;
     }
@@ -99,16 +125,20 @@ public sealed class PretrainedModel : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => Stack.Dispose();
+    public void Dispose()
+    {
+        _stack?.Dispose();
+        Network?.Dispose();
+    }
 
     private Dataset Wrap(Tensor x, Tensor y, string role)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
-        if (x.dim() != 2 || x.shape[1] != Stack.InputFeatures)
-            throw new PretrainException($"{role} tensor x: expected [N, {Stack.InputFeatures}] (the stack's inputs), received [{string.Join(", ", x.shape)}].");
+        if (x.dim() != 2 || x.shape[1] != InputFeatures)
+            throw new PretrainException($"{role} tensor x: expected [N, {InputFeatures}] (the model's inputs), received [{string.Join(", ", x.shape)}].");
         if (y.dim() != 1 || y.shape[0] != x.shape[0] || y.dtype != ScalarType.Int64)
             throw new PretrainException($"{role} tensor y: expected int64 [{x.shape[0]}] class ids, received {y.dtype} [{string.Join(", ", y.shape)}].");
-        return new Dataset(x.to(Context.Device).alias(), y.to(Context.Device).alias(), [Stack.InputFeatures], role);
+        return new Dataset(x.to(Context.Device).alias(), y.to(Context.Device).alias(), [InputFeatures], role);
     }
 }

@@ -41,14 +41,15 @@ public static class IdxReader
         if (bytes.Length < headerLength)
             throw new DataException(name, $"truncated header: {rank} dimensions need {headerLength} bytes, the file has {bytes.Length}.");
         var dimensions = new int[rank];
-        long expected = 1;
         for (var i = 0; i < rank; i++)
         {
             dimensions[i] = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4 + 4 * i));
             if (dimensions[i] < 0)
                 throw new DataException(name, $"dimension {i} is negative ({dimensions[i]}).");
-            expected *= dimensions[i];
         }
+        // Up to 255 dimensions of 2^31: the product can overflow 64 bits, so it is computed with a check.
+        if (!Pretrain.Pretraining.IO.ShapeSize.TryByteCount(dimensions.Select(d => (long)d), 1, out var expected))
+            throw new DataException(name, $"dimensions [{string.Join(" x ", dimensions)}] need more than 2^63 data bytes but the file has {bytes.Length - headerLength} (corrupt header).");
         var actual = bytes.Length - headerLength;
         if (actual != expected)
             throw new DataException(name, $"dimensions [{string.Join(" x ", dimensions)}] need {expected} data bytes but the file has {actual} ({(actual < expected ? "truncated" : "trailing bytes")}).");
@@ -123,7 +124,7 @@ public static class IdxReader
             gzip.CopyTo(output);
             // GZipStream returns whatever it could inflate when the input stops early, without an error; the gzip
             // trailer's last field (uncompressed size mod 2^32) tells a cut-short file from a complete one.
-            var declared = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4));
+            var declared = bytes.Length < 18 ? 0 : BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4));
             if (bytes.Length < 18 || declared != (uint)output.Length)
                 throw new DataException(name, $"truncated or corrupt gzip data: inflated {output.Length} bytes but the gzip trailer declares {declared}.");
             return output.ToArray();

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using Pretrain.Pretraining.IO;
 using static TorchSharp.torch;
 
 namespace Pretrain.Pretraining.Data;
@@ -39,27 +40,31 @@ public static partial class NpyReader
         var major = bytes[6];
         var (headerLength, headerStart) = major switch
         {
-            1 => (BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(8)), 10),
-            2 or 3 when bytes.Length >= 12 => ((int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8)), 12),
+            1 => ((long)BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(8)), 10),
+            2 or 3 when bytes.Length >= 12 => ((long)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8)), 12),
+            2 or 3 => throw new DataException(source, "truncated .npy header."),
             _ => throw new DataException(source, $"unsupported .npy format version {major}; expected 1, 2 or 3."),
         };
         if (headerStart + headerLength > bytes.Length)
-            throw new DataException(source, "truncated .npy header.");
-        var header = Encoding.UTF8.GetString(bytes, headerStart, headerLength);
+            throw new DataException(source, $"truncated .npy header: it declares {headerLength} bytes, the file has {bytes.Length - headerStart} after the preamble.");
+        var header = Encoding.UTF8.GetString(bytes, headerStart, (int)headerLength);
         var descr = Field(DescrPattern(), header, source, "descr");
         if (Field(FortranPattern(), header, source, "fortran_order") == "True")
             throw new DataException(source, "Fortran-order arrays are not supported; save with numpy.ascontiguousarray(a).");
         var shapeText = Field(ShapePattern(), header, source, "shape");
         var shape = shapeText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(d => long.Parse(d, CultureInfo.InvariantCulture)).ToArray();
+            .Select(d => long.TryParse(d, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n
+                : throw new DataException(source, $"malformed .npy header: shape ({shapeText}) must list non-negative integers."))
+            .ToArray();
         var size = ElementSize(descr, source);
-        var expected = shape.Aggregate(1L, (a, b) => a * b) * size;
         var dataStart = headerStart + headerLength;
         var actual = bytes.Length - dataStart;
-        if (actual < expected)
-            throw new DataException(source, $"truncated data: shape ({shapeText}) of {descr} needs {expected} bytes, the file has {actual}.");
-        return new NpyArray(shape, descr, bytes[dataStart..(int)(dataStart + expected)], source);
+        // The shape comes from the file: multiply with overflow checks before trusting it with an allocation.
+        if (!ShapeSize.TryByteCount(shape, size, out var expected) || actual < expected)
+            throw new DataException(source, $"truncated data: shape ({shapeText}) of {descr} needs {(expected < 0 ? "more than 2^63" : expected.ToString(CultureInfo.InvariantCulture))} bytes, the file has {actual}.");
+        return new NpyArray(shape, descr, bytes[(int)dataStart..(int)(dataStart + expected)], source);
     }
+
 
     /// <summary>The TorchSharp type of a NumPy dtype descriptor.</summary>
     internal static ScalarType ScalarTypeOf(string descr) => descr switch
@@ -79,7 +84,7 @@ public static partial class NpyReader
         if (labels is not null && (labels.Shape.Count != 1 || labels.Shape[0] != features.Shape[0]))
             throw new DataException(labels.Source, $"expected {features.Shape[0]} labels of shape [N], received [{string.Join(", ", labels.Shape)}].");
         using var scope = NewDisposeScope();
-        var x = features.ToFloatTensor().reshape(features.Shape[0], -1);
+        var x = features.ToFloatTensor().reshape(features.Shape[0], features.Shape.Skip(1).Aggregate(1L, (a, b) => a * b)); // [N, ...] -> [N, D]; sizes checked when read
         var y = labels?.ToInt64Tensor();
         if (y is not null && y.numel() > 0 && y.min().item<long>() < 0)
             throw new DataException(labels!.Source, "labels must be non-negative.");

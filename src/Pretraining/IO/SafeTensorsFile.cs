@@ -76,8 +76,10 @@ public static class SafeTensorsFile
         {
             header = JsonNode.Parse(bytes.AsSpan(8, (int)headerLength)) as JsonObject
                 ?? throw new DataException(path, "safetensors header is not a JSON object.");
+            // JsonObject indexes its members lazily: a duplicate name surfaces on first use, so force it here.
+            _ = header.Count;
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
         {
             throw new DataException(path, $"safetensors header is not valid JSON: {e.Message}", e);
         }
@@ -91,8 +93,7 @@ public static class SafeTensorsFile
             {
                 if (name == "__metadata__")
                 {
-                    foreach (var (key, value) in node as JsonObject ?? [])
-                        metadata[key] = value?.GetValue<string>() ?? "";
+                    ReadMetadata(path, node, metadata);
                     continue;
                 }
                 tensors[name] = ReadTensor(path, name, node, bytes, dataStart);
@@ -107,6 +108,19 @@ public static class SafeTensorsFile
         return new SafeTensorsContent(tensors, metadata);
     }
 
+    private static void ReadMetadata(string path, JsonNode? node, Dictionary<string, string> metadata)
+    {
+        try
+        {
+            foreach (var (key, value) in node as JsonObject ?? [])
+                metadata[key] = value?.GetValue<string>() ?? "";
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException)
+        {
+            throw new DataException(path, "safetensors __metadata__: expected an object of strings.", e);
+        }
+    }
+
     private static Tensor ReadTensor(string path, string name, JsonNode? node, byte[] bytes, long dataStart)
     {
         try
@@ -115,15 +129,18 @@ public static class SafeTensorsFile
                 ?? throw new DataException(path, $"tensor '{name}': unsupported dtype '{node!["dtype"]}'; supported: {SafeTensorsDtype.Supported}.");
             var shape = node["shape"]!.AsArray().Select(d => d!.GetValue<long>()).ToArray();
             var offsets = node["data_offsets"]!.AsArray().Select(d => d!.GetValue<long>()).ToArray();
-            var expected = shape.Aggregate(1L, (a, b) => a * b) * SafeTensorsDtype.Size(dtype);
-            if (offsets.Length != 2 || offsets[1] - offsets[0] != expected || dataStart + offsets[1] > bytes.Length || offsets[0] < 0)
-                throw new DataException(path, $"tensor '{name}': byte range [{string.Join(", ", offsets)}] does not hold {SafeTensorsDtype.Name(dtype)} [{string.Join(", ", shape)}] ({expected} bytes) within the file's {bytes.Length - dataStart} data bytes.");
+            var dataBytes = bytes.Length - dataStart;
+            // Sizes come from the file: multiply with overflow checks, and allocate only what the file's bytes back.
+            if (!ShapeSize.TryByteCount(shape, SafeTensorsDtype.Size(dtype), out var expected))
+                throw new DataException(path, $"tensor '{name}': shape [{string.Join(", ", shape)}] of {SafeTensorsDtype.Name(dtype)} is not a valid size (negative or over 2^63 bytes).");
+            if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] < offsets[0] || offsets[1] > dataBytes || offsets[1] - offsets[0] != expected)
+                throw new DataException(path, $"tensor '{name}': byte range [{string.Join(", ", offsets)}] does not hold {SafeTensorsDtype.Name(dtype)} [{string.Join(", ", shape)}] ({expected} bytes) within the file's {dataBytes} data bytes.");
             var tensor = empty(shape, dtype);
             var span = bytes.AsSpan((int)(dataStart + offsets[0]), (int)expected);
             span.CopyTo(tensor.bytes);
             return tensor.DetachFromDisposeScope();
         }
-        catch (Exception e) when (e is NullReferenceException or InvalidOperationException or FormatException or JsonException)
+        catch (Exception e) when (e is NullReferenceException or InvalidOperationException or FormatException or JsonException or OverflowException)
         {
             throw new DataException(path, $"tensor '{name}': malformed header entry (expected dtype, shape and data_offsets).", e);
         }

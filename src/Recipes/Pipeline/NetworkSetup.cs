@@ -44,6 +44,19 @@ internal static class NetworkSetup
     }
 
     /// <summary>
+    /// The architecture of the network <see cref="Create"/> builds (the same for both arms): the stack's layers when
+    /// there is a stack, else the recipe's hidden layers. Saved with the trained network (<c>network.json</c>).
+    /// </summary>
+    public static MlpSpec Spec(LoadedRecipe loaded, PreparedData data, PretrainedStack? stack) => Spec(loaded.Recipe.Model, data, stack);
+
+    private static MlpSpec Spec(ModelSection model, PreparedData data, PretrainedStack? stack) => stack is not null
+        ? StackNetwork.SpecFor(stack, data.Train.ClassCount, model.Dropout, model.ReuseLayers, model.AddLayers)
+        : new MlpSpec(data.Train.FeatureCount, model.HiddenLayers, data.Train.ClassCount, model.Activation, model.Dropout)
+        {
+            BatchNorm = model.BatchNorm, ActivationAlpha = model.ActivationAlpha,
+        };
+
+    /// <summary>
     /// The network's initial weights and dropout seeds come from the run's <see cref="RandomStream.NetworkInitialization"/>
     /// stream (one key per arm), so the network depends on the seed and the arm only, and every copy built for a
     /// learning-rate grid starts identical.
@@ -53,13 +66,7 @@ internal static class NetworkSetup
         using var generator = context.CreateGenerator(RandomStream.NetworkInitialization, fromScratch ? 1 : 0);
         if (stack is not null && !fromScratch)
             return StackNetwork.Build(stack, data.Train.ClassCount, generator, model.Dropout, model.ReuseLayers, model.AddLayers);
-        var spec = stack is not null
-            ? StackNetwork.SpecFor(stack, data.Train.ClassCount, model.Dropout, model.ReuseLayers, model.AddLayers)
-            : new MlpSpec(data.Train.FeatureCount, model.HiddenLayers, data.Train.ClassCount, model.Activation, model.Dropout)
-            {
-                BatchNorm = model.BatchNorm, ActivationAlpha = model.ActivationAlpha,
-            };
-        var network = MlpBuilder.Build(spec, generator);
+        var network = MlpBuilder.Build(Spec(model, data, stack), generator);
         Initializers.Apply(network, model.Initializer, generator, model.InitializerGain);
         return network;
     }

@@ -1,5 +1,6 @@
 using Pretrain.FineTuning.Catalog;
 using Pretrain.FineTuning.Evaluation;
+using Pretrain.FineTuning.Models;
 using Pretrain.FineTuning.Transfer;
 using Pretrain.Pretraining;
 using Pretrain.Pretraining.Runtime;
@@ -15,8 +16,10 @@ namespace Pretrain.Recipes.Pipeline;
 public sealed record RunEvaluation(ClassificationReport Report, long Examples, DataSourceSpec TestData);
 
 /// <summary>
-/// Re-evaluates a finished run's network (<c>RUN/network.safetensors</c>) on its recipe's test data without training,
-/// and writes <c>RUN/eval.json</c>. Used by <c>pretrain eval</c>; library callers get the same result.
+/// Re-evaluates a finished run's network on its recipe's test data without training, and writes <c>RUN/eval.json</c>.
+/// The network, its input scaling and its class count come from the saved network's manifest (<c>RUN/network.json</c>,
+/// <see cref="SavedNetwork"/>): only the test data is read, nothing is refitted. Runs saved before manifests existed
+/// are rebuilt from the recipe as before. Used by <c>pretrain eval</c>; library callers get the same result.
 /// </summary>
 public static class RunEvaluator
 {
@@ -36,13 +39,28 @@ public static class RunEvaluator
         if (loaded.Recipe.Data?.Test is null)
             throw new PretrainException($"{loaded.FilePath}: data.test is not set; there is no test set to evaluate on.");
         var context = RunContext.Create(DeviceSpec.Parse(loaded.Recipe.Device), loaded.Recipe.Seed, cancellation: cancellation);
+        var report = File.Exists(folder.File(SavedNetwork.ManifestFileName))
+            ? FromManifest(folder, loaded, context)
+            : FromRecipe(folder, loaded, context, weights);
+        folder.WriteJson("eval.json", new { report.Loss, report.Accuracy, report.PerClassAccuracy, Examples = report.Count });
+        return new RunEvaluation(report, report.Count, loaded.Recipe.Data.Test);
+    }
+
+    private static ClassificationReport FromManifest(RunFolder folder, LoadedRecipe loaded, RunContext context)
+    {
+        using var network = SavedNetwork.Load(folder.File(SavedNetwork.ManifestFileName), context.Device);
+        using var test = DataSourceLoader.Load(loaded.Recipe.Data!.Test!, loaded);
+        return network.Evaluate(test);
+    }
+
+    /// <summary>The network of a run saved without a manifest: rebuilt from the recipe, with the scaler refitted on its training data.</summary>
+    private static ClassificationReport FromRecipe(RunFolder folder, LoadedRecipe loaded, RunContext context, string weights)
+    {
         using var data = DataPreparation.Prepare(loaded, context);
         using var stack = LoadStack(loaded, folder, context);
         using var network = NetworkSetup.Create(loaded, data, stack, fromScratch: false, context);
         WeightTransfer.Import(network, weights, [NameMapping.Identity]);
-        var report = ClassificationEvaluator.Evaluate(network, data.Test!, context.Device);
-        folder.WriteJson("eval.json", new { report.Loss, report.Accuracy, report.PerClassAccuracy, Examples = data.Test!.Count });
-        return new RunEvaluation(report, data.Test!.Count, loaded.Recipe.Data.Test);
+        return ClassificationEvaluator.Evaluate(network, data.Test!, context.Device);
     }
 
     private static PretrainedStack? LoadStack(LoadedRecipe loaded, RunFolder folder, RunContext context)

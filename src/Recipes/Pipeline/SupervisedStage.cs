@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Pretrain.FineTuning.Caching;
 using Pretrain.FineTuning.Evaluation;
+using Pretrain.FineTuning.Models;
 using Pretrain.FineTuning.Training;
-using Pretrain.FineTuning.Transfer;
 using Pretrain.Pretraining.Runtime;
 using Pretrain.Pretraining.Training;
 using Pretrain.Pretraining.Stacks;
@@ -59,8 +59,10 @@ internal static class SupervisedStage
             if (rates.Count > 1)
                 context.Logger.LogInformation("Chose learning rate {Rate} by validation accuracy", bestRate);
 
-            // The trained weights, in PyTorch's [out, in] layout, for reuse here (model.restore) or in other frameworks.
-            WeightTransfer.Export(best!, folder.File(fromScratch ? "network-scratch.safetensors" : "network.safetensors"));
+            // The trained weights, in PyTorch's [out, in] layout, for reuse here (model.restore) or in other frameworks,
+            // and the manifest that makes them usable without the recipe or the training data (pretrain predict).
+            SavedNetworkWriter.Save(best!, NetworkSetup.Spec(loaded, data, stack), data.Train.SampleShape, data.Scaler,
+                DataSourceLoader.ClassNames(loaded.Recipe.Data!.Train), folder.File(fromScratch ? "network-scratch.safetensors" : "network.safetensors"));
             var test = data.Test is null ? null : TestReport.Write(best!, data, folder, context, label, fromScratch ? "confusion-scratch" : "confusion");
             WriteCurves(bestHistory!, folder, fromScratch ? "-scratch" : "", $"{label}, learning rate {bestRate}", context);
             return (bestHistory!, test, bestRate);

@@ -1,0 +1,71 @@
+using Pretrain.Pretraining;
+using Pretrain.Recipes.Model;
+
+namespace Pretrain.Recipes.Pipeline;
+
+/// <summary>
+/// The data source of a file to predict on, as <c>pretrain predict</c> names it: a path, an optional format
+/// (<c>csv</c>, <c>tsv</c>, <c>npy</c>, <c>npz</c> or <c>idx</c>; else taken from the extension) and where the labels are.
+/// </summary>
+public static class PredictionSource
+{
+    /// <summary>The formats <see cref="For"/> accepts.</summary>
+    public const string Formats = "csv, tsv, npy, npz, idx";
+
+    /// <summary>
+    /// A <see cref="DataSourceSpec"/> for <paramref name="path"/>. <paramref name="labelColumn"/> names the CSV label
+    /// column (header name or 0-based index); <paramref name="labels"/> is the labels file of an <c>npy</c> or
+    /// <c>idx</c> input; an <c>npz</c> archive's labels are its array <c>y</c> when present. Throws
+    /// <see cref="PretrainException"/> for an unknown format or a label option that does not fit it.
+    /// </summary>
+    public static DataSourceSpec For(string path, string? format = null, string? labelColumn = null, string? labels = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var kind = (format ?? FromExtension(path)).ToLowerInvariant();
+        if (labelColumn is not null && kind is not ("csv" or "tsv"))
+            throw new PretrainException($"--label-column: applies to csv and tsv files; {path} is read as {kind}.");
+        if (labels is not null && kind is not ("npy" or "idx"))
+            throw new PretrainException($"--labels: applies to npy and idx files; {path} is read as {kind}.");
+        return kind switch
+        {
+            "csv" => new CsvSourceSpec { Path = path, LabelColumn = labelColumn },
+            "tsv" => new CsvSourceSpec { Path = path, LabelColumn = labelColumn, Delimiter = "\t" },
+            "npy" => new NpySourceSpec { Features = path, Labels = labels },
+            "npz" => new NpzSourceSpec { Path = path, Labels = HasArray(path, "y") ? "y" : null },
+            "idx" => new IdxSourceSpec { Images = path, Labels = labels },
+            _ => throw new PretrainException($"--format: expected one of {Formats}, received '{format}'."),
+        };
+    }
+
+    private static string FromExtension(string path)
+    {
+        var name = Path.GetFileName(path).ToLowerInvariant();
+        if (name.EndsWith(".gz", StringComparison.Ordinal))
+            name = name[..^3];
+        return Path.GetExtension(name) switch
+        {
+            ".csv" => "csv",
+            ".tsv" or ".tab" => "tsv",
+            ".npy" => "npy",
+            ".npz" => "npz",
+            ".idx" => "idx",
+            _ when name.Contains("-ubyte", StringComparison.Ordinal) || name.Contains("-idx", StringComparison.Ordinal) => "idx",
+            _ => throw new PretrainException($"{path}: cannot tell the format from the file name; give --format ({Formats})."),
+        };
+    }
+
+    private static bool HasArray(string path, string name)
+    {
+        if (!File.Exists(path))
+            return false;
+        try
+        {
+            using var archive = System.IO.Compression.ZipFile.OpenRead(path);
+            return archive.GetEntry($"{name}.npy") is not null;
+        }
+        catch (InvalidDataException)
+        {
+            return false; // the reader reports the broken archive with its own message
+        }
+    }
+}
