@@ -28,9 +28,9 @@ public sealed class SharedQueueTests : IDisposable
         File.WriteAllText(path, """
             { "name": "shared", "device": "cpu", "seed": 7,
               "data": { "train": { "format": "embedded" }, "test": { "format": "embedded", "split": "test" }, "labelsPerClass": 60 },
-              "pretraining": { "layers": [ { "kind": "autoencoder", "hiddenUnits": 48, "epochs": 3 } ] },
+              "pretraining": { "layers": [ { "kind": "autoencoder", "hiddenUnits": 48, "epochs": 2 } ] },
               "model": { "initialization": "pretrained", "dropout": 0.2 },
-              "training": { "epochs": 30, "batchSize": 16 },
+              "training": { "epochs": 15, "batchSize": 16 },
               "evaluation": { "linearProbe": false } }
             """);
         return path;
@@ -51,7 +51,8 @@ public sealed class SharedQueueTests : IDisposable
             var (victim, job) = WaitForCheckpointedJob(storage, [a, b]);
             victim.Kill();
             var survivor = victim == a ? b : a;
-            survivor.WaitForExit(TimeSpan.FromMinutes(6)).Should().Be(0, survivor.Output);
+            // Generous: on a loaded 2-core machine the survivor trains its own job and then the taken-over one.
+            survivor.WaitForExit(TimeSpan.FromMinutes(10)).Should().Be(0, survivor.Output);
             survivor.Output.Should().MatchRegex($@"Job {job} \([^)]*\) resumed on {survivor.Name} ", "the survivor took over the dead worker's job");
         }
 
@@ -68,7 +69,7 @@ public sealed class SharedQueueTests : IDisposable
             var seed = recorded.RootElement.GetProperty("seed").GetInt32();
             var result = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "result.json"))).RootElement;
             var reference = RecipeRunner.RunFile(recipe, [$"seed={seed}", $"output={Path.Combine(_folder, "reference").Replace('\\', '/')}"]);
-            result.GetProperty("testAccuracy").GetDouble().Should().Be(reference.TestAccuracy!.Value, $"seed {seed} must match an uninterrupted run");
+            result.GetProperty("testAccuracy").GetDouble().Should().Be(reference.TestAccuracy!.Value, $"seed {seed} must match an uninterrupted run ({result} versus {reference})");
             result.GetProperty("testLoss").GetDouble().Should().Be(reference.TestLoss!.Value);
         }
         var summary = Directory.GetFiles(Path.Combine(root, "sweeps"), "*.json").Should().ContainSingle().Subject;
