@@ -85,7 +85,9 @@ internal sealed class ConvAutoencoderModel : IDisposable
 
     /// <summary>
     /// What the decoder sees of <paramref name="hidden"/>: the maps themselves without pooling; with pooling, each
-    /// window's maximum in its place and zeros elsewhere (rows and columns the pooling drops stay zero).
+    /// window's maximum in its place and zeros elsewhere (rows and columns the pooling drops stay zero). The mask of
+    /// maxima is built by comparison rather than with <c>max_unpool2d</c>, whose TorchSharp binding loses its output
+    /// size; tied maxima are all kept, which changes nothing where the tied values are zeros (ReLU).
     /// </summary>
     private static Tensor Unpooled(ConvAutoencoderOptions options, Tensor hidden)
     {
@@ -93,8 +95,14 @@ internal sealed class ConvAutoencoderModel : IDisposable
         if (pool <= 1)
             return hidden.alias();
         using var scope = NewDisposeScope();
-        var (pooled, indices) = nn.functional.max_pool2d_with_indices(hidden, [pool, pool]);
-        var unpooled = nn.functional.max_unpool2d(pooled, indices, [pool, pool], output_size: [hidden.shape[2], hidden.shape[3]]);
+        var (height, width) = (hidden.shape[2], hidden.shape[3]);
+        var (covered, coveredWidth) = (height / pool * pool, width / pool * pool);
+        var pooled = nn.functional.max_pool2d(hidden, [pool, pool]);
+        // [B, C', H1/p, W1/p] -> [B, C', H1/p*p, W1/p*p]: each maximum repeated over its window.
+        var spread = pooled.repeat_interleave(pool, dim: 2).repeat_interleave(pool, dim: 3);
+        var windows = hidden.narrow(2, 0, covered).narrow(3, 0, coveredWidth);
+        var kept = windows * windows.eq(spread);
+        var unpooled = nn.functional.pad(kept, new long[] { 0, width - coveredWidth, 0, height - covered });
         return unpooled.MoveToOuterDisposeScope();
     }
 
