@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Pretrain.Pretraining.Layers.Autoencoders;
 using Pretrain.Pretraining.Validation;
 
@@ -84,6 +85,7 @@ public sealed record ConvAutoencoderOptions : LayerOptions
     public int? Patience { get; init; }
 
     /// <summary>The kernel size, stride, padding and pooling as the frozen layer and the stack manifest keep them.</summary>
+    [JsonIgnore]
     public ConvolutionGeometry Geometry => new(Kernel, Stride, Padding, PoolSize ?? 1);
 
     /// <summary>Every problem with these settings, each naming its field.</summary>
