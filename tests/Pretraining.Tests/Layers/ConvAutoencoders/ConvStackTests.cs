@@ -4,6 +4,7 @@ using Pretrain.Pretraining.Layers.Autoencoders;
 using Pretrain.Pretraining.Layers.ConvAutoencoders;
 using Pretrain.Pretraining.Runtime;
 using Pretrain.Pretraining.Stacks;
+using Pretrain.Pretraining.Tests.Greedy;
 using Pretrain.Pretraining.Tests.Support;
 using static TorchSharp.torch;
 
@@ -55,6 +56,19 @@ public sealed class ConvStackTests : IDisposable
         encoded.shape.Should().Equal(48, 5);
         using var maps = stack.Encode(data.Values, 2);
         maps.shape.Should().Equal(48, 6, 2, 2);
+    }
+
+    [Fact]
+    public void Recomputing_a_convolutional_layer_feeds_the_layer_above_the_same_maps_as_the_cache()
+    {
+        using var data = BarImages.Flat(30);
+        using var cached = new RecordingTrainer(3, 1, passes: 1);
+        new GreedyPretrainer([Conv(4, 3, pool: 2), new(cached)]).Run(data, null, [8, 8], null, _context).Dispose();
+        using var recomputed = new RecordingTrainer(3, 1, passes: 1);
+        new GreedyPretrainer([Conv(4, 3, pool: 2), new(recomputed)]) { CacheFrozenOutputs = false }.Run(data, null, [8, 8], null, _context).Dispose();
+
+        cached.SeenInputs!.shape.Should().Equal(30, 4, 3, 3);
+        recomputed.SeenInputs!.allclose(cached.SeenInputs!, rtol: 1e-5, atol: 1e-6).Should().BeTrue();
     }
 
     [Fact]
