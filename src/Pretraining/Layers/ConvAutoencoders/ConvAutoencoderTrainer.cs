@@ -62,7 +62,7 @@ public sealed class ConvAutoencoderTrainer : ILayerTrainer
         var body = new EpochBody(model.State, (epoch, onBatch) =>
         {
             double total = 0, reconstruction = 0;
-            var count = 0;
+            int count = 0, skipped = 0;
             foreach (var x in train.Batches(Options.BatchSize, shuffle, context.Device))
             {
                 context.Cancellation.ThrowIfCancellationRequested();
@@ -71,13 +71,25 @@ public sealed class ConvAutoencoderTrainer : ILayerTrainer
                 optimizer.zero_grad();
                 var (loss, recon) = model.Loss(x, corrupted);
                 loss.backward();
+                onBatch();
+                // One non-finite batch would poison every weight for good (Adam spreads a NaN to all later steps), so
+                // it is skipped and counted rather than applied; we have seen rare ones on heavily loaded CPUs.
+                if (!FiniteUpdate(loss, model))
+                {
+                    skipped++;
+                    continue;
+                }
                 optimizer.step();
                 total += loss.item<float>();
                 reconstruction += recon.item<float>();
                 count++;
-                onBatch();
             }
-            var result = new Dictionary<string, double> { ["trainLoss"] = total / count, ["trainReconstruction"] = reconstruction / count };
+            var result = new Dictionary<string, double>
+            {
+                ["trainLoss"] = count == 0 ? double.NaN : total / count,
+                ["trainReconstruction"] = count == 0 ? double.NaN : reconstruction / count,
+                ["skippedBatches"] = skipped,
+            };
             if (validation is not null)
                 result["validationReconstruction"] = Reconstruction(model, validation, context.Device);
             return result;
@@ -89,6 +101,9 @@ public sealed class ConvAutoencoderTrainer : ILayerTrainer
         var metrics = LayerFitting.Run(body, stage, Options.Epochs, Options.Patience, "validationReconstruction", context, batches, callback);
         return Freeze(model, image, metrics);
     }
+
+    private static bool FiniteUpdate(Tensor loss, ConvAutoencoderModel model) =>
+        float.IsFinite(loss.item<float>()) && model.Parameters.All(p => p.grad is not { } grad || grad.isfinite().all().item<bool>());
 
     /// <summary>Mean reconstruction loss of clean <paramref name="data"/> (no noise, no penalty).</summary>
     private static double Reconstruction(ConvAutoencoderModel model, ILayerInput data, Device device)
