@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using Pretrain.Pretraining.IO;
 using Pretrain.Pretraining.Layers;
@@ -41,7 +40,7 @@ public static class StackStore
             {
                 Name = name, Kind = layer.Kind, InputSize = layer.InputSize, OutputSize = layer.OutputSize,
                 InputShape = layer.InputShape, OutputShape = layer.OutputShape, Convolution = layer.Convolution,
-                Activation = layer.Activation, File = file, Sha256 = Sha256(path), Settings = stack.Settings[i],
+                Activation = layer.Activation, File = file, Sha256 = FileChecksum.Sha256(path), Settings = stack.Settings[i],
                 Metrics = layer.Metrics.Where(m => double.IsFinite(m.Value)).ToDictionary(m => m.Key, m => m.Value),
             });
         }
@@ -102,7 +101,7 @@ public static class StackStore
         var path = Path.Combine(folder, entry.File);
         if (!File.Exists(path))
             throw new DataException(path, $"weights of {entry.Name} not found.");
-        var actual = Sha256(path);
+        var actual = FileChecksum.Sha256(path);
         if (!string.Equals(actual, entry.Sha256, StringComparison.OrdinalIgnoreCase))
             throw new DataException(path, $"checksum mismatch: the manifest expects SHA-256 {entry.Sha256}, the file has {actual} (modified or cut short).");
         using var content = SafeTensorsFile.Read(path);
@@ -139,11 +138,5 @@ public static class StackStore
             throw new DataException(path, $"{entry.Name}: the manifest says outputShape {SampleShapes.Format(output)} but the convolution gives {SampleShapes.Format(layer.OutputShape)}.");
         }
         return layer;
-    }
-
-    private static string Sha256(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 }
