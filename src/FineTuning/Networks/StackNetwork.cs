@@ -18,12 +18,15 @@ public static class StackNetwork
     /// <summary>
     /// The MLP architecture of the lowest <paramref name="reuse"/> layers of <paramref name="stack"/> (all by default),
     /// then <paramref name="extraLayers"/> new hidden layers, then a head of <paramref name="classCount"/> classes.
-    /// Reusing fewer layers drops the upper ones; reusing fewer and adding new ones replaces them.
+    /// Reusing fewer layers drops the upper ones; reusing fewer and adding new ones replaces them. Stacks with
+    /// convolutional layers are refused with a <see cref="PretrainException"/>.
     /// </summary>
     public static MlpSpec SpecFor(PretrainedStack stack, int classCount, double dropout = 0, int? reuse = null, IReadOnlyList<int>? extraLayers = null)
     {
         ArgumentNullException.ThrowIfNull(stack);
         var count = reuse ?? stack.Layers.Count;
+        if (stack.IsConvolutional)
+            throw new PretrainException("fine-tuning convolutional stacks is not supported yet: the stack has convolutional layers; use its features with the linear probe instead.");
         if (count < 1 || count > stack.Layers.Count)
             throw new PretrainException($"model.reuseLayers: the pretrained stack has {stack.Layers.Count} layers; expected 1 to {stack.Layers.Count}, received {count}.");
         var activations = stack.Layers.Take(count).Select(l => l.Activation).Distinct().ToList();

@@ -1,3 +1,4 @@
+using Pretrain.Pretraining.Layers;
 using Pretrain.Pretraining.Stacks;
 
 namespace Pretrain.Pretraining.Greedy;
@@ -16,9 +17,9 @@ internal static class CheckpointCompatibility
         {
             var layer = saved.Layers[i];
             var plan = plans[i];
-            var width = plan.Trainer.Describe(layer.InputSize);
-            if (layer.Kind != plan.Trainer.Kind || layer.OutputSize != width)
-                throw new PretrainException($"{folder}: layer{i + 1} in the checkpoint is a {layer.Kind} with {layer.OutputSize} units but the run asks for a {plan.Trainer.Kind} with {width}; use a new output folder.");
+            var shape = plan.Trainer.Describe(layer.InputShape);
+            if (layer.Kind != plan.Trainer.Kind || !SampleShapes.Same(layer.OutputShape, shape))
+                throw new PretrainException($"{folder}: layer{i + 1} in the checkpoint is a {layer.Kind} with {SampleShapes.Format(layer.OutputShape)} units but the run asks for a {plan.Trainer.Kind} with {SampleShapes.Format(shape)}; use a new output folder.");
             var savedSettings = saved.Settings[i]?.GetRawText();
             var wanted = plan.Settings?.GetRawText();
             if (savedSettings is not null && wanted is not null && !JsonTextEquals(savedSettings, wanted))

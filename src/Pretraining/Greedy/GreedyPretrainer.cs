@@ -34,17 +34,34 @@ public sealed class GreedyPretrainer
     /// </summary>
     public bool CacheFrozenOutputs { get; init; } = true;
 
+    /// <summary>The recipe path of the layer list, which errors start with. Default <c>layers</c>.</summary>
+    public string Path { get; init; } = "layers";
+
     /// <summary>
-    /// Checks every layer's input and output widths for inputs of <paramref name="inputFeatures"/> without training;
-    /// returns the output width of each layer.
+    /// Checks that every layer fits the output of the one below for examples of <paramref name="inputShape"/> (e.g.
+    /// <c>[28, 28]</c>), without training; returns each layer's output shape. A layer that does not fit is refused
+    /// with a <see cref="PretrainException"/> naming it and the sizes, e.g.
+    /// <c>layers[1]: kernel 5 does not fit a 3x3 input (after layer 0: 16x3x3).</c>
     /// </summary>
-    public IReadOnlyList<int> Describe(int inputFeatures)
+    public IReadOnlyList<IReadOnlyList<long>> Describe(IReadOnlyList<long> inputShape)
     {
-        var widths = new List<int>();
-        var width = inputFeatures;
-        foreach (var plan in _plans)
-            widths.Add(width = plan.Trainer.Describe(width));
-        return widths;
+        ArgumentNullException.ThrowIfNull(inputShape);
+        var shapes = new List<IReadOnlyList<long>>();
+        var shape = inputShape;
+        for (var k = 0; k < _plans.Count; k++)
+        {
+            try
+            {
+                shape = _plans[k].Trainer.Describe(shape);
+            }
+            catch (PretrainException e)
+            {
+                var below = k == 0 ? "input" : $"after layer {k - 1}";
+                throw new PretrainException($"{Path}[{k}]: {e.Message.TrimEnd('.')} ({below}: {SampleShapes.Format(shape)}).", e);
+            }
+            shapes.Add(shape);
+        }
+        return shapes;
     }
 
     /// <summary>
@@ -63,8 +80,15 @@ public sealed class GreedyPretrainer
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(context);
-        var widths = Describe(train.Width);
-        context.Logger.LogInformation("Greedy pretraining of {Count} layers: {Widths}", _plans.Count, string.Join(" -> ", new[] { train.Width }.Concat(widths)));
+        ArgumentNullException.ThrowIfNull(inputShape);
+        if (SampleShapes.Size(inputShape) != train.Width)
+            throw new PretrainException($"{Path}: the input shape {SampleShapes.Format(inputShape)} holds {SampleShapes.Size(inputShape)} values but the examples have {train.Width}.");
+        var shapes = Describe(inputShape);
+        context.Logger.LogInformation("Greedy pretraining of {Count} layers: {Shapes}", _plans.Count,
+            string.Join(" -> ", new[] { inputShape }.Concat(shapes).Select(SampleShapes.Format)));
+        // Layer 1 sees the examples in their own shape (e.g. [28, 28] images), whatever shape the caller stored them in.
+        train = ReshapedLayerInput.Of(train, inputShape);
+        validation = validation is null ? null : ReshapedLayerInput.Of(validation, inputShape);
 
         var stack = ResumeOrStart(checkpointFolder, inputShape, normalization, context);
         ILayerInput trainInput = train, validationInput = validation!;
@@ -77,7 +101,8 @@ public sealed class GreedyPretrainer
                 {
                     var plan = _plans[k];
                     var stage = $"layer {k + 1} ({plan.Trainer.Kind})";
-                    context.Logger.LogInformation("Training {Stage}: {Inputs} -> {Outputs} on {Count} cached inputs", stage, trainInput.Width, widths[k], trainInput.Count);
+                    context.Logger.LogInformation("Training {Stage}: {Inputs} -> {Outputs} on {Count} cached inputs", stage,
+                        SampleShapes.Format(trainInput.SampleShape), SampleShapes.Format(shapes[k]), trainInput.Count);
                     var layer = plan.Trainer.Fit(trainInput, validation is null ? null : validationInput, context, stage, callback);
                     stack.Add(layer, plan.Settings);
                     if (checkpointFolder is not null)
@@ -122,8 +147,8 @@ public sealed class GreedyPretrainer
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var trainCache = Cache.Build(onDevice, train, context.Device);
             var validationCache = validation is null ? null : Cache.Build(onDevice, validation, context.Device);
-            context.Logger.LogInformation("Cached the frozen outputs ({Count} x {Width}) on {Device} in {Seconds:F1} s",
-                trainCache.Count, trainCache.Width, trainCache.Values.device, clock.Elapsed.TotalSeconds);
+            context.Logger.LogInformation("Cached the frozen outputs ({Count} x {Shape}) on {Device} in {Seconds:F1} s",
+                trainCache.Count, SampleShapes.Format(trainCache.SampleShape), trainCache.Values.device, clock.Elapsed.TotalSeconds);
             return (trainCache, validationCache);
         }
         finally

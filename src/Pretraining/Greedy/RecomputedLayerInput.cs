@@ -29,6 +29,9 @@ public sealed class RecomputedLayerInput : ILayerInput
     public int Width => _frozen.Count == 0 ? _raw.Width : _frozen[^1].OutputSize;
 
     /// <inheritdoc />
+    public IReadOnlyList<long> SampleShape => _frozen.Count == 0 ? _raw.SampleShape : _frozen[^1].OutputShape;
+
+    /// <inheritdoc />
     public IEnumerable<Tensor> Batches(int batchSize, Generator? shuffle, Device device)
     {
         foreach (var batch in _raw.Batches(batchSize, shuffle, device))

@@ -11,12 +11,15 @@ public interface ILayerInput
     /// <summary>Number of examples N.</summary>
     long Count { get; }
 
-    /// <summary>Values per example (the layer's input size).</summary>
+    /// <summary>Values per example (the product of <see cref="SampleShape"/>).</summary>
     int Width { get; }
 
+    /// <summary>Shape of one example: <c>[D]</c> for flat features, <c>[C, H, W]</c> (or <c>[H, W]</c>) for images.</summary>
+    IReadOnlyList<long> SampleShape { get; }
+
     /// <summary>
-    /// Minibatches of float32 [B, Width] on <paramref name="device"/>, covering every example once, in an order drawn
-    /// from <paramref name="shuffle"/> (or in storage order when null). The enumerator owns each batch tensor and
+    /// Minibatches of float32 [B, ...SampleShape] on <paramref name="device"/>, covering every example once, in an order
+    /// drawn from <paramref name="shuffle"/> (or in storage order when null). The enumerator owns each batch tensor and
     /// disposes it when the next one is requested (so a loop body's own dispose scope need not, and a batch that must
     /// outlive its iteration has to be cloned).
     /// </summary>

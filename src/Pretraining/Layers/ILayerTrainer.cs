@@ -3,20 +3,22 @@ using Pretrain.Pretraining.Runtime;
 namespace Pretrain.Pretraining.Layers;
 
 /// <summary>
-/// A layer that can be pretrained without labels (an autoencoder, an RBM). The greedy driver calls
-/// <see cref="Describe"/> for every layer before training any (so a bad stack fails in seconds, not after an hour on
-/// layer 1), then <see cref="Fit"/> lowest layer first.
+/// A layer that can be pretrained without labels (an autoencoder, an RBM, a convolutional autoencoder). The greedy
+/// driver calls <see cref="Describe"/> for every layer before training any (so a bad stack fails in seconds, not after
+/// an hour on layer 1), then <see cref="Fit"/> lowest layer first.
 /// </summary>
 public interface ILayerTrainer
 {
-    /// <summary>The method as recipes and manifests name it: <c>autoencoder</c>, <c>rbm</c>.</summary>
+    /// <summary>The method as recipes and manifests name it: <c>autoencoder</c>, <c>rbm</c>, <c>convAutoencoder</c>.</summary>
     string Kind { get; }
 
     /// <summary>
-    /// Checks that this layer can take inputs of width <paramref name="inputSize"/> and returns its output width,
-    /// without training. Throws <see cref="PretrainException"/> naming the problem otherwise.
+    /// Checks that this layer can take examples of <paramref name="inputShape"/> and returns the shape of its outputs,
+    /// without training: dense layers take any shape (flattened to <c>[D]</c>) and give <c>[hidden]</c>;
+    /// convolutional layers take <c>[C, H, W]</c> (or <c>[H, W]</c>) and give <c>[C', H', W']</c>. Throws
+    /// <see cref="PretrainException"/> naming the problem and the sizes otherwise.
     /// </summary>
-    int Describe(int inputSize);
+    IReadOnlyList<long> Describe(IReadOnlyList<long> inputShape);
 
     /// <summary>
     /// Trains on <paramref name="train"/> (early stopping on <paramref name="validation"/> when given and enabled),

@@ -7,24 +7,30 @@ public sealed class TensorLayerInput : ILayerInput, IDisposable
 {
     private readonly bool _owns;
 
-    /// <summary>Wraps <paramref name="values"/> (float32 [N, D]); disposes it with this object when <paramref name="owns"/>.</summary>
+    /// <summary>
+    /// Wraps <paramref name="values"/> (float32 [N, D] or [N, C, H, W], any shape after N); disposes it with this object
+    /// when <paramref name="owns"/>.
+    /// </summary>
     public TensorLayerInput(Tensor values, bool owns = true)
     {
         ArgumentNullException.ThrowIfNull(values);
-        if (values.dim() != 2 || values.dtype != ScalarType.Float32)
-            throw new ArgumentException($"layer input must be float32 [N, D], received {values.dtype} [{string.Join(", ", values.shape)}].", nameof(values));
+        if (values.dim() < 2 || values.dtype != ScalarType.Float32)
+            throw new ArgumentException($"layer input must be float32 [N, ...sample shape], received {values.dtype} [{string.Join(", ", values.shape)}].", nameof(values));
         Values = owns ? values.DetachFromDisposeScope() : values;
         _owns = owns;
     }
 
-    /// <summary>The examples, float32 [N, D].</summary>
+    /// <summary>The examples, float32 [N, ...sample shape].</summary>
     public Tensor Values { get; }
 
     /// <inheritdoc />
     public long Count => Values.shape[0];
 
     /// <inheritdoc />
-    public int Width => (int)Values.shape[1];
+    public int Width => (int)SampleShapes.Size(SampleShape);
+
+    /// <inheritdoc />
+    public IReadOnlyList<long> SampleShape => Values.shape[1..];
 
     /// <inheritdoc />
     public IEnumerable<Tensor> Batches(int batchSize, Generator? shuffle, Device device)

@@ -62,6 +62,9 @@ public enum RandomStream
 
     /// <summary>RBM layers; the key is derived from the layer's shape, offsets 0-3.</summary>
     RbmLayer = 2000,
+
+    /// <summary>Convolutional autoencoder layers; the key is derived from the layer's shape, offsets 0-2.</summary>
+    ConvAutoencoderLayer = 3000,
 }
 
 /// <summary>Keys that separate the generators of streams used more than once in a run.</summary>

@@ -40,6 +40,12 @@ public sealed class PretrainedStack : IDisposable
     /// <summary>Output width of the top layer (the input width for an empty stack).</summary>
     public int OutputSize => _layers.Count == 0 ? InputFeatures : _layers[^1].OutputSize;
 
+    /// <summary>Shape of one output example of the top layer (the input shape for an empty stack).</summary>
+    public IReadOnlyList<long> OutputShape => _layers.Count == 0 ? InputShape : _layers[^1].OutputShape;
+
+    /// <summary>True when any layer is convolutional (such stacks cannot become fully connected networks).</summary>
+    public bool IsConvolutional => _layers.Any(l => l.Convolution is not null);
+
     /// <summary>Adds <paramref name="layer"/> on top, taking ownership. Its input width must match the top's output.</summary>
     public void Add(PretrainedLayer layer, JsonElement? settings = null)
     {
@@ -51,8 +57,9 @@ public sealed class PretrainedStack : IDisposable
     }
 
     /// <summary>
-    /// Encodes <paramref name="input"/> [B, InputFeatures] through layers 1..<paramref name="layers"/> (all by default),
-    /// without gradients. The result is a new tensor in the caller's dispose scope.
+    /// Encodes <paramref name="input"/> [B, InputFeatures] (or [B, ...InputShape]) through layers
+    /// 1..<paramref name="layers"/> (all by default), without gradients. The result, [B, ...the top layer's output
+    /// shape], is a new tensor in the caller's dispose scope.
     /// </summary>
     public Tensor Encode(Tensor input, int? layers = null)
     {

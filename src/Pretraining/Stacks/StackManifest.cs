@@ -14,8 +14,15 @@ public sealed record StackManifest
     /// <summary>The format's name; always <see cref="FormatName"/>.</summary>
     public const string FormatName = "pretrain-stack";
 
-    /// <summary>The format version this code writes and reads.</summary>
-    public const int CurrentVersion = 1;
+    /// <summary>
+    /// The newest format version this code writes and reads: 2 adds convolutional layers (shapes and
+    /// <see cref="StackLayerEntry.Convolution"/>). Stacks of dense layers are still written as version 1, which older
+    /// readers load; a stack with a convolutional layer is version 2, which they refuse instead of misreading.
+    /// </summary>
+    public const int CurrentVersion = 2;
+
+    /// <summary>The version of stacks whose layers are all dense.</summary>
+    public const int DenseVersion = 1;
 
     /// <summary>Always <c>pretrain-stack</c>.</summary>
     public string Format { get; init; } = FormatName;
@@ -60,16 +67,28 @@ public sealed record StackLayerEntry
     /// <summary>Pretraining method (<c>autoencoder</c>, <c>rbm</c>, ...).</summary>
     public required string Kind { get; init; }
 
-    /// <summary>Input width.</summary>
+    /// <summary>Input values per example (the product of <see cref="InputShape"/>).</summary>
     public int InputSize { get; init; }
 
-    /// <summary>Output width (hidden units).</summary>
+    /// <summary>Output values per example (hidden units, or the product of <see cref="OutputShape"/>).</summary>
     public int OutputSize { get; init; }
+
+    /// <summary>One input example, e.g. <c>[784]</c> or <c>[1, 28, 28]</c>; absent in manifests written before version 2 (then <c>[InputSize]</c>).</summary>
+    public IReadOnlyList<long>? InputShape { get; init; }
+
+    /// <summary>One output example, e.g. <c>[256]</c> or <c>[16, 12, 12]</c>; absent in manifests written before version 2 (then <c>[OutputSize]</c>).</summary>
+    public IReadOnlyList<long>? OutputShape { get; init; }
+
+    /// <summary>Kernel, stride, padding and pooling of a convolutional layer; absent for dense layers.</summary>
+    public ConvolutionGeometry? Convolution { get; init; }
 
     /// <summary>Encoder nonlinearity.</summary>
     public EncoderActivation Activation { get; init; }
 
-    /// <summary>The safetensors file holding <c>encoder.weight</c> [out, in], <c>encoder.bias</c> [out] and the extras.</summary>
+    /// <summary>
+    /// The safetensors file holding <c>encoder.weight</c> ([out, in], or [C', C, k, k] for a convolutional layer),
+    /// <c>encoder.bias</c> ([out] or [C']) and the extras.
+    /// </summary>
     public required string File { get; init; }
 
     /// <summary>Lower-case hex SHA-256 of <see cref="File"/>.</summary>

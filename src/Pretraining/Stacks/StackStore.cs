@@ -39,12 +39,14 @@ public static class StackStore
             entries.Add(new StackLayerEntry
             {
                 Name = name, Kind = layer.Kind, InputSize = layer.InputSize, OutputSize = layer.OutputSize,
+                InputShape = layer.InputShape, OutputShape = layer.OutputShape, Convolution = layer.Convolution,
                 Activation = layer.Activation, File = file, Sha256 = FileChecksum.Sha256(path), Settings = stack.Settings[i],
                 Metrics = layer.Metrics.Where(m => double.IsFinite(m.Value)).ToDictionary(m => m.Key, m => m.Value),
             });
         }
         var manifest = new StackManifest
         {
+            Version = stack.Layers.Any(l => l.Convolution is not null) ? StackManifest.CurrentVersion : StackManifest.DenseVersion,
             InputShape = stack.InputShape, InputFeatures = stack.InputFeatures, Normalization = stack.Normalization,
             Layers = entries, Created = DateTimeOffset.UtcNow,
             WrittenBy = $"Pretrain {typeof(StackStore).Assembly.GetName().Version}",
@@ -103,10 +105,38 @@ public static class StackStore
         if (!string.Equals(actual, entry.Sha256, StringComparison.OrdinalIgnoreCase))
             throw new DataException(path, $"checksum mismatch: the manifest expects SHA-256 {entry.Sha256}, the file has {actual} (modified or cut short).");
         using var content = SafeTensorsFile.Read(path);
-        var weight = StackValidation.Expect(path, content, "encoder.weight", [entry.OutputSize, entry.InputSize]);
-        var bias = StackValidation.Expect(path, content, "encoder.bias", [entry.OutputSize]);
         var extras = content.Tensors.Where(t => t.Key is not ("encoder.weight" or "encoder.bias"))
             .ToDictionary(t => t.Key, t => t.Value.to(device));
-        return new PretrainedLayer(entry.Kind, weight.to(device), bias.to(device), entry.Activation, extras, entry.Metrics);
+        if (entry.Convolution is not { } geometry)
+        {
+            var weight = StackValidation.Expect(path, content, "encoder.weight", [entry.OutputSize, entry.InputSize]);
+            var bias = StackValidation.Expect(path, content, "encoder.bias", [entry.OutputSize]);
+            return new PretrainedLayer(entry.Kind, weight.to(device), bias.to(device), entry.Activation, extras, entry.Metrics);
+        }
+        return LoadConvolution(path, entry, geometry, content, extras, device);
+    }
+
+    private static PretrainedLayer LoadConvolution(string path, StackLayerEntry entry, ConvolutionGeometry geometry, SafeTensorsContent content,
+        Dictionary<string, Tensor> extras, Device device)
+    {
+        if (entry.InputShape is not { Count: 3 } input || entry.OutputShape is not { Count: 3 } output)
+            throw new DataException(path, $"{entry.Name}: a convolutional layer needs inputShape and outputShape [C, H, W] in the manifest.");
+        var weight = StackValidation.Expect(path, content, "encoder.weight", [output[0], input[0], geometry.Kernel, geometry.Kernel]);
+        var bias = StackValidation.Expect(path, content, "encoder.bias", [output[0]]);
+        PretrainedLayer layer;
+        try
+        {
+            layer = new PretrainedLayer(entry.Kind, weight.to(device), bias.to(device), entry.Activation, geometry, input, extras, entry.Metrics);
+        }
+        catch (ArgumentException e)
+        {
+            throw new DataException(path, $"{entry.Name}: {e.Message}", e);
+        }
+        if (!SampleShapes.Same(layer.OutputShape, output))
+        {
+            layer.Dispose();
+            throw new DataException(path, $"{entry.Name}: the manifest says outputShape {SampleShapes.Format(output)} but the convolution gives {SampleShapes.Format(layer.OutputShape)}.");
+        }
+        return layer;
     }
 }

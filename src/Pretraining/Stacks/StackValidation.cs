@@ -14,6 +14,10 @@ internal static class StackValidation
             throw new DataException(manifestPath, $"inputShape [{string.Join(", ", manifest.InputShape)}] does not match inputFeatures {expected}.");
         foreach (var layer in manifest.Layers)
         {
+            if (layer.InputShape is { } shape && shape.Aggregate(1L, (a, b) => a * b) != layer.InputSize)
+                throw new DataException(manifestPath, $"{layer.Name}: inputShape [{string.Join(", ", shape)}] does not match inputSize {layer.InputSize}.");
+            if (layer.OutputShape is { } outputShape && outputShape.Aggregate(1L, (a, b) => a * b) != layer.OutputSize)
+                throw new DataException(manifestPath, $"{layer.Name}: outputShape [{string.Join(", ", outputShape)}] does not match outputSize {layer.OutputSize}.");
             if (layer.InputSize != expected)
                 throw new DataException(manifestPath, $"{layer.Name}: inputSize {layer.InputSize} does not match the {expected} outputs below it.");
             if (layer.OutputSize <= 0)

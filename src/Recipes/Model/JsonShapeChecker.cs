@@ -66,7 +66,8 @@ internal static class JsonShapeChecker
     {
         if (type is null)
             return;
-        var discriminator = type.BaseType?.GetCustomAttribute<JsonPolymorphicAttribute>()?.TypeDiscriminatorPropertyName;
+        // The polymorphic base may sit more than one level up (AutoencoderOptions : DenseLayerOptions : LayerOptions).
+        var discriminator = Ancestors(type).Select(t => t.GetCustomAttribute<JsonPolymorphicAttribute>()?.TypeDiscriminatorPropertyName).FirstOrDefault(n => n is not null);
         var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.CanWrite && p.GetCustomAttribute<JsonIgnoreAttribute>() is null)
             .ToDictionary(JsonName, StringComparer.Ordinal);
@@ -90,6 +91,12 @@ internal static class JsonShapeChecker
             if (!seen.Contains(name) && IsRequired(property))
                 problems.Add(new(path.Length == 0 ? name : $"{path}.{name}", $"required field is missing ({Describe(property.PropertyType)})."));
         }
+    }
+
+    private static IEnumerable<Type> Ancestors(Type type)
+    {
+        for (var current = type.BaseType; current is not null; current = current.BaseType)
+            yield return current;
     }
 
     /// <summary>For a polymorphic base type, the derived type its discriminator names; otherwise the type itself.</summary>

@@ -17,8 +17,17 @@ internal static class LinearProbeStage
     {
         var test = data.Test ?? throw new InvalidOperationException("the linear probe needs test data");
         var validation = data.Validation ?? throw new InvalidOperationException("the linear probe needs validation data");
-        var pretrained = LinearProbe.Evaluate($"the top of the {stack.Layers.Count}-layer stack", x => stack.Encode(x), data.Train, validation, test, context);
+        var pretrained = LinearProbe.Evaluate($"the top of the {stack.Layers.Count}-layer stack", x => Flatten(stack.Encode(x)), data.Train, validation, test, context);
         var raw = LinearProbe.Evaluate("raw inputs", x => x.alias(), data.Train, validation, test, context);
         return new ProbeResult(pretrained.Accuracy, raw.Accuracy, data.Train.Count);
+    }
+
+    // [B, C, H, W] feature maps of a convolutional top layer -> [B, C*H*W]: the probe is a softmax over flat features.
+    private static TorchSharp.torch.Tensor Flatten(TorchSharp.torch.Tensor features)
+    {
+        if (features.dim() == 2)
+            return features;
+        using (features)
+            return features.flatten(1);
     }
 }

@@ -64,7 +64,7 @@ internal static class PretrainingStage
         var plans = section.Layers
             .Select(options => new LayerPlan(options.CreateTrainer(), JsonSerializer.SerializeToElement(options, RecipeLoader.SerializerOptions)))
             .ToList();
-        var greedy = new GreedyPretrainer(plans) { CacheFrozenOutputs = section.CacheFrozenOutputs };
+        var greedy = new GreedyPretrainer(plans) { CacheFrozenOutputs = section.CacheFrozenOutputs, Path = "pretraining.layers" };
         using var train = new TensorLayerInput(unlabeled.Features, owns: false);
         using var validation = data.Validation is null ? null : new TensorLayerInput(data.Validation.Features, owns: false);
         var history = new HistoryCallback();

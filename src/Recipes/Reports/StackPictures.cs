@@ -8,8 +8,9 @@ namespace Pretrain.Recipes.Reports;
 
 /// <summary>
 /// The pictures people expect after pretraining, written into the run folder: one loss-curve chart per layer
-/// (<c>layerK-loss.png</c>) and, for image inputs, the first layer's filters (<c>layer1-filters.png</c>) and ten
-/// inputs above their reconstructions through layer 1 (<c>layer1-reconstructions.png</c>).
+/// (<c>layerK-loss.png</c>) and, for image inputs, the first layer's filters (<c>layer1-filters.png</c>; the kernels of
+/// a convolutional layer on one-channel images) and, for dense layers, ten inputs above their reconstructions through
+/// layer 1 (<c>layer1-reconstructions.png</c>).
 /// </summary>
 internal static class StackPictures
 {
@@ -21,6 +22,15 @@ internal static class StackPictures
 
         if (stack.Layers.Count == 0 || samples.SampleShape.Count != 2)
             return;
+        if (stack.Layers[0].Convolution is { } convolution)
+        {
+            // One-channel kernels are small images themselves; no reconstruction picture for convolutional layers yet.
+            if (stack.Layers[0].InputShape[0] != 1)
+                return;
+            using var kernels = stack.Layers[0].Weight.flatten(1);
+            FilterGrid.Write(folder.File("layer1-filters.png"), kernels, convolution.Kernel, convolution.Kernel, scale: 6);
+            return;
+        }
         var rows = (int)samples.SampleShape[0];
         var cols = (int)samples.SampleShape[1];
         FilterGrid.Write(folder.File("layer1-filters.png"), stack.Layers[0].Weight, rows, cols);

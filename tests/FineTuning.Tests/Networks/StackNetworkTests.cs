@@ -33,6 +33,21 @@ public sealed class StackNetworkTests
     }
 
     [Fact]
+    public void A_convolutional_stack_is_refused_clearly_rather_than_crashing()
+    {
+        using var generator = new Generator(3);
+        using var stack = new PretrainedStack([8, 8]);
+        stack.Add(new PretrainedLayer("convAutoencoder", randn([2, 1, 3, 3], generator: generator), randn([2], generator: generator), EncoderActivation.Relu,
+            new ConvolutionGeometry(3, PoolSize: 2), [1, 8, 8]));
+
+        var spec = () => StackNetwork.SpecFor(stack, 3);
+        var build = () => StackNetwork.Build(stack, 3, generator);
+
+        spec.Should().Throw<PretrainException>().WithMessage("fine-tuning convolutional stacks is not supported yet*");
+        build.Should().Throw<PretrainException>().WithMessage("fine-tuning convolutional stacks is not supported yet*");
+    }
+
+    [Fact]
     public void Mixed_or_linear_activations_are_refused_clearly()
     {
         using var mixed = Stack(EncoderActivation.Relu);

@@ -78,7 +78,7 @@ public sealed class GreedyPretrainerTests : IDisposable
         using var t1 = new RecordingTrainer(5, 1);
         var bad = new ThrowingDescribeTrainer();
         var act = () => new GreedyPretrainer([new(t1), new(bad)]).Run(input, null, [6], null, _context);
-        act.Should().Throw<PretrainException>().WithMessage("*layer 2*");
+        act.Should().Throw<PretrainException>().WithMessage("layers[1]: cannot take 5 inputs (after layer 0: 5).");
         t1.FitCalls.Should().Be(0);
     }
 
@@ -129,7 +129,7 @@ public sealed class GreedyPretrainerTests : IDisposable
     {
         public string Kind => "bad";
 
-        public int Describe(int inputSize) => throw new PretrainException($"layer 2: cannot take {inputSize} inputs.");
+        public IReadOnlyList<long> Describe(IReadOnlyList<long> inputShape) => throw new PretrainException($"cannot take {inputShape[0]} inputs.");
 
         public PretrainedLayer Fit(ILayerInput train, ILayerInput? validation, RunContext context, string stage, ITrainingCallback? callback = null) =>
             throw new InvalidOperationException("must not train");

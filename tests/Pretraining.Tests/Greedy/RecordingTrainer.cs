@@ -21,7 +21,7 @@ internal sealed class RecordingTrainer(int hiddenUnits, int seed, int passes = 3
 
     public Func<int, Exception?> FailOnFit { get; init; } = _ => null;
 
-    public int Describe(int inputSize) => hiddenUnits;
+    public IReadOnlyList<long> Describe(IReadOnlyList<long> inputShape) => [hiddenUnits];
 
     public PretrainedLayer Fit(ILayerInput train, ILayerInput? validation, RunContext context, string stage, ITrainingCallback? callback = null)
     {
@@ -54,6 +54,8 @@ internal sealed class CountingInput(ILayerInput inner) : ILayerInput
     public long Count => inner.Count;
 
     public int Width => inner.Width;
+
+    public IReadOnlyList<long> SampleShape => inner.SampleShape;
 
     public IEnumerable<Tensor> Batches(int batchSize, Generator? shuffle, Device device)
     {

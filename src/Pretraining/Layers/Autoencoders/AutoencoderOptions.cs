@@ -39,7 +39,7 @@ public enum LayerOptimizer
 /// Settings of one autoencoder layer. Variants combine: denoising (<see cref="Noise"/>), sparse
 /// (<see cref="SparsityTarget"/>) and contractive (<see cref="ContractiveWeight"/>).
 /// </summary>
-public sealed record AutoencoderOptions : LayerOptions
+public sealed record AutoencoderOptions : DenseLayerOptions
 {
     /// <inheritdoc />
     public override ILayerTrainer CreateTrainer() => new AutoencoderTrainer(this);

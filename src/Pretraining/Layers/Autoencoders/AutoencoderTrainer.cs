@@ -28,19 +28,22 @@ public sealed class AutoencoderTrainer : ILayerTrainer
     public string Kind => "autoencoder";
 
     /// <inheritdoc />
-    public int Describe(int inputSize) => Options.OutputWidth(Kind, inputSize);
+    public IReadOnlyList<long> Describe(IReadOnlyList<long> inputShape) => Options.OutputShape(Kind, inputShape);
 
     /// <inheritdoc />
     public PretrainedLayer Fit(ILayerInput train, ILayerInput? validation, RunContext context, string stage, ITrainingCallback? callback = null)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(context);
-        Describe(train.Width);
+        Describe(train.SampleShape);
+        // A dense layer reads every example flat, whatever its shape (e.g. the [C, H, W] maps of a convolutional layer).
+        train = ReshapedLayerInput.Flat(train);
+        validation = validation is null ? null : ReshapedLayerInput.Flat(validation);
         using var initGenerator = context.CreateGenerator(RandomStream.AutoencoderLayer, RandomStreams.LayerKey(Options.HiddenUnits, train.Width, 0));
         using var noise = context.CreateGenerator(RandomStream.AutoencoderLayer, RandomStreams.LayerKey(Options.HiddenUnits, train.Width, 1));
         using var shuffle = context.CreateGenerator(RandomStream.AutoencoderLayer, RandomStreams.LayerKey(Options.HiddenUnits, train.Width, 2));
         using var model = new AutoencoderModel(train.Width, Options, context.Device, initGenerator);
-        using var optimizer = CreateOptimizer(model);
+        using var optimizer = LayerOptimizers.Create(Options.Optimizer, model.Parameters, Options.LearningRate, Options.Momentum, Options.WeightDecay);
         var batches = (int)((train.Count + Options.BatchSize - 1) / Options.BatchSize);
         var body = new EpochBody(model.State, (epoch, onBatch) =>
         {
@@ -86,14 +89,6 @@ public sealed class AutoencoderTrainer : ILayerTrainer
         }
         return sum / data.Count;
     }
-
-    private optim.Optimizer CreateOptimizer(AutoencoderModel model) => Options.Optimizer switch
-    {
-        LayerOptimizer.Sgd => optim.SGD(model.Parameters, Options.LearningRate, weight_decay: Options.WeightDecay),
-        LayerOptimizer.Momentum => optim.SGD(model.Parameters, Options.LearningRate, momentum: Options.Momentum, weight_decay: Options.WeightDecay),
-        LayerOptimizer.Adam => optim.Adam(model.Parameters, Options.LearningRate, weight_decay: Options.WeightDecay),
-        _ => throw new ArgumentOutOfRangeException(nameof(model), Options.Optimizer, "unknown optimizer"),
-    };
 
     private PretrainedLayer Freeze(AutoencoderModel model, Dictionary<string, double> metrics)
     {

@@ -16,7 +16,7 @@ public enum VisibleUnits
 /// "A Practical Guide to Training Restricted Boltzmann Machines" (2010). Defaults match the guide and the project's
 /// PyTorch baseline for Bernoulli units.
 /// </summary>
-public sealed record RbmOptions : LayerOptions
+public sealed record RbmOptions : DenseLayerOptions
 {
     /// <inheritdoc />
     public override ILayerTrainer CreateTrainer() => new RbmTrainer(this);

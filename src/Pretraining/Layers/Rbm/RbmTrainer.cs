@@ -29,14 +29,17 @@ public sealed class RbmTrainer : ILayerTrainer
     public string Kind => "rbm";
 
     /// <inheritdoc />
-    public int Describe(int inputSize) => Options.OutputWidth(Kind, inputSize);
+    public IReadOnlyList<long> Describe(IReadOnlyList<long> inputShape) => Options.OutputShape(Kind, inputShape);
 
     /// <inheritdoc />
     public PretrainedLayer Fit(ILayerInput train, ILayerInput? validation, RunContext context, string stage, ITrainingCallback? callback = null)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(context);
-        Describe(train.Width);
+        Describe(train.SampleShape);
+        // A dense layer reads every example flat, whatever its shape (e.g. the [C, H, W] maps of a convolutional layer).
+        train = ReshapedLayerInput.Flat(train);
+        validation = validation is null ? null : ReshapedLayerInput.Flat(validation);
         using var sampling = context.CreateGenerator(RandomStream.RbmLayer, RandomStreams.LayerKey(Options.HiddenUnits, train.Width, 0));
         using var shuffle = context.CreateGenerator(RandomStream.RbmLayer, RandomStreams.LayerKey(Options.HiddenUnits, train.Width, 1));
         using var monitoring = context.CreateGenerator(RandomStream.RbmLayer, RandomStreams.LayerKey(Options.HiddenUnits, train.Width, 2));

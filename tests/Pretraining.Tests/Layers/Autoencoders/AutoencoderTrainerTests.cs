@@ -116,7 +116,7 @@ public sealed class AutoencoderTrainerTests
     [Fact]
     public void Bad_settings_are_refused_before_training_with_the_field_named()
     {
-        var act = () => new AutoencoderTrainer(new AutoencoderOptions { HiddenUnits = 0, SparsityTarget = 0.05, Activation = EncoderActivation.Relu }).Describe(784);
+        var act = () => new AutoencoderTrainer(new AutoencoderOptions { HiddenUnits = 0, SparsityTarget = 0.05, Activation = EncoderActivation.Relu }).Describe([784]);
         act.Should().Throw<PretrainException>().WithMessage("*hiddenUnits: expected a positive integer, received 0.*sparsityTarget: the KL sparsity penalty needs sigmoid units*");
     }
 

@@ -84,7 +84,7 @@ public sealed class RbmTrainerTests
     [Fact]
     public void Bad_settings_are_refused_with_the_field_named()
     {
-        var act = () => new RbmTrainer(new RbmOptions { HiddenUnits = 10, CdSteps = 0, Visible = VisibleUnits.Gaussian, SampleVisibleInputs = true }).Describe(16);
+        var act = () => new RbmTrainer(new RbmOptions { HiddenUnits = 10, CdSteps = 0, Visible = VisibleUnits.Gaussian, SampleVisibleInputs = true }).Describe([16]);
         act.Should().Throw<PretrainException>().WithMessage("rbm layer: cdSteps: expected a positive integer, received 0.*sampleVisibleInputs*");
     }
 
