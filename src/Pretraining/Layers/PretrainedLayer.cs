@@ -103,7 +103,7 @@ public sealed class PretrainedLayer : IDisposable
             return Activation.Apply(nn.functional.linear(input.dim() == 2 ? input : input.flatten(1), Weight, Bias)).MoveToOuterDisposeScope();
         // [B, ...] -> [B, C, H, W]: the layer knows its image shape even when the data arrives flat.
         var images = input.reshape([input.shape[0], .. InputShape]);
-        var hidden = Activation.Apply(nn.functional.conv2d(images, Weight, Bias, strides: [geometry.Stride], padding: [geometry.Padding]));
+        var hidden = Activation.Apply(ConvAutoencoders.Im2ColConvolution.Conv2d(images, Weight, Bias, geometry.Stride, geometry.Padding));
         var pooled = geometry.PoolSize > 1 ? nn.functional.max_pool2d(hidden, [geometry.PoolSize, geometry.PoolSize]) : hidden;
         return pooled.MoveToOuterDisposeScope();
     }

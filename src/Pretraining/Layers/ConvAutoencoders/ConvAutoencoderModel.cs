@@ -81,7 +81,7 @@ internal sealed class ConvAutoencoderModel : IDisposable
 
     /// <summary>Feature maps before pooling, [B, C', H1, W1], of images [B, C, H, W].</summary>
     private static Tensor Encode(ConvAutoencoderOptions options, Tensor weight, Tensor bias, Tensor images) =>
-        options.Activation.Apply(nn.functional.conv2d(images, weight, bias, strides: [options.Stride], padding: [options.Padding]));
+        options.Activation.Apply(Im2ColConvolution.Conv2d(images, weight, bias, options.Stride, options.Padding));
 
     /// <summary>
     /// What the decoder sees of <paramref name="hidden"/>: the maps themselves without pooling; with pooling, each
@@ -112,15 +112,14 @@ internal sealed class ConvAutoencoderModel : IDisposable
         var (height, width) = (image[1], image[2]);
         if (options.Decoder == ConvDecoder.Transposed)
         {
-            // The floor in the encoder's size formula drops up to stride - 1 rows; output padding puts them back.
+            // Folding to the image's own size puts back the rows the floor in the encoder's size formula dropped.
             var g = options.Geometry;
-            long[] extra = [(height + 2L * g.Padding - g.Kernel) % g.Stride, (width + 2L * g.Padding - g.Kernel) % g.Stride];
-            return nn.functional.conv_transpose2d(code, kernels, bias, strides: [g.Stride], padding: [g.Padding], output_padding: extra);
+            return Im2ColConvolution.ConvTranspose2d(code, kernels, bias, g.Stride, g.Padding, height, width);
         }
         using var scope = NewDisposeScope();
         var upsampled = nn.functional.interpolate(code, size: [height, width], mode: InterpolationMode.Nearest);
         // Padding k/2 keeps the size for odd kernels; even kernels give one row and column more, cut off here.
-        var convolved = nn.functional.conv2d(upsampled, kernels, bias, padding: [options.Kernel / 2]);
+        var convolved = Im2ColConvolution.Conv2d(upsampled, kernels, bias, padding: options.Kernel / 2);
         return convolved.narrow(2, 0, height).narrow(3, 0, width).MoveToOuterDisposeScope();
     }
 
