@@ -126,7 +126,7 @@ internal static class RunCommand
         }
         catch (PretrainException e)
         {
-            Log.Error("{Message}", e.Message);
+            LogOnlyToFile.Logger.Error("{Message}", e.Message);
             Console.Error.WriteLine(e.Message);
             return (ExitCodes.InvalidInput, null);
         }
@@ -139,7 +139,7 @@ internal static class RunCommand
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            Log.Fatal(e, "Run failed");
+            LogOnlyToFile.Logger.Fatal(e, "Run failed");
             Console.Error.WriteLine($"Run failed: {e.Message} (details in {folder.LogFile})");
             return (ExitCodes.Failure, null);
         }

@@ -30,11 +30,15 @@ internal static class PretrainHostBuilder
         {
             logger.ReadFrom.Configuration(builder.Configuration)
                 .Enrich.FromLogContext()
-                .WriteTo.Console(
-                    outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}",
-                    formatProvider: System.Globalization.CultureInfo.InvariantCulture,
-                    levelSwitch: consoleLevel,
-                    standardErrorFromLevel: LogEventLevel.Warning);
+                // Errors the command prints itself (one line for the user) go to the log file only: printed once,
+                // without a stack trace on the console.
+                .WriteTo.Logger(console => console
+                    .Filter.ByExcluding(Serilog.Filters.Matching.WithProperty(LogOnlyToFile.Property))
+                    .WriteTo.Console(
+                        outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}",
+                        formatProvider: System.Globalization.CultureInfo.InvariantCulture,
+                        levelSwitch: consoleLevel,
+                        standardErrorFromLevel: LogEventLevel.Warning));
             if (logFile is not null)
                 logger.WriteTo.File(logFile,
                     outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss.fff} [{Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}",

@@ -87,6 +87,33 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_bad_data_file_is_reported_once_on_the_console_and_kept_in_the_run_log()
+    {
+        File.WriteAllLines(Path.Combine(_folder, "bad.csv"), ["a,b,label", "1,2,0", "3,oops,1"]);
+        var recipe = WriteRecipe($$"""
+            { "device": "cpu", "output": "{{_folder.Replace("\\", "/", StringComparison.Ordinal)}}/runs",
+              "data": { "train": { "format": "csv", "path": "bad.csv", "labelColumn": "label" } } }
+            """);
+        var error = new StringWriter();
+        var original = Console.Error;
+        Console.SetError(error);
+        try
+        {
+            Pretrain("run", recipe).Should().Be(ExitCodes.InvalidInput);
+        }
+        finally
+        {
+            Console.SetError(original);
+        }
+
+        var printed = error.ToString();
+        printed.Split("expected a number, received 'oops'").Length.Should().Be(2, $"the error is printed once, received:\n{printed}");
+        printed.Should().NotContain("   at ", "no stack trace for the user");
+        var run = Directory.GetDirectories(Path.Combine(_folder, "runs")).Should().ContainSingle().Subject;
+        File.ReadAllText(Path.Combine(run, "log.txt")).Should().Contain("expected a number, received 'oops'");
+    }
+
+    [Fact]
     public void The_text_pipeline_pretrains_on_a_corpus_and_classifies_documents_from_the_encoder_and_from_scratch()
     {
         // Two categories with different vocabularies, records separated by % lines, as in the fortune files.
