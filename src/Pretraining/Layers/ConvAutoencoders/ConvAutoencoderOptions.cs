@@ -96,14 +96,8 @@ public sealed record ConvAutoencoderOptions : LayerOptions
         if (Stride <= 0) yield return new("stride", $"expected a positive integer, received {Stride}.");
         if (Padding < 0 || (Kernel > 0 && Padding > Kernel / 2)) yield return new("padding", $"expected an integer in [0, kernel / 2 = {Math.Max(0, Kernel / 2)}], received {Padding}.");
         if (PoolSize is <= 0) yield return new("poolSize", $"expected a positive integer or null, received {PoolSize}.");
-        if (Epochs <= 0) yield return new("epochs", $"expected a positive integer, received {Epochs}.");
-        if (BatchSize <= 0) yield return new("batchSize", $"expected a positive integer, received {BatchSize}.");
-        if (!(LearningRate > 0)) yield return new("learningRate", $"expected a positive number, received {LearningRate}.");
-        if (WeightDecay < 0) yield return new("weightDecay", $"expected a number >= 0, received {WeightDecay}.");
-        if (Momentum is < 0 or >= 1) yield return new("momentum", $"expected a number in [0, 1), received {Momentum}.");
-        if (Patience is <= 0) yield return new("patience", $"expected a positive integer or null, received {Patience}.");
-        if (Noise is NoiseKind.Masking or NoiseKind.SaltAndPepper && NoiseLevel is < 0 or > 1)
-            yield return new("noiseLevel", $"expected a fraction in [0, 1] for {Noise} noise, received {NoiseLevel}.");
+        foreach (var problem in AutoencoderTrainingChecks.Problems(Epochs, BatchSize, LearningRate, WeightDecay, Momentum, Patience, Noise, NoiseLevel))
+            yield return problem;
         if (Noise == NoiseKind.Gaussian && NoiseLevel < 0) yield return new("noiseLevel", $"expected a standard deviation >= 0, received {NoiseLevel}.");
         if (SparsityTarget is double rho && (rho <= 0 || rho >= 1)) yield return new("sparsityTarget", $"expected a number in (0, 1), received {rho}.");
         if (SparsityTarget is not null && Activation != EncoderActivation.Sigmoid) yield return new("sparsityTarget", $"the KL sparsity penalty needs sigmoid units, received {Activation}.");
