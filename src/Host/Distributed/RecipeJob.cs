@@ -2,10 +2,9 @@ using System.Text.Json;
 using Hangfire;
 using Hangfire.Server;
 using Microsoft.Extensions.Logging;
+using Pretrain.Host.Hosting;
 using Pretrain.Recipes.Model;
 using Pretrain.Recipes.Pipeline;
-using Serilog;
-using Serilog.Extensions.Logging;
 
 namespace Pretrain.Host.Distributed;
 
@@ -42,13 +41,8 @@ public sealed class RecipeJob(WorkerSettings settings, ILogger<RecipeJob> logger
         logger.LogInformation("Job {Job} ({Name}, seed {Seed}{Point}) {How} on {Worker} in {Folder}", jobId, job.Name, job.Seed,
             job.Point.Length == 0 ? "" : ", " + job.Point, resumed ? "resumed" : "started", settings.Name, folder.Path);
 
-        using var jobLog = new LoggerConfiguration()
-            .MinimumLevel.Information()
-            .WriteTo.File(folder.LogFile, outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss.fff} [{Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}",
-                formatProvider: System.Globalization.CultureInfo.InvariantCulture)
-            .CreateLogger();
-        using var factory = new SerilogLoggerFactory(jobLog);
-        var runLogger = factory.CreateLogger<RecipeRunner>();
+        using var jobLog = new RunLogFile(folder.LogFile);
+        var runLogger = jobLog.CreateLogger<RecipeRunner>();
         if (resumed)
             runLogger.LogInformation("Job {Job} resumed by worker {Worker}: finished layers and epochs are not redone", jobId, settings.Name);
         var result = new RecipeRunner(runLogger).Run(loaded, folder, new StoreProgress(context), cancellation);

@@ -41,7 +41,7 @@ internal static class PretrainHostBuilder
                         standardErrorFromLevel: LogEventLevel.Warning));
             if (logFile is not null)
                 logger.WriteTo.File(logFile,
-                    outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss.fff} [{Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}",
+                    outputTemplate: RunLogFile.Template,
                     formatProvider: System.Globalization.CultureInfo.InvariantCulture);
         });
         builder.Services.AddSingleton<RecipeRunner>();

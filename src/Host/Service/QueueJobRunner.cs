@@ -1,9 +1,8 @@
 using Microsoft.Extensions.Logging;
+using Pretrain.Host.Hosting;
 using Pretrain.Recipes.Pipeline;
 using Pretrain.Recipes.Model;
 using Pretrain.Pretraining;
-using Serilog;
-using Serilog.Extensions.Logging;
 
 namespace Pretrain.Host.Service;
 
@@ -40,13 +39,8 @@ internal sealed class QueueJobRunner(QueueFolders queue, StatusBoard board, Queu
         logger.LogInformation("Job {Job} {How} in {Folder}", job, recorded is null ? "started" : "resumed", folder.Path);
         board.Update(new RunningJob { Job = job, RunFolder = folder.Path });
 
-        using var jobLog = new LoggerConfiguration()
-            .MinimumLevel.Information()
-            .WriteTo.File(folder.LogFile, outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss.fff} [{Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}",
-                formatProvider: System.Globalization.CultureInfo.InvariantCulture)
-            .CreateLogger();
-        using var factory = new SerilogLoggerFactory(jobLog);
-        var runner = new RecipeRunner(factory.CreateLogger<RecipeRunner>());
+        using var jobLog = new RunLogFile(folder.LogFile);
+        var runner = new RecipeRunner(jobLog.CreateLogger<RecipeRunner>());
         try
         {
             var result = runner.Run(loaded, folder, new JobProgress(job, folder.Path, board), stopping);
@@ -66,7 +60,7 @@ internal sealed class QueueJobRunner(QueueFolders queue, StatusBoard board, Queu
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            jobLog.Fatal(e, "Job failed");
+            jobLog.Serilog.Fatal(e, "Job failed");
             logger.LogError("Job {Job} failed: {Type}: {Message}", job, e.GetType().Name, e.Message);
             queue.Fail(job, $"{e.GetType().Name}: {e.Message} (details in {folder.LogFile})");
         }
