@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Pretrain.Auxiliary.Corruptions;
 using Pretrain.Auxiliary.Encoders;
