@@ -30,7 +30,7 @@ public sealed class FineTuningResumeTests : IDisposable
     [Fact]
     public void A_run_killed_during_fine_tuning_resumes_from_its_last_epoch_and_ends_as_an_uninterrupted_run()
     {
-        PretrainCommand.Create().Parse(["run", Recipe("reference")]).Invoke().Should().Be(ExitCodes.Success);
+        Run(["run", Recipe("reference")], "reference");
         var expected = Result(SingleRun("reference"));
 
         var recipe = Recipe("killed");
@@ -43,7 +43,7 @@ public sealed class FineTuningResumeTests : IDisposable
         }
         File.Exists(Path.Combine(run, "result.json")).Should().BeFalse("the run was killed before it finished");
 
-        PretrainCommand.Create().Parse(["run", recipe, "--resume", run]).Invoke().Should().Be(ExitCodes.Success);
+        Run(["run", recipe, "--resume", run], "killed");
 
         var resumed = Result(run);
         var log = File.ReadAllText(Path.Combine(run, "log.txt"));
@@ -53,6 +53,18 @@ public sealed class FineTuningResumeTests : IDisposable
         resumed.GetProperty("testLoss").GetDouble().Should().Be(expected.GetProperty("testLoss").GetDouble(), because);
         resumed.GetProperty("epochsRun").GetInt32().Should().Be(expected.GetProperty("epochsRun").GetInt32(), because);
         Directory.GetFiles(run, "*.tmp", SearchOption.AllDirectories).Should().BeEmpty("no half-written file survives");
+    }
+
+    /// <summary>Runs the command in this process; a failure quotes the run logs, which the folder's deletion would lose.</summary>
+    private void Run(string[] arguments, string output)
+    {
+        var code = PretrainCommand.Create().Parse(arguments).Invoke();
+        if (code == ExitCodes.Success)
+            return;
+        var logs = Directory.Exists(Path.Combine(_folder, output))
+            ? Directory.GetFiles(Path.Combine(_folder, output), "log.txt", SearchOption.AllDirectories).Select(File.ReadAllText)
+            : [];
+        code.Should().Be(ExitCodes.Success, $"the run must succeed; its log:{Environment.NewLine}{string.Join(Environment.NewLine, logs)}");
     }
 
     private string SingleRun(string output) => Directory.GetDirectories(Path.Combine(_folder, output)).Should().ContainSingle().Subject;
