@@ -38,6 +38,7 @@ public sealed class CachingTrainer
         var plan = FrozenPrefix.Find(network);
         var why = !CacheFrozenLayers ? "caching is switched off"
             : _options.UnfreezeEveryEpochs is not null ? "gradual unfreezing changes which layers are frozen"
+            : _options.Augmentation is { IsActive: true } && plan.Length > 0 ? "augmentation changes the inputs every epoch, so the frozen layers' outputs change too"
             : plan.Length == 0 ? plan.Reason : null;
         if (why is not null)
         {

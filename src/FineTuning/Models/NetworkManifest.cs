@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Pretrain.FineTuning.Networks;
 using Pretrain.Pretraining.Data;
+using Pretrain.Pretraining.Layers;
 
 namespace Pretrain.FineTuning.Models;
 
@@ -63,8 +64,14 @@ public sealed record NetworkManifest
 /// <summary>The architecture of a saved network: the fields of an <see cref="MlpSpec"/>.</summary>
 public sealed record NetworkArchitecture
 {
-    /// <summary>The kind of network; <c>mlp</c> (built by <see cref="MlpBuilder"/>) is the only one so far.</summary>
+    /// <summary>The kind of network, both built by <see cref="MlpBuilder"/>: <c>mlp</c>, or <c>cnn</c> when it has <see cref="Convolutions"/>.</summary>
     public string Kind { get; init; } = "mlp";
+
+    /// <summary>The input as an image <c>[C, H, W]</c> for the convolutions; absent for an MLP.</summary>
+    public IReadOnlyList<long>? ImageShape { get; init; }
+
+    /// <summary>Convolutional blocks below the hidden layers, lowest first (<c>hidden1..</c>); absent for an MLP.</summary>
+    public IReadOnlyList<NetworkConvolution>? Convolutions { get; init; }
 
     /// <summary>Input width D.</summary>
     public int InputFeatures { get; init; }
@@ -95,13 +102,30 @@ public sealed record NetworkArchitecture
         {
             InputFeatures = spec.InputFeatures, HiddenLayers = spec.HiddenLayers.ToArray(), ClassCount = spec.ClassCount,
             Activation = spec.Activation, ActivationAlpha = spec.ActivationAlpha, Dropout = spec.Dropout, BatchNorm = spec.BatchNorm,
+            Kind = spec.Convolutions.Count > 0 ? "cnn" : "mlp",
+            ImageShape = spec.Convolutions.Count > 0 ? spec.ImageShape : null,
+            Convolutions = spec.Convolutions.Count > 0
+                ? spec.Convolutions.Select(c => new NetworkConvolution(c.Channels, c.Geometry.Kernel, c.Geometry.Stride, c.Geometry.Padding, c.Geometry.PoolSize)).ToArray()
+                : null,
         };
     }
 
     /// <summary>The <see cref="MlpSpec"/> to build the module from.</summary>
     public MlpSpec ToSpec() =>
-        new(InputFeatures, HiddenLayers, ClassCount, Activation, Dropout) { ActivationAlpha = ActivationAlpha, BatchNorm = BatchNorm };
+        new(InputFeatures, HiddenLayers, ClassCount, Activation, Dropout)
+        {
+            ActivationAlpha = ActivationAlpha, BatchNorm = BatchNorm, ImageShape = ImageShape,
+            Convolutions = Convolutions?.Select(c => new ConvLayerSpec(c.Channels, new ConvolutionGeometry(c.Kernel, c.Stride, c.Padding, c.PoolSize))).ToArray() ?? [],
+        };
 }
+
+/// <summary>One convolutional block of a saved network (the fields of a <see cref="ConvLayerSpec"/>).</summary>
+/// <param name="Channels">Kernels (output channels).</param>
+/// <param name="Kernel">Kernel height and width.</param>
+/// <param name="Stride">Step between kernel positions.</param>
+/// <param name="Padding">Zeros added on each side.</param>
+/// <param name="PoolSize">Max-pooling window after the activation (1: none).</param>
+public sealed record NetworkConvolution(int Channels, int Kernel, int Stride, int Padding, int PoolSize);
 
 /// <summary>One raw input example.</summary>
 /// <param name="Shape">Its shape before flattening (e.g. [28, 28]); the product is the architecture's input features.</param>

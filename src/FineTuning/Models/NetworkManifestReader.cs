@@ -55,8 +55,10 @@ public static partial class NetworkManifestReader
         if (manifest.Version is < 1 or > NetworkManifest.CurrentVersion)
             Fail("version", $"this Pretrain reads network format 1 to {NetworkManifest.CurrentVersion}, the file has {manifest.Version}.");
         var a = manifest.Architecture;
-        if (a.Kind != "mlp")
-            Fail("architecture.kind", $"expected 'mlp', received '{a.Kind}'.");
+        if (a.Kind is not ("mlp" or "cnn"))
+            Fail("architecture.kind", $"expected 'mlp' or 'cnn', received '{a.Kind}'.");
+        if ((a.Kind == "cnn") != (a.Convolutions is { Count: > 0 }))
+            Fail("architecture.convolutions", $"a '{a.Kind}' network {(a.Kind == "cnn" ? "needs" : "has no")} convolutions.");
         if (a.InputFeatures <= 0)
             Fail("architecture.inputFeatures", $"expected a positive integer, received {a.InputFeatures}.");
         for (var i = 0; i < a.HiddenLayers.Count; i++)
@@ -72,6 +74,8 @@ public static partial class NetworkManifestReader
             Fail("architecture.activationAlpha", $"expected a positive number or null, received {alpha}.");
         if (a.Dropout is not (>= 0 and < 1))
             Fail("architecture.dropout", $"expected a number in [0, 1), received {a.Dropout}.");
+        if (a.Kind == "cnn")
+            CheckConvolutions(a, Fail);
 
         if (manifest.Input.Dtype != "float32")
             Fail("input.dtype", $"expected 'float32', received '{manifest.Input.Dtype}'.");
@@ -113,6 +117,28 @@ public static partial class NetworkManifestReader
             Fail("architecture", $"the layers need {(bytes < 0 ? "more than 2^63" : bytes.ToString(CultureInfo.InvariantCulture))} bytes of float32 weights but '{weights.File}' has {weightsFile.Length} bytes.");
     }
 
+    /// <summary>The image shape holds the input features and every block fits the maps it slides over.</summary>
+    private static void CheckConvolutions(NetworkArchitecture a, Action<string, string> fail)
+    {
+        long pixels = 1;
+        if (a.ImageShape is not { Count: 3 } image || image.Any(d => d <= 0 || d > int.MaxValue || !TryMultiply(pixels, d, out pixels)) || pixels != a.InputFeatures)
+            fail("architecture.imageShape", $"expected [C, H, W] of positive sizes whose product is architecture.inputFeatures {a.InputFeatures}, received [{string.Join(", ", a.ImageShape ?? [])}].");
+        for (var i = 0; i < a.Convolutions!.Count; i++)
+        {
+            var c = a.Convolutions[i];
+            if (c.Channels <= 0 || c.Kernel <= 0 || c.Stride <= 0 || c.Padding < 0 || c.PoolSize <= 0)
+                fail($"architecture.convolutions[{i}]", $"expected positive channels, kernel, stride and poolSize and padding >= 0, received {c}.");
+        }
+        try
+        {
+            _ = a.ToSpec().ConvolutionShapes();
+        }
+        catch (ArgumentException e)
+        {
+            fail("architecture.convolutions", e.Message);
+        }
+    }
+
     /// <summary>Bytes of the float32 parameters (batch-norm statistics included) the architecture needs; false on overflow.</summary>
     private static bool TryParameterBytes(NetworkArchitecture a, out long bytes)
     {
@@ -123,6 +149,12 @@ public static partial class NetworkManifestReader
         {
             checked
             {
+                var channels = a.ImageShape?[0] ?? 0;
+                foreach (var (c, shape) in (a.Convolutions ?? []).Zip(a.Convolutions is null ? [] : a.ToSpec().ConvolutionShapes()))
+                {
+                    total += c.Channels * channels * c.Kernel * c.Kernel + c.Channels + (a.BatchNorm ? 4L * c.Channels : 0);
+                    (channels, inputs) = (c.Channels, shape[0] * shape[1] * shape[2]);
+                }
                 foreach (var units in a.HiddenLayers.Append(a.ClassCount))
                 {
                     total += inputs * units + units;

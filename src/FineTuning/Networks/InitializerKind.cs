@@ -21,11 +21,11 @@ public enum InitializerKind
     LeCunNormal,
 }
 
-/// <summary>Applies an <see cref="InitializerKind"/> to every linear layer of a network.</summary>
+/// <summary>Applies an <see cref="InitializerKind"/> to every linear and convolutional layer of a network.</summary>
 public static class Initializers
 {
     /// <summary>
-    /// Re-initializes the weights of every <see cref="Linear"/> child of <paramref name="model"/> with
+    /// Re-initializes the weights of every <see cref="Linear"/> and <see cref="Convolution2d"/> child of <paramref name="model"/> with
     /// <paramref name="kind"/> and gain <paramref name="gain"/> (4 with Glorot uniform is the classic choice for sigmoid
     /// units), drawing from <paramref name="generator"/>, and zeroes the biases.
     /// </summary>
@@ -35,28 +35,25 @@ public static class Initializers
         if (kind == InitializerKind.Default)
             return;
         using var _ = no_grad();
-        foreach (var (_, child) in model.named_children())
+        foreach (var (weight, bias, fanIn, fanOut) in WeightedLayers(model))
         {
-            if (child is not Linear linear)
-                continue;
-            var (fanOut, fanIn) = (linear.weight!.shape[0], linear.weight.shape[1]);
             using var values = kind switch
             {
-                InitializerKind.GlorotUniform => Uniform(fanOut, fanIn, gain * Math.Sqrt(6.0 / (fanIn + fanOut)), generator),
-                InitializerKind.GlorotNormal => randn([fanOut, fanIn], generator: generator) * (gain * Math.Sqrt(2.0 / (fanIn + fanOut))),
-                InitializerKind.HeUniform => Uniform(fanOut, fanIn, gain * Math.Sqrt(6.0 / fanIn), generator),
-                InitializerKind.HeNormal => randn([fanOut, fanIn], generator: generator) * (gain * Math.Sqrt(2.0 / fanIn)),
-                InitializerKind.LeCunNormal => randn([fanOut, fanIn], generator: generator) * (gain * Math.Sqrt(1.0 / fanIn)),
+                InitializerKind.GlorotUniform => Uniform(weight.shape, gain * Math.Sqrt(6.0 / (fanIn + fanOut)), generator),
+                InitializerKind.GlorotNormal => randn(weight.shape, generator: generator) * (gain * Math.Sqrt(2.0 / (fanIn + fanOut))),
+                InitializerKind.HeUniform => Uniform(weight.shape, gain * Math.Sqrt(6.0 / fanIn), generator),
+                InitializerKind.HeNormal => randn(weight.shape, generator: generator) * (gain * Math.Sqrt(2.0 / fanIn)),
+                InitializerKind.LeCunNormal => randn(weight.shape, generator: generator) * (gain * Math.Sqrt(1.0 / fanIn)),
                 _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown initializer"),
             };
-            linear.weight.copy_(values);
-            linear.bias?.zero_();
+            weight.copy_(values);
+            bias?.zero_();
         }
     }
 
     /// <summary>
     /// libtorch's <c>nn.Linear</c> initialization (Kaiming uniform with a = sqrt(5): weights and biases uniform in
-    /// +-1/sqrt(fan in)) for every <see cref="Linear"/> child, drawn from <paramref name="generator"/> instead of
+    /// +-1/sqrt(fan in), as for <c>nn.Conv2d</c>) for every <see cref="Linear"/> and <see cref="Convolution2d"/> child, drawn from <paramref name="generator"/> instead of
     /// libtorch's global generator.
     /// </summary>
     public static void ApplyDefault(nn.Module model, Generator generator)
@@ -64,22 +61,31 @@ public static class Initializers
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(generator);
         using var _ = no_grad();
-        foreach (var (_, child) in model.named_children())
+        foreach (var (weight, bias, fanIn, _) in WeightedLayers(model))
         {
-            if (child is not Linear linear)
-                continue;
-            var (fanOut, fanIn) = (linear.weight!.shape[0], linear.weight.shape[1]);
             var bound = 1 / Math.Sqrt(fanIn);
-            using (var weight = Uniform(fanOut, fanIn, bound, generator))
-                linear.weight.copy_(weight);
-            if (linear.bias is { } bias)
+            using (var values = Uniform(weight.shape, bound, generator))
+                weight.copy_(values);
+            if (bias is not null)
             {
-                using var values = empty(fanOut).uniform_(-bound, bound, generator: generator);
+                using var values = empty(bias.shape).uniform_(-bound, bound, generator: generator);
                 bias.copy_(values);
             }
         }
     }
 
-    private static Tensor Uniform(long rows, long cols, double bound, Generator generator) =>
-        empty([rows, cols]).uniform_(-bound, bound, generator: generator);
+    /// <summary>The linear and convolutional children of <paramref name="model"/> with their fan-in and fan-out.</summary>
+    private static IEnumerable<(Tensor Weight, Tensor? Bias, long FanIn, long FanOut)> WeightedLayers(nn.Module model)
+    {
+        foreach (var (_, child) in model.named_children())
+        {
+            if (child is Linear linear)
+                yield return (linear.weight!, linear.bias, linear.weight!.shape[1], linear.weight.shape[0]);
+            else if (child is Convolution2d convolution)
+                yield return (convolution.Weight, convolution.Bias, convolution.FanIn, convolution.FanOut);
+        }
+    }
+
+    private static Tensor Uniform(long[] shape, double bound, Generator generator) =>
+        empty(shape).uniform_(-bound, bound, generator: generator);
 }

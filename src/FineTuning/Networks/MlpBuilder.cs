@@ -8,7 +8,7 @@ namespace Pretrain.FineTuning.Networks;
 public static class MlpBuilder
 {
     /// <summary>
-    /// A <see cref="Sequential"/> whose linear layers are named <c>hidden1..hiddenK</c> and <c>head</c>, with batch
+    /// A <see cref="Sequential"/> (convolutional blocks first when the spec has them, see <see cref="AddConvolutions"/>) whose linear layers are named <c>hidden1..hiddenK</c> and <c>head</c>, with batch
     /// normalizations <c>bn1..bnK</c> (when asked for), activations <c>act1..actK</c> and dropouts <c>drop1..dropK</c>. The stable names let transfer code restore or
     /// freeze layers by pattern. Linear layers get libtorch's default initialization (<see cref="InitializerKind.Default"/>)
     /// drawn from <paramref name="generator"/>, and each dropout its own generator seeded from it, so the network depends
@@ -19,10 +19,11 @@ public static class MlpBuilder
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(generator);
         var layers = new List<(string, nn.Module<Tensor, Tensor>)>();
-        var inputs = spec.InputFeatures;
-        for (var i = 0; i < spec.HiddenLayers.Count; i++)
+        AddConvolutions(spec, layers);
+        var inputs = spec.DenseInputFeatures;
+        for (var j = 0; j < spec.HiddenLayers.Count; j++)
         {
-            var units = spec.HiddenLayers[i];
+            var (i, units) = (spec.Convolutions.Count + j, spec.HiddenLayers[j]);
             layers.Add(($"hidden{i + 1}", nn.Linear(inputs, units)));
             if (spec.BatchNorm)
                 layers.Add(($"bn{i + 1}", nn.BatchNorm1d(units)));
@@ -35,6 +36,32 @@ public static class MlpBuilder
         var network = nn.Sequential(layers);
         Initializers.ApplyDefault(network, generator);
         return network;
+    }
+
+    /// <summary>
+    /// The convolutional blocks: <c>image</c> (flat rows to [B, C, H, W]), then per block <c>hiddenI</c> (the
+    /// convolution), <c>bnI</c>, <c>actI</c>, <c>poolI</c>, and <c>flatten</c> after the last one. Dropout stays on the
+    /// dense layers: on feature maps it drops single pixels, which neighbours make up for.
+    /// </summary>
+    private static void AddConvolutions(MlpSpec spec, List<(string, nn.Module<Tensor, Tensor>)> layers)
+    {
+        var shapes = spec.ConvolutionShapes();
+        if (shapes.Count == 0)
+            return;
+        layers.Add(("image", new ImageView(spec.ImageShape!)));
+        var channels = spec.ImageShape![0];
+        for (var i = 0; i < spec.Convolutions.Count; i++)
+        {
+            var (block, g) = (spec.Convolutions[i], spec.Convolutions[i].Geometry);
+            layers.Add(($"hidden{i + 1}", new Convolution2d(channels, block.Channels, g.Kernel, g.Stride, g.Padding)));
+            if (spec.BatchNorm)
+                layers.Add(($"bn{i + 1}", nn.BatchNorm2d(block.Channels)));
+            layers.Add(($"act{i + 1}", Activations.Create(spec.Activation, spec.ActivationAlpha)));
+            if (g.PoolSize > 1)
+                layers.Add(($"pool{i + 1}", nn.MaxPool2d(g.PoolSize)));
+            channels = block.Channels;
+        }
+        layers.Add(("flatten", nn.Flatten()));
     }
 
     /// <summary>

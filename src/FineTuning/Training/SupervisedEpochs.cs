@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Pretrain.FineTuning.Augmentation;
 using Pretrain.FineTuning.Evaluation;
 using Pretrain.FineTuning.Freezing;
 using Pretrain.FineTuning.Networks;
@@ -25,6 +26,8 @@ internal sealed class SupervisedEpochs : IEpochBody, IDisposable
     private readonly Dataset? _validation;
     private readonly RunContext _context;
     private readonly Generator _shuffling;
+    private readonly ImageAugmenter? _augmenter;
+    private readonly Generator _augmenting;
     private optim.Optimizer _optimizer;
     private double[] _baseRates;
 
@@ -35,6 +38,8 @@ internal sealed class SupervisedEpochs : IEpochBody, IDisposable
         _schedule = new TrainableSchedule(_groups, options);
         _schedule.Apply(epoch: 1, context);
         _shuffling = context.CreateGenerator(RandomStream.SupervisedShuffle);
+        _augmenter = CreateAugmenter(options, train);
+        _augmenting = context.CreateGenerator(RandomStream.SupervisedAugmentation);
         (_optimizer, _baseRates) = CreateOptimizer();
         Weights = model.state_dict();
         Fingerprint = JsonSerializer.Serialize(options) + " " + string.Join(",", Weights.Select(w => $"{w.Key}[{string.Join("x", w.Value.shape)}]"));
@@ -64,6 +69,8 @@ internal sealed class SupervisedEpochs : IEpochBody, IDisposable
     {
         state.AddOptimizer("optimizer", _optimizer);
         state.AddGenerator("shuffling", _shuffling);
+        if (_augmenter is not null)
+            state.AddGenerator("augmentation", _augmenting);
         var dropouts = SeededDropout.In(_model);
         for (var i = 0; i < dropouts.Count; i++)
             state.AddGenerator($"dropout{i}", dropouts[i].Generator);
@@ -76,6 +83,8 @@ internal sealed class SupervisedEpochs : IEpochBody, IDisposable
             RebuildOptimizer();
         state.LoadOptimizer("optimizer", _optimizer);
         state.LoadGenerator("shuffling", _shuffling);
+        if (_augmenter is not null)
+            state.LoadGenerator("augmentation", _augmenting);
         var dropouts = SeededDropout.In(_model);
         for (var i = 0; i < dropouts.Count; i++)
             state.LoadGenerator($"dropout{i}", dropouts[i].Generator);
@@ -85,6 +94,18 @@ internal sealed class SupervisedEpochs : IEpochBody, IDisposable
     {
         _optimizer.Dispose();
         _shuffling.Dispose();
+        _augmenting.Dispose();
+    }
+
+    /// <summary>The augmenter the options ask for, or null; refuses examples that are not images.</summary>
+    private static ImageAugmenter? CreateAugmenter(SupervisedTrainingOptions options, Dataset train)
+    {
+        if (options.Augmentation is not { IsActive: true } augmentation)
+            return null;
+        var image = Pretrain.Pretraining.Layers.SampleShapes.AsImage(train.SampleShape)
+            ?? throw new Pretrain.Pretraining.PretrainException(
+                $"training.augmentation: shifts, flips and erasing change images, but the examples of {train.Source} have the shape [{string.Join(", ", train.SampleShape)}]; give the data an image shape ([H, W] or [C, H, W]).");
+        return new ImageAugmenter(augmentation, image);
     }
 
     /// <summary>A fresh optimizer over the new trainable set, so no stale state refers to frozen parameters.</summary>
@@ -128,6 +149,8 @@ internal sealed class SupervisedEpochs : IEpochBody, IDisposable
             using var scope = NewDisposeScope();
             var rows = order.narrow(0, start, Math.Min(_options.BatchSize, _train.Count - start)).to(_train.Device);
             var x = _train.Features.index_select(0, rows).to(_context.Device);
+            if (_augmenter is not null)
+                x = _augmenter.Apply(x, _augmenting);
             var y = _train.Labels!.index_select(0, rows).to(_context.Device);
             SetLearningRates(LearningRateSchedules.Factor(_options.Schedule, epoch, (double)batch / batches, _options.Epochs, _options.ScheduleGamma, _options.ScheduleStepEpochs));
             _optimizer.zero_grad();

@@ -74,6 +74,12 @@ public sealed record SupervisedTrainingOptions : IValidatedOptions
     /// </summary>
     public double LayerLearningRateFactor { get; init; } = 1;
 
+    /// <summary>
+    /// Random shifts, flips and erasures of the training images, drawn anew every epoch; null (default) trains on the
+    /// images as they are. Augmentation changes the network's input, so frozen bottom layers are not cached with it.
+    /// </summary>
+    public Augmentation.ImageAugmentationOptions? Augmentation { get; init; }
+
     /// <summary>Every value out of range, each with its field's path (e.g. <c>learningRates[1]</c>).</summary>
     public IEnumerable<OptionProblem> Problems()
     {
@@ -96,5 +102,7 @@ public sealed record SupervisedTrainingOptions : IValidatedOptions
         if (MaxNorm is not (null or > 0)) yield return new("maxNorm", $"expected a positive number or null, received {MaxNorm}.");
         if (UnfreezeEveryEpochs is <= 0) yield return new("unfreezeEveryEpochs", $"expected a positive integer or null, received {UnfreezeEveryEpochs}.");
         if (LayerLearningRateFactor is not (> 0 and <= 1)) yield return new("layerLearningRateFactor", $"expected a number in (0, 1], received {LayerLearningRateFactor}.");
+        foreach (var problem in Augmentation?.Problems() ?? [])
+            yield return problem.Under("augmentation");
     }
 }

@@ -24,6 +24,9 @@ public enum RandomStream
     /// <summary>A classifier built by the library's <c>PretrainedModel.CreateClassifier</c>.</summary>
     LibraryClassifier = 6,
 
+    /// <summary>The random shifts, flips and erasures of image augmentation in supervised training.</summary>
+    SupervisedAugmentation = 7,
+
     /// <summary>The order of instances in auxiliary-task training.</summary>
     AuxiliaryShuffle = 501,
 

@@ -12,14 +12,14 @@ public static class StackModules
     /// A new <see cref="Sequential"/> of <c>hidden1, act1, hidden2, act2, ...</c> for the first <paramref name="layers"/>
     /// layers (all by default): <see cref="Linear"/> modules holding copies of the encoder weights (trainable) and
     /// the encoders' activations. The stack itself is untouched. Convolutional layers are refused with a
-    /// <see cref="PretrainException"/>.
+    /// <see cref="PretrainException"/> (StackNetwork in Pretrain.FineTuning builds networks from them).
     /// </summary>
     public static Sequential ToSequential(this PretrainedStack stack, int? layers = null)
     {
         ArgumentNullException.ThrowIfNull(stack);
         var count = layers ?? stack.Layers.Count;
         if (stack.Layers.Take(count).Any(l => l.Convolution is not null))
-            throw new PretrainException("fine-tuning convolutional stacks is not supported yet: a convolutional layer has no fully connected module.");
+            throw new PretrainException("a convolutional layer has no fully connected module: build networks from convolutional stacks with Pretrain.FineTuning.Networks.StackNetwork.");
         var modules = new List<(string, nn.Module<Tensor, Tensor>)>();
         for (var i = 0; i < count; i++)
         {

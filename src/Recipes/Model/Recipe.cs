@@ -147,13 +147,22 @@ public sealed record ModelSection : IValidatedOptions
     /// <summary>Units per hidden layer, lowest first. Default [256, 128].</summary>
     public IReadOnlyList<int> HiddenLayers { get; init; } = [256, 128];
 
+    /// <summary>
+    /// Convolutional blocks below the hidden layers of a randomly initialized network, lowest first (a CNN on image
+    /// data); a network built from a pretrained stack takes its convolutions from the stack. Default none.
+    /// </summary>
+    public IReadOnlyList<ConvolutionSection> Convolutions { get; init; } = [];
+
     /// <summary>Hidden nonlinearity. Default relu.</summary>
     public FineTuning.Networks.ActivationKind Activation { get; init; } = FineTuning.Networks.ActivationKind.Relu;
 
     /// <summary>Dropout after each hidden layer, in [0, 1). Default 0.</summary>
     public double Dropout { get; init; }
 
-    /// <summary>Batch normalization between each hidden layer and its activation (random initialization only). Default false.</summary>
+    /// <summary>
+    /// Batch normalization between each hidden layer and its activation. After pretrained layers it starts as the
+    /// identity (statistics estimated on the training data), so fine-tuning starts from the pretrained function. Default false.
+    /// </summary>
     public bool BatchNorm { get; init; }
 
     /// <summary>Leaky ReLU slope, ELU alpha or PReLU's starting slope; null for each one's default.</summary>
@@ -195,8 +204,11 @@ public sealed record ModelSection : IValidatedOptions
                 yield return new($"hiddenLayers[{i}]", $"expected a positive integer, received {HiddenLayers[i]}.");
         if (Dropout is not (>= 0 and < 1))
             yield return new("dropout", $"expected a number in [0, 1), received {Dropout}.");
-        if (BatchNorm && Initialization != NetworkInitialization.Random)
-            yield return new("batchNorm", "batch normalization is available for randomly initialized networks only; a pretrained stack has none.");
+        for (var i = 0; i < Convolutions.Count; i++)
+            foreach (var problem in Convolutions[i].Problems())
+                yield return problem.Under($"convolutions[{i}]");
+        if (Convolutions.Count > 0 && Initialization != NetworkInitialization.Random)
+            yield return new("convolutions", "a network built from a pretrained stack takes its convolutions from the stack: remove model.convolutions or set model.initialization to 'random'.");
         if (ReuseLayers is <= 0)
             yield return new("reuseLayers", $"expected a positive integer or null, received {ReuseLayers}.");
         for (var i = 0; i < AddLayers.Count; i++)
@@ -210,6 +222,38 @@ public sealed record ModelSection : IValidatedOptions
             yield return new("initializerGain", $"expected a positive number, received {InitializerGain}.");
         foreach (var problem in Restore?.Problems() ?? [])
             yield return problem.Under("restore");
+    }
+}
+
+/// <summary>One convolutional block of <c>model.convolutions</c>: kernels, then batch normalization (with <c>model.batchNorm</c>), the activation and max-pooling.</summary>
+public sealed record ConvolutionSection : IValidatedOptions
+{
+    /// <summary>Number of kernels (output channels).</summary>
+    public required int Channels { get; init; }
+
+    /// <summary>Kernel height and width. Default 3.</summary>
+    public int Kernel { get; init; } = 3;
+
+    /// <summary>Step between kernel positions. Default 1.</summary>
+    public int Stride { get; init; } = 1;
+
+    /// <summary>Zeros added on each side. Default 0.</summary>
+    public int Padding { get; init; }
+
+    /// <summary>Max-pooling window after the activation (1: none). Default 1.</summary>
+    public int PoolSize { get; init; } = 1;
+
+    /// <summary>The block as the network builder takes it.</summary>
+    public FineTuning.Networks.ConvLayerSpec ToSpec() => new(Channels, new Pretraining.Layers.ConvolutionGeometry(Kernel, Stride, Padding, PoolSize));
+
+    /// <inheritdoc />
+    public IEnumerable<OptionProblem> Problems()
+    {
+        if (Channels <= 0) yield return new("channels", $"expected a positive integer, received {Channels}.");
+        if (Kernel <= 0) yield return new("kernel", $"expected a positive integer, received {Kernel}.");
+        if (Stride <= 0) yield return new("stride", $"expected a positive integer, received {Stride}.");
+        if (Padding < 0) yield return new("padding", $"expected an integer >= 0, received {Padding}.");
+        if (PoolSize <= 0) yield return new("poolSize", $"expected a positive integer, received {PoolSize}.");
     }
 }
 

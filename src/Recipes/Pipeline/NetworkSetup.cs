@@ -3,6 +3,8 @@ using Pretrain.FineTuning.Freezing;
 using Pretrain.FineTuning.Networks;
 using Pretrain.FineTuning.Transfer;
 using Pretrain.Recipes.Model;
+using Pretrain.Pretraining;
+using Pretrain.Pretraining.Layers;
 using Pretrain.Pretraining.Runtime;
 using Pretrain.Pretraining.Stacks;
 using TorchSharp;
@@ -49,12 +51,33 @@ internal static class NetworkSetup
     /// </summary>
     public static MlpSpec Spec(LoadedRecipe loaded, PreparedData data, PretrainedStack? stack) => Spec(loaded.Recipe.Model, data, stack);
 
-    private static MlpSpec Spec(ModelSection model, PreparedData data, PretrainedStack? stack) => stack is not null
-        ? StackNetwork.SpecFor(stack, data.Train.ClassCount, model.Dropout, model.ReuseLayers, model.AddLayers)
-        : new MlpSpec(data.Train.FeatureCount, model.HiddenLayers, data.Train.ClassCount, model.Activation, model.Dropout)
+    private static MlpSpec Spec(ModelSection model, PreparedData data, PretrainedStack? stack)
+    {
+        if (stack is not null)
+            return StackNetwork.SpecFor(stack, data.Train.ClassCount, model.Dropout, model.ReuseLayers, model.AddLayers, model.BatchNorm);
+        var spec = new MlpSpec(data.Train.FeatureCount, model.HiddenLayers, data.Train.ClassCount, model.Activation, model.Dropout)
         {
             BatchNorm = model.BatchNorm, ActivationAlpha = model.ActivationAlpha,
+            Convolutions = model.Convolutions.Select(c => c.ToSpec()).ToArray(),
+            ImageShape = model.Convolutions.Count > 0 ? SampleShapes.AsImage(data.Train.SampleShape) : null,
         };
+        if (spec.Convolutions.Count == 0)
+            return spec;
+        if (spec.ImageShape is null)
+            throw new PretrainException($"model.convolutions: convolutions need image examples, but those of {data.Train.Source} have the shape {SampleShapes.Format(data.Train.SampleShape)}; give the data an image shape ([H, W] or [C, H, W]).");
+        try
+        {
+            _ = spec.ConvolutionShapes();
+        }
+        catch (ArgumentException e)
+        {
+            // The spec names blocks as layers (hidden2); the recipe user knows them as model.convolutions[1].
+            var block = System.Text.RegularExpressions.Regex.Match(e.Message, @"^hidden(\d+): ");
+            var path = block.Success ? $"model.convolutions[{int.Parse(block.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) - 1}]" : "model.convolutions";
+            throw new PretrainException($"{path}: {(block.Success ? e.Message[block.Length..] : e.Message).TrimEnd('.')} (images {SampleShapes.Format(spec.ImageShape)}).", e);
+        }
+        return spec;
+    }
 
     /// <summary>
     /// The network's initial weights and dropout seeds come from the run's <see cref="RandomStream.NetworkInitialization"/>
@@ -65,9 +88,18 @@ internal static class NetworkSetup
     {
         using var generator = context.CreateGenerator(RandomStream.NetworkInitialization, fromScratch ? 1 : 0);
         if (stack is not null && !fromScratch)
-            return StackNetwork.Build(stack, data.Train.ClassCount, generator, model.Dropout, model.ReuseLayers, model.AddLayers);
-        var network = MlpBuilder.Build(Spec(model, data, stack), generator);
-        Initializers.Apply(network, model.Initializer, generator, model.InitializerGain);
-        return network;
+        {
+            var network = StackNetwork.Build(stack, data.Train.ClassCount, generator, model.Dropout, model.ReuseLayers, model.AddLayers, model.BatchNorm);
+            if (model.BatchNorm)
+            {
+                var calibrated = BatchNormCalibration.Calibrate(network, data.Train.Features);
+                context.Logger.LogInformation("Batch normalizations {Layers} start as the identity (statistics from {Count} training examples), keeping the pretrained function",
+                    string.Join(", ", calibrated), Math.Min(4096, data.Train.Count));
+            }
+            return network;
+        }
+        var scratch = MlpBuilder.Build(Spec(model, data, stack), generator);
+        Initializers.Apply(scratch, model.Initializer, generator, model.InitializerGain);
+        return scratch;
     }
 }

@@ -27,8 +27,11 @@ internal static class SupervisedStage
         var rates = options.LearningRates is { Count: > 0 } grid ? grid : [options.LearningRate];
         var label = stack is not null && !fromScratch ? "fine-tuning the pretrained stack" : "from random weights";
         using var start = NetworkSetup.Create(loaded, data, stack, fromScratch, context);
-        context.Logger.LogInformation("Training an MLP {Layers} {How} on {Count} labeled examples",
-            string.Join("-", start.children().OfType<Linear>().Select(l => l.weight!.shape[1]).Append(data.Train.ClassCount)), label, data.Train.Count);
+        var spec = NetworkSetup.Spec(loaded, data, stack);
+        context.Logger.LogInformation("Training a{Kind} {Layers} {How} on {Count} labeled examples", spec.Convolutions.Count > 0 ? " CNN" : "n MLP",
+            string.Join("-", spec.Convolutions.Select(c => $"conv{c.Channels}x{c.Geometry.Kernel}{(c.Geometry.PoolSize > 1 ? $"/pool{c.Geometry.PoolSize}" : "")}")
+                .Concat(spec.HiddenLayers.Prepend(spec.DenseInputFeatures).Select(u => u.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+                .Append(data.Train.ClassCount.ToString(System.Globalization.CultureInfo.InvariantCulture))), label, data.Train.Count);
 
         Sequential? best = null;
         TrainingHistory? bestHistory = null;

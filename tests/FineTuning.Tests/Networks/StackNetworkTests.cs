@@ -33,18 +33,69 @@ public sealed class StackNetworkTests
     }
 
     [Fact]
-    public void A_convolutional_stack_is_refused_clearly_rather_than_crashing()
+    public void A_network_from_a_convolutional_stack_computes_the_stack_features_below_its_new_layers()
     {
         using var generator = new Generator(3);
-        using var stack = new PretrainedStack([8, 8]);
+        using var stack = ConvStack(generator);
+        using var network = StackNetwork.Build(stack, 3, generator, extraLayers: [5]);
+        network.eval();
+        using var x = rand([4, 64], generator: generator);
+
+        using var features = Below("flatten", network, x);
+        using var expected = stack.Encode(x).flatten(1);
+        using var logits = network.forward(x);
+
+        features.allclose(expected, rtol: 1e-5, atol: 1e-6).Should().BeTrue("hidden1 is a trainable copy of the pretrained conv layer, with its pooling");
+        logits.shape.Should().Equal(4, 3);
+        network.named_children().Select(c => c.name).Should().StartWith(["image", "hidden1", "act1", "pool1", "flatten", "hidden2"]);
+        StackNetwork.SpecFor(stack, 3).Convolutions.Should().ContainSingle().Which.Channels.Should().Be(2);
+    }
+
+    [Fact]
+    public void Batch_normalization_after_pretrained_layers_starts_as_the_identity_once_calibrated()
+    {
+        using var generator = new Generator(3);
+        using var stack = ConvStack(generator);
+        using var data = rand([300, 64], generator: generator);
+        using var plain = StackNetwork.Build(stack, 3, new Generator(5));
+        using var normalized = StackNetwork.Build(stack, 3, new Generator(5), batchNorm: true);
+
+        var calibrated = BatchNormCalibration.Calibrate(normalized, data);
+        plain.eval();
+        using var expected = plain.forward(data);
+        using var actual = normalized.forward(data);
+
+        calibrated.Should().Equal("bn1");
+        actual.allclose(expected, rtol: 1e-4, atol: 1e-5).Should().BeTrue("calibrated batch normalization must keep the pretrained function at the start");
+        // In training mode batch statistics take over: calibrated ones match them, fresh ones (mean 0, variance 1) do not.
+        normalized.train();
+        using var trained = normalized.forward(data);
+        trained.allclose(expected, rtol: 1e-2, atol: 1e-2).Should().BeTrue();
+        using var uncalibrated = StackNetwork.Build(stack, 3, new Generator(5), batchNorm: true);
+        uncalibrated.train();
+        using var changed = uncalibrated.forward(data);
+        changed.allclose(expected, rtol: 1e-2, atol: 1e-2).Should().BeFalse("the test must be able to fail: fresh statistics rescale the features");
+    }
+
+    private static PretrainedStack ConvStack(Generator generator)
+    {
+        var stack = new PretrainedStack([8, 8]);
         stack.Add(new PretrainedLayer("convAutoencoder", randn([2, 1, 3, 3], generator: generator), randn([2], generator: generator), EncoderActivation.Relu,
             new ConvolutionGeometry(3, PoolSize: 2), [1, 8, 8]));
+        return stack;
+    }
 
-        var spec = () => StackNetwork.SpecFor(stack, 3);
-        var build = () => StackNetwork.Build(stack, 3, generator);
-
-        spec.Should().Throw<PretrainException>().WithMessage("fine-tuning convolutional stacks is not supported yet*");
-        build.Should().Throw<PretrainException>().WithMessage("fine-tuning convolutional stacks is not supported yet*");
+    /// <summary>The output of <paramref name="network"/>'s children up to and including <paramref name="last"/>.</summary>
+    private static Tensor Below(string last, TorchSharp.Modules.Sequential network, Tensor x)
+    {
+        var h = x.alias();
+        foreach (var (name, child) in network.named_children())
+        {
+            h = ((nn.Module<Tensor, Tensor>)child).forward(h);
+            if (name == last)
+                break;
+        }
+        return h;
     }
 
     [Fact]

@@ -40,11 +40,25 @@ public sealed class ConvRecipeTests
     }
 
     [Fact]
-    public void Fine_tuning_a_convolutional_stack_is_refused_before_anything_trains()
+    public void A_convolutional_stack_may_be_fine_tuned_with_augmentation_and_batch_normalization()
     {
-        var act = () => RecipeLoader.Parse(Conv, "recipes/conv.json", ["""training={"epochs":3}"""]);
+        var recipe = RecipeLoader.Parse(Conv, "recipes/conv.json", ["""training={"epochs":3,"augmentation":{"shift":2,"horizontalFlip":true,"erasing":0.5}}""",
+            "model.initialization=pretrained", "model.batchNorm=true"]).Recipe;
+
+        recipe.Training!.Augmentation.Should().Be(new FineTuning.Augmentation.ImageAugmentationOptions { Shift = 2, HorizontalFlip = true, Erasing = 0.5 });
+        recipe.Model.BatchNorm.Should().BeTrue();
+    }
+
+    [Fact]
+    public void Bad_convolutions_and_augmentation_are_reported_with_their_recipe_paths()
+    {
+        var act = () => RecipeLoader.Parse(Conv, "recipes/conv.json", ["""training={"augmentation":{"shift":-1,"erasing":2}}""",
+            """model.convolutions=[{"channels":0,"kernel":3}]""", "model.initialization=pretrained"]);
 
         act.Should().Throw<RecipeException>().Which.Message.Should()
-            .Contain("training: fine-tuning convolutional stacks is not supported yet (pretraining.layers[0] is a convAutoencoder)");
+            .Contain("training.augmentation.shift: expected a number of pixels >= 0, received -1.")
+            .And.Contain("training.augmentation.erasing: expected a probability in [0, 1], received 2.")
+            .And.Contain("model.convolutions[0].channels: expected a positive integer, received 0.")
+            .And.Contain("model.convolutions: a network built from a pretrained stack takes its convolutions from the stack");
     }
 }

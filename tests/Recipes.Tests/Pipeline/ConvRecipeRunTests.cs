@@ -33,5 +33,25 @@ public sealed class ConvRecipeRunTests : IDisposable
         Directory.GetFiles(output, "*.safetensors", SearchOption.AllDirectories).Should().BeEmpty("nothing was trained");
     }
 
+    [Fact]
+    public void The_conv_fine_tuning_recipe_fine_tunes_the_stack_as_a_CNN_beside_scratch_and_saves_a_network_that_evaluates_alone()
+    {
+        var output = Path.Combine(_folder, "finetune").Replace('\\', '/');
+        var recipe = Path.Combine(RepositoryPaths.Recipes, "embedded-conv-finetune.json");
+        using var log = new CollectedLog();
+        var result = RecipeRunner.RunFile(recipe, [$"output={output}", "device=cpu", "pretraining.layers[0].epochs=1", "pretraining.layers[1].epochs=1",
+            "pretraining.layers[0].channels=4", "pretraining.layers[1].channels=4", "training.epochs=3", "model.batchNorm=true", "training.augmentation.erasing=0.5"],
+            log);
+
+        result.TestAccuracy.Should().BeGreaterThan(0.2, "three epochs of a pretrained CNN on 200 labels beat chance (0.1)");
+        result.ScratchTestAccuracy.Should().NotBeNull("the recipe compares with the same CNN from scratch");
+        using var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(result.RunFolder, "network.json")));
+        manifest.RootElement.GetProperty("architecture").GetProperty("kind").GetString().Should().Be("cnn");
+        manifest.RootElement.GetProperty("architecture").GetProperty("convolutions").GetArrayLength().Should().Be(2);
+        log.Text.Should().Contain("start as the identity").And.Contain("Training a CNN conv4x5/pool2-conv4x5/pool2-196-128-10");
+        RunEvaluator.Evaluate(result.RunFolder, null, []).Report.Accuracy.Should().Be(result.TestAccuracy!.Value,
+            "the saved CNN, rebuilt from its manifest alone, gives the run's own test accuracy");
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 }

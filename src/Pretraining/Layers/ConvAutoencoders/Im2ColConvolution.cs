@@ -10,7 +10,7 @@ namespace Pretrain.Pretraining.Layers.ConvAutoencoders;
 /// sound. The unfold/fold form gives the same function (checked against the adjoint identity) with gradients autograd
 /// builds from fold/unfold and matrix products, which are repeatable.
 /// </summary>
-internal static class Im2ColConvolution
+public static class Im2ColConvolution
 {
     /// <summary><c>conv2d</c> of <paramref name="input"/> [B, C, H, W] with kernels <paramref name="weight"/> [C', C, k, k], square stride and padding.</summary>
     public static Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias, long stride = 1, long padding = 0)

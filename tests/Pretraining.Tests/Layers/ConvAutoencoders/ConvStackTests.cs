@@ -109,13 +109,13 @@ public sealed class ConvStackTests : IDisposable
     }
 
     [Fact]
-    public void Fine_tuning_a_convolutional_stack_is_refused_with_a_clear_message()
+    public void A_convolutional_stack_has_no_fully_connected_module_and_says_where_to_build_one()
     {
         using var data = BarImages.Flat(20);
         using var stack = new GreedyPretrainer([Conv(2, 3)]).Run(data, null, [8, 8], null, _context);
 
         var act = () => stack.ToSequential();
 
-        act.Should().Throw<PretrainException>().WithMessage("fine-tuning convolutional stacks is not supported yet*");
+        act.Should().Throw<PretrainException>().WithMessage("a convolutional layer has no fully connected module*StackNetwork*");
     }
 }
