@@ -37,7 +37,7 @@ public sealed class PackageConsumerTests : IDisposable
         foreach (var project in new[] { "src/Pretraining/Pretrain.Pretraining.csproj", "src/FineTuning/Pretrain.FineTuning.csproj" })
         {
             var (code, output) = DotnetProcess.Run(repository, environment, Limit, "pack", project, "-c", PackagingFactAttribute.Configuration,
-                "--no-build", "-o", feed, $"-p:PackageVersion={version}");
+                "--no-build", "--no-restore", "-o", feed, $"-p:PackageVersion={version}");
             code.Should().Be(0, $"dotnet pack {project} failed:\n{output}");
         }
         ConsumerProject.Write(app, feed, packages, machineCache, version);
