@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace Pretrain.FineTuning.Transfer;
 
 /// <summary>
@@ -12,4 +14,24 @@ public sealed record NameMapping(string Source, string Target, WeightLayout Layo
 {
     /// <summary>The identity mapping for files that already use Pretrain's names and PyTorch's layout.</summary>
     public static NameMapping Identity { get; } = new("(.*)", "$1");
+
+    /// <summary>
+    /// The Pretrain name of <paramref name="foreignName"/> under the first of <paramref name="mappings"/> whose source
+    /// matches the whole name, with that mapping in <paramref name="rule"/>; null (and no rule) when none matches.
+    /// </summary>
+    public static string? Apply(IReadOnlyList<NameMapping> mappings, string foreignName, out NameMapping? rule)
+    {
+        ArgumentNullException.ThrowIfNull(mappings);
+        ArgumentNullException.ThrowIfNull(foreignName);
+        foreach (var mapping in mappings)
+        {
+            var pattern = new Regex($"^(?:{mapping.Source})$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+            if (!pattern.IsMatch(foreignName))
+                continue;
+            rule = mapping;
+            return pattern.Replace(foreignName, mapping.Target);
+        }
+        rule = null;
+        return null;
+    }
 }

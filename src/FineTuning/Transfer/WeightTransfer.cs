@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Pretrain.Pretraining;
 using Pretrain.Pretraining.Data;
 using Pretrain.Pretraining.IO;
@@ -43,16 +42,14 @@ public static class WeightTransfer
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(mappings);
-        using var source = Read(path);
+        using var source = ForeignWeights.Read(path);
         var parameters = model.state_dict();
         var written = new List<string>();
         using var _ = no_grad();
         foreach (var (foreignName, tensor) in source.OrderBy(s => s.Key, StringComparer.Ordinal))
         {
-            var mapping = mappings.FirstOrDefault(m => Regex.IsMatch(foreignName, $"^(?:{m.Source})$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)));
-            if (mapping is null)
+            if (NameMapping.Apply(mappings, foreignName, out var mapping) is not { } target || mapping is null)
                 continue;
-            var target = Regex.Replace(foreignName, $"^(?:{mapping.Source})$", mapping.Target, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
             if (!parameters.TryGetValue(target, out var into))
                 throw new PretrainException($"{path}: tensor '{foreignName}' maps to '{target}', which the network does not have; it has {string.Join(", ", parameters.Keys)}.");
             if (!tensor.is_floating_point())
@@ -66,25 +63,5 @@ public static class WeightTransfer
         if (written.Count == 0)
             throw new PretrainException($"{path}: no tensor matched the name mappings; the file holds {string.Join(", ", source.Keys)}.");
         return written;
-    }
-
-    private static DisposableTensors Read(string path)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        return Path.GetExtension(path).ToLowerInvariant() switch
-        {
-            ".safetensors" => new DisposableTensors(SafeTensorsFile.Read(path).Tensors),
-            ".npz" => new DisposableTensors(NpzReader.Read(path).ToDictionary(a => a.Key, a => a.Value.ToFloatTensor())),
-            _ => throw new PretrainException($"{path}: expected a .safetensors or .npz file to import."),
-        };
-    }
-
-    private sealed class DisposableTensors(IReadOnlyDictionary<string, Tensor> tensors) : Dictionary<string, Tensor>(tensors), IDisposable
-    {
-        public void Dispose()
-        {
-            foreach (var tensor in Values)
-                tensor.Dispose();
-        }
     }
 }

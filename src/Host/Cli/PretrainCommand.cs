@@ -16,6 +16,8 @@ internal static class PretrainCommand
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(PredictCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
+        root.Subcommands.Add(ImportCommand.Create());
         root.Subcommands.Add(SchemaCommand.Create());
         return root;
     }

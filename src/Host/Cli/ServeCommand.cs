@@ -64,6 +64,17 @@ internal static class ServeCommand
             }
             else
             {
+                try
+                {
+                    // Made here, not first in the worker, so a bad folder is one message and exit code 2 rather than the
+                    // host's error log, a stack trace, a second copy from the host's fatal log, and exit code 0.
+                    _ = new QueueFolders(parse.GetValue(queue)!);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    await Console.Error.WriteLineAsync($"--queue {parse.GetValue(queue)}: cannot create the queue folders (inbox, running, done, failed): {e.Message}");
+                    return ExitCodes.InvalidInput;
+                }
                 var options = new QueueOptions
                 {
                     Root = parse.GetValue(queue)!, Parallel = parse.GetValue(parallel), Poll = pollEvery, ExitWhenEmpty = parse.GetValue(exitWhenEmpty),

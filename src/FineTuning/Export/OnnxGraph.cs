@@ -1,0 +1,93 @@
+using System.Runtime.InteropServices;
+using Google.Protobuf;
+using Onnx;
+using Pretrain.Pretraining;
+using static TorchSharp.torch;
+
+namespace Pretrain.FineTuning.Export;
+
+/// <summary>
+/// Appends nodes and float32 initializers to an ONNX <see cref="GraphProto"/> and names intermediate values, so the
+/// exporter reads as a list of layers rather than protobuf plumbing. Value names are unique: <c>NAME</c>, or
+/// <c>NAME_2</c>, <c>NAME_3</c>... when taken.
+/// </summary>
+internal sealed class OnnxGraph
+{
+    private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+
+    /// <summary>The graph being built.</summary>
+    public GraphProto Graph { get; } = new() { Name = "pretrain-network" };
+
+    /// <summary>Declares a float32 graph input or output of shape <c>[batch, width]</c>.</summary>
+    public static ValueInfoProto BatchOf(string name, long width) => new()
+    {
+        Name = name,
+        Type = new TypeProto
+        {
+            TensorType = new TypeProto.Types.Tensor
+            {
+                ElemType = (int)TensorProto.Types.DataType.Float,
+                Shape = new TensorShapeProto
+                {
+                    Dim =
+                    {
+                        new TensorShapeProto.Types.Dimension { DimParam = "batch" },
+                        new TensorShapeProto.Types.Dimension { DimValue = width },
+                    },
+                },
+            },
+        },
+    };
+
+    /// <summary>Reserves <paramref name="name"/> (a graph input's, say) so no other value takes it.</summary>
+    public string Reserve(string name) => _names.Add(name) ? name : Reserve(Next(name));
+
+    /// <summary>Adds a float32 initializer holding <paramref name="values"/> with <paramref name="dims"/>; returns its name.</summary>
+    public string Constant(string name, ReadOnlySpan<float> values, params long[] dims)
+    {
+        var tensor = new TensorProto { Name = Reserve(name), DataType = (int)TensorProto.Types.DataType.Float };
+        tensor.Dims.AddRange(dims);
+        // raw_data is little-endian by the ONNX spec; every platform TorchSharp ships for is little-endian.
+        tensor.RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(values));
+        Graph.Initializer.Add(tensor);
+        return tensor.Name;
+    }
+
+    /// <summary>Adds an initializer with a copy of <paramref name="value"/> (float32, any shape); returns its name.</summary>
+    public string Constant(string name, Tensor value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (value.dtype != ScalarType.Float32)
+            throw new PretrainException($"ONNX export: tensor '{name}' is {value.dtype}; expected float32.");
+        using var cpu = value.detach().cpu().contiguous();
+        return Constant(name, cpu.data<float>().ToArray(), cpu.shape);
+    }
+
+    /// <summary>Adds a node of <paramref name="opType"/> over <paramref name="inputs"/>; returns its output's name.</summary>
+    public string Node(string opType, string name, IEnumerable<string> inputs, params AttributeProto[] attributes)
+    {
+        var output = Reserve(name);
+        var node = new NodeProto { OpType = opType, Name = output };
+        node.Input.AddRange(inputs);
+        node.Output.Add(output);
+        node.Attribute.AddRange(attributes);
+        Graph.Node.Add(node);
+        return output;
+    }
+
+    /// <summary>A float attribute.</summary>
+    public static AttributeProto Float(string name, double value) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = (float)value };
+
+    /// <summary>An integer attribute.</summary>
+    public static AttributeProto Int(string name, long value) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
+
+    private string Next(string name)
+    {
+        var i = 2;
+        while (_names.Contains($"{name}_{i}"))
+            i++;
+        return $"{name}_{i}";
+    }
+}
