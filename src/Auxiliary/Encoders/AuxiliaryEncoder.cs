@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Pretrain.Pretraining.Layers;
+using Pretrain.Pretraining.Layers.ConvAutoencoders;
 using Pretrain.Pretraining.Stacks;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -7,12 +8,15 @@ using static TorchSharp.torch;
 namespace Pretrain.Auxiliary.Encoders;
 
 /// <summary>
-/// The network an auxiliary task trains and the target task reuses: optionally a token embedding, then dense layers
-/// with one nonlinearity. Its dense layers convert to a <see cref="PretrainedStack"/>, so everything that takes a
-/// greedy stack (pretrained initialisation, freezing, caching, the catalog) takes an auxiliary encoder too.
+/// The network an auxiliary task trains and the target task reuses: optionally a token embedding or convolutional
+/// blocks (convolution, activation, max-pooling), then dense layers with one nonlinearity. Its convolutional and dense
+/// layers convert to a <see cref="PretrainedStack"/>, so everything that takes a greedy stack (pretrained
+/// initialisation, freezing, caching, the catalog) takes an auxiliary encoder too.
 /// </summary>
 public sealed class AuxiliaryEncoder : IDisposable
 {
+    private readonly List<Parameter> _convWeights = [];
+    private readonly List<Parameter> _convBiases = [];
     private readonly List<Parameter> _weights = [];
     private readonly List<Parameter> _biases = [];
 
@@ -24,20 +28,34 @@ public sealed class AuxiliaryEncoder : IDisposable
         Spec = spec;
         if (spec.VocabularySize is int vocabulary)
             Embedding = new Parameter(empty([vocabulary, spec.EmbeddingSize]).normal_(0, 0.1, generator: generator).to(device));
+        var gain = spec.Activation == EncoderActivation.Sigmoid ? 4 : 1;
+        var channels = spec.ImageShape?[0] ?? 0;
+        foreach (var block in spec.Convolutions)
+        {
+            // Glorot uniform over receptive fields, as for the convolutional autoencoder.
+            var k = (long)block.Geometry.Kernel;
+            var bound = Math.Sqrt(6.0 / ((channels + block.Channels) * k * k)) * gain;
+            _convWeights.Add(new Parameter(empty([block.Channels, channels, k, k]).uniform_(-bound, bound, generator: generator).to(device)));
+            _convBiases.Add(new Parameter(zeros([block.Channels], device: device)));
+            channels = block.Channels;
+        }
         var inputs = spec.DenseInputs;
         foreach (var width in spec.HiddenLayers)
         {
-            var bound = Math.Sqrt(6.0 / (inputs + width)) * (spec.Activation == EncoderActivation.Sigmoid ? 4 : 1);
+            var bound = Math.Sqrt(6.0 / (inputs + width)) * gain;
             _weights.Add(new Parameter(empty([width, inputs]).uniform_(-bound, bound, generator: generator).to(device)));
             _biases.Add(new Parameter(zeros([width], device: device)));
             inputs = width;
         }
     }
 
-    private AuxiliaryEncoder(EncoderSpec spec, Parameter? embedding, IEnumerable<Parameter> weights, IEnumerable<Parameter> biases)
+    private AuxiliaryEncoder(EncoderSpec spec, Parameter? embedding, IEnumerable<Parameter> convWeights, IEnumerable<Parameter> convBiases,
+        IEnumerable<Parameter> weights, IEnumerable<Parameter> biases)
     {
         Spec = spec;
         Embedding = embedding;
+        _convWeights.AddRange(convWeights);
+        _convBiases.AddRange(convBiases);
         _weights.AddRange(weights);
         _biases.AddRange(biases);
     }
@@ -47,7 +65,8 @@ public sealed class AuxiliaryEncoder : IDisposable
     {
         using var _ = no_grad();
         static Parameter Copy(Parameter p) => new(p.detach().clone());
-        return new AuxiliaryEncoder(Spec, Embedding is null ? null : Copy(Embedding), _weights.Select(Copy), _biases.Select(Copy));
+        return new AuxiliaryEncoder(Spec, Embedding is null ? null : Copy(Embedding), _convWeights.Select(Copy), _convBiases.Select(Copy),
+            _weights.Select(Copy), _biases.Select(Copy));
     }
 
     /// <summary>What the encoder was built from.</summary>
@@ -64,9 +83,14 @@ public sealed class AuxiliaryEncoder : IDisposable
 
     /// <summary>Every trainable tensor.</summary>
     public IEnumerable<Parameter> Parameters =>
-        (Embedding is null ? [] : new[] { Embedding }).Concat(_weights.Zip(_biases).SelectMany(p => new[] { p.First, p.Second }));
+        (Embedding is null ? [] : new[] { Embedding })
+            .Concat(_convWeights.Zip(_convBiases).SelectMany(p => new[] { p.First, p.Second }))
+            .Concat(_weights.Zip(_biases).SelectMany(p => new[] { p.First, p.Second }));
 
-    /// <summary>The tensors by name (<c>embedding.weight</c>, <c>hidden1.weight</c>, <c>hidden1.bias</c>, ...).</summary>
+    /// <summary>Kernels of the convolutional blocks, <c>[C', C, k, k]</c>, lowest first.</summary>
+    public IReadOnlyList<Parameter> ConvolutionWeights => _convWeights;
+
+    /// <summary>The tensors by name (<c>embedding.weight</c>, <c>hidden1.weight</c>, <c>hidden1.bias</c>, ...; convolutional blocks first).</summary>
     public IReadOnlyDictionary<string, Tensor> State
     {
         get
@@ -74,10 +98,11 @@ public sealed class AuxiliaryEncoder : IDisposable
             var state = new Dictionary<string, Tensor>();
             if (Embedding is not null)
                 state["embedding.weight"] = Embedding;
-            for (var i = 0; i < _weights.Count; i++)
+            var layers = _convWeights.Zip(_convBiases).Concat(_weights.Zip(_biases)).ToList();
+            for (var i = 0; i < layers.Count; i++)
             {
-                state[$"hidden{i + 1}.weight"] = _weights[i];
-                state[$"hidden{i + 1}.bias"] = _biases[i];
+                state[$"hidden{i + 1}.weight"] = layers[i].First;
+                state[$"hidden{i + 1}.bias"] = layers[i].Second;
             }
             return state;
         }
@@ -87,13 +112,29 @@ public sealed class AuxiliaryEncoder : IDisposable
     public Tensor Forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var h = Embed(input);
+        var h = Convolve(Embed(input));
         for (var i = 0; i < _weights.Count; i++)
             h = Spec.Activation.Apply(nn.functional.linear(h, _weights[i], _biases[i]));
         return h;
     }
 
-    /// <summary>The dense-layer input for <paramref name="input"/>: the concatenated token embeddings for text.</summary>
+    /// <summary>The convolutional blocks on <paramref name="features"/> [N, C·H·W], flattened again; the features themselves without blocks.</summary>
+    private Tensor Convolve(Tensor features)
+    {
+        if (_convWeights.Count == 0)
+            return features;
+        var h = features.reshape([features.shape[0], .. Spec.ImageShape!]);
+        for (var i = 0; i < _convWeights.Count; i++)
+        {
+            var geometry = Spec.Convolutions[i].Geometry;
+            h = Spec.Activation.Apply(Im2ColConvolution.Conv2d(h, _convWeights[i], _convBiases[i], geometry.Stride, geometry.Padding));
+            if (geometry.PoolSize > 1)
+                h = nn.functional.max_pool2d(h, [geometry.PoolSize, geometry.PoolSize]);
+        }
+        return h.flatten(1);
+    }
+
+    /// <summary>The input of the layers for <paramref name="input"/>: the concatenated token embeddings for text.</summary>
     public Tensor Embed(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -122,6 +163,13 @@ public sealed class AuxiliaryEncoder : IDisposable
             throw new InvalidOperationException("encoder: a text encoder's embedding has no place in a dense stack; save its State instead.");
         var stack = new PretrainedStack(inputShape, normalization);
         using var _ = no_grad();
+        IReadOnlyList<long> image = Spec.ImageShape ?? [];
+        for (var i = 0; i < _convWeights.Count; i++)
+        {
+            var geometry = Spec.Convolutions[i].Geometry;
+            stack.Add(new PretrainedLayer(kind, _convWeights[i].detach().clone(), _convBiases[i].detach().clone(), Spec.Activation, geometry, image, metrics: metrics));
+            image = geometry.OutputShape(image, Spec.Convolutions[i].Channels);
+        }
         for (var i = 0; i < _weights.Count; i++)
             stack.Add(new PretrainedLayer(kind, _weights[i].detach().clone(), _biases[i].detach().clone(), Spec.Activation, metrics: metrics));
         return stack;

@@ -1,5 +1,6 @@
 using Pretrain.Auxiliary.Corruptions;
 using Pretrain.Auxiliary.Encoders;
+using Pretrain.Pretraining.Validation;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -9,12 +10,15 @@ namespace Pretrain.Auxiliary.Tasks;
 /// Same versus different: one (siamese) encoder sees both instances of a pair and the task says whether they are the
 /// same thing. With labels (a large auxiliary labelled set), "same" means the same class and each instance is paired
 /// with a same-class and a different-class partner from its batch. Without labels, "same" means two independent
-/// corruptions of one instance and "different" a corruption of another instance. Every batch is balanced.
+/// corruptions of one instance and "different" a corruption of another instance. Every batch is balanced. With the
+/// <see cref="PairLoss.NtXent"/> loss the task is contrastive pretraining (SimCLR): every other instance of the batch
+/// is a "different" partner at once, scored on a projection head that pretraining leaves behind.
 /// </summary>
 public sealed class SameDifferentTask : IAuxiliaryTask
 {
     private readonly ICorruption? _corruption;
     private readonly LinearHead? _head;
+    private readonly ProjectionHead? _projection;
 
     /// <summary>Creates the task.</summary>
     /// <param name="corruption">Makes the two views of an instance when no labels are given; may be null when labels always are.</param>
@@ -23,16 +27,27 @@ public sealed class SameDifferentTask : IAuxiliaryTask
     /// <param name="margin">The contrastive margin (ignored for binary cross-entropy).</param>
     /// <param name="device">Where the head lives.</param>
     /// <param name="generator">Draws the head's initial weights.</param>
-    public SameDifferentTask(ICorruption? corruption, int encoderOutputs, PairLoss loss, double margin, Device device, Generator generator)
+    /// <param name="contrastive">The NT-Xent temperature and projection head (used with <see cref="PairLoss.NtXent"/> only); defaults when null.</param>
+    public SameDifferentTask(ICorruption? corruption, int encoderOutputs, PairLoss loss, double margin, Device device, Generator generator,
+        ContrastiveSettings? contrastive = null)
     {
         if (loss == PairLoss.Contrastive && !(margin > 0))
             throw new ArgumentException($"same-versus-different task: the contrastive margin must be positive, received {margin}.");
         _corruption = corruption;
         PairLoss = loss;
         Margin = margin;
+        Contrastive = contrastive ?? new ContrastiveSettings();
         if (loss == PairLoss.BinaryCrossEntropy)
             _head = new LinearHead(2 * encoderOutputs, device, generator);
+        if (loss == PairLoss.NtXent)
+        {
+            Contrastive.ThrowIfInvalid("same-versus-different task");
+            _projection = new ProjectionHead(encoderOutputs, Contrastive.ProjectionHidden, Contrastive.ProjectionSize, device, generator);
+        }
     }
+
+    /// <summary>Temperature and projection head of the <see cref="PairLoss.NtXent"/> loss.</summary>
+    public ContrastiveSettings Contrastive { get; }
 
     /// <summary>The loss in use.</summary>
     public PairLoss PairLoss { get; }
@@ -47,11 +62,13 @@ public sealed class SameDifferentTask : IAuxiliaryTask
     public string ScoreName => "heldOutAccuracy";
 
     /// <inheritdoc />
-    public IEnumerable<Parameter> HeadParameters => _head?.Parameters ?? [];
+    public IEnumerable<Parameter> HeadParameters => _head?.Parameters ?? _projection?.Parameters ?? [];
 
     /// <inheritdoc />
     public Tensor Loss(AuxiliaryEncoder encoder, Tensor batch, Tensor? labels, Generator generator)
     {
+        if (PairLoss == PairLoss.NtXent)
+            return NtXentLoss.Compute(Projections(encoder, batch, generator), Contrastive.Temperature);
         var (left, right, same) = Pairs(encoder, batch, labels, generator);
         if (PairLoss == PairLoss.Contrastive)
             return ContrastiveLoss.Compute(Distance(left, right), same, Margin);
@@ -61,13 +78,29 @@ public sealed class SameDifferentTask : IAuxiliaryTask
     /// <inheritdoc />
     public (double Correct, long Count) Score(AuxiliaryEncoder encoder, Tensor batch, Tensor? labels, Generator generator)
     {
+        if (PairLoss == PairLoss.NtXent)
+            return batch.shape[0] < 2 ? (0, 0) : (NtXentLoss.Matched(Projections(encoder, batch, generator), Contrastive.Temperature), 2 * batch.shape[0]);
         var (left, right, same) = Pairs(encoder, batch, labels, generator);
         var saysSame = PairLoss == PairLoss.Contrastive ? Distance(left, right) < Margin / 2 : Logits(left, right) > 0;
         return ((saysSame.to(ScalarType.Float32) == same).sum().item<long>(), same.shape[0]);
     }
 
     /// <inheritdoc />
-    public void Dispose() => _head?.Dispose();
+    public void Dispose()
+    {
+        _head?.Dispose();
+        _projection?.Dispose();
+    }
+
+    /// <summary>Projections [2N, D] of two views of each instance: rows i and i+N are partners. Labels are not used.</summary>
+    private Tensor Projections(AuxiliaryEncoder encoder, Tensor batch, Generator generator)
+    {
+        ArgumentNullException.ThrowIfNull(encoder);
+        ArgumentNullException.ThrowIfNull(batch);
+        var corruption = _corruption ?? throw new InvalidOperationException("contrastive pretraining needs a corruption (augmentation) to make the two views.");
+        var views = cat([corruption.Corrupt(batch, generator), corruption.Corrupt(batch, generator)]);
+        return _projection!.Forward(encoder.Forward(views));
+    }
 
     private static Tensor Distance(Tensor left, Tensor right) => (left - right).square().sum(1).add(1e-9).sqrt();
 

@@ -22,6 +22,15 @@ public sealed record AuxiliarySection : AuxiliaryTrainingOptions
     /// <summary>The encoder's hidden layer widths, lowest first: the layers the target network reuses.</summary>
     public IReadOnlyList<int> HiddenLayers { get; init; } = [500, 500];
 
+    /// <summary>
+    /// Convolutional blocks of the encoder below its hidden layers (image data), which the target network reuses as
+    /// its convolutions. Default none.
+    /// </summary>
+    public IReadOnlyList<ConvolutionSection> Convolutions { get; init; } = [];
+
+    /// <summary>The NT-Xent loss's temperature and projection head (<c>pairLoss: ntXent</c>). Defaults when absent.</summary>
+    public ContrastiveSettings? Contrastive { get; init; }
+
     /// <summary>The encoder's nonlinearity.</summary>
     public EncoderActivation Activation { get; init; } = EncoderActivation.Sigmoid;
 
@@ -36,8 +45,15 @@ public sealed record AuxiliarySection : AuxiliaryTrainingOptions
     {
         foreach (var problem in base.Problems())
             yield return problem;
-        if (HiddenLayers.Count == 0)
+        if (HiddenLayers.Count == 0 && Convolutions.Count == 0)
             yield return new("hiddenLayers", "expected at least one layer width.");
+        for (var i = 0; i < Convolutions.Count; i++)
+            foreach (var problem in Convolutions[i].Problems())
+                yield return problem.Under($"convolutions[{i}]");
+        foreach (var problem in Contrastive?.Problems() ?? [])
+            yield return problem.Under("contrastive");
+        if (PairLoss == PairLoss.NtXent && Task != AuxiliaryTaskKind.SameDifferent)
+            yield return new("pairLoss", "ntXent is a loss of the sameDifferent task: set task to 'sameDifferent'.");
         for (var i = 0; i < HiddenLayers.Count; i++)
             if (HiddenLayers[i] < 1)
                 yield return new($"hiddenLayers[{i}]", $"expected a positive integer, received {HiddenLayers[i]}.");
@@ -82,6 +98,9 @@ public sealed record CorruptionSection : IValidatedOptions
     /// <summary>Upper end of <c>pixelNoise</c> values.</summary>
     public double High { get; init; } = 1;
 
+    /// <summary>The random changes of <c>augmentation</c> views (crop, rotation, shift, flip, brightness, erasing).</summary>
+    public FineTuning.Augmentation.ImageAugmentationOptions? Augmentation { get; init; }
+
     /// <summary>Every value out of range, each with its field's path relative to the corruption.</summary>
     public IEnumerable<OptionProblem> Problems()
     {
@@ -91,6 +110,10 @@ public sealed record CorruptionSection : IValidatedOptions
             yield return new("fraction", $"expected a number in (0, 1], received {Fraction}.");
         if (!(High > Low))
             yield return new("high", $"expected high > low, received low {Low} and high {High}.");
+        if (Kind == CorruptionKind.Augmentation && Augmentation is not { IsActive: true })
+            yield return new("augmentation", "augmentation views need at least one change, e.g. { \"crop\": 0.5, \"horizontalFlip\": true }.");
+        foreach (var problem in Augmentation?.Problems() ?? [])
+            yield return problem.Under("augmentation");
     }
 }
 
@@ -108,4 +131,7 @@ public enum CorruptionKind
 
     /// <summary>Replace a fraction of features with another row's values.</summary>
     FeatureSwap,
+
+    /// <summary>A random augmentation of each image (the views of contrastive pretraining); see <see cref="CorruptionSection.Augmentation"/>.</summary>
+    Augmentation,
 }

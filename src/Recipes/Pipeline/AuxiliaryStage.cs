@@ -28,7 +28,14 @@ internal static class AuxiliaryStage
         }
         var unlabeled = data.Unlabeled ?? throw new InvalidOperationException("auxiliary pretraining needs the unlabeled examples prepared");
         var corruption = CorruptionFactory.Create(section.Corruption, unlabeled.SampleShape, $"{Path}.corruption");
-        var spec = new EncoderSpec { Inputs = unlabeled.FeatureCount, HiddenLayers = section.HiddenLayers, Activation = section.Activation };
+        var spec = new EncoderSpec
+        {
+            Inputs = unlabeled.FeatureCount, HiddenLayers = section.HiddenLayers, Activation = section.Activation,
+            Convolutions = section.Convolutions.Select(c => c.ToSpec()).ToArray(),
+            ImageShape = section.Convolutions.Count > 0 ? Pretraining.Layers.SampleShapes.AsImage(unlabeled.SampleShape) : null,
+        };
+        if (spec.Problems().FirstOrDefault() is { } problem)
+            throw new Pretraining.PretrainException($"{Path}.{problem.Path}: {problem.Message}");
         using var encoderGenerator = context.CreateGenerator(RandomStream.AuxiliaryEncoder);
         using var headGenerator = context.CreateGenerator(RandomStream.AuxiliaryHead);
         using var encoder = new AuxiliaryEncoder(spec, context.Device, encoderGenerator);
@@ -36,10 +43,12 @@ internal static class AuxiliaryStage
         {
             AuxiliaryTaskKind.CorruptedVsGood => new CorruptedVersusGoodTask(corruption, spec.OutputSize, context.Device, headGenerator),
             AuxiliaryTaskKind.Ranking => new PairwiseRankingTask(corruption, spec.OutputSize, section.Margin, context.Device, headGenerator),
-            _ => new SameDifferentTask(corruption, spec.OutputSize, section.PairLoss, section.Margin, context.Device, headGenerator),
+            _ => new SameDifferentTask(corruption, spec.OutputSize, section.PairLoss, section.Margin, context.Device, headGenerator, section.Contrastive),
         };
-        context.Logger.LogInformation("Auxiliary pretraining: {Task} with {Corruption}, encoder {Inputs}-{Widths} ({Activation}), {Examples} unlabeled examples",
-            task.Name, corruption.Describe(), spec.Inputs, string.Join("-", spec.HiddenLayers), spec.Activation, unlabeled.Count);
+        context.Logger.LogInformation("Auxiliary pretraining: {Task} ({Loss}) with {Corruption}, encoder {Inputs}-{Widths} ({Activation}), {Examples} unlabeled examples",
+            task.Name, section.PairLoss, corruption.Describe(), spec.Inputs,
+            string.Join("-", spec.Convolutions.Select(c => $"conv{c.Channels}x{c.Geometry.Kernel}").Concat(spec.HiddenLayers.Select(w => w.ToString(System.Globalization.CultureInfo.InvariantCulture)))),
+            spec.Activation, unlabeled.Count);
 
         var history = new HistoryCallback();
         // The section is the trainer's options (it derives from them), so nothing is copied.
@@ -60,7 +69,7 @@ internal static class AuxiliaryStage
         Pictures.TryDraw(context.Logger, "the auxiliary pretraining pictures", () =>
         {
             LossCurvePlot.WriteAuxiliary(folder, history);
-            if (sampleShape.Count >= 2)
+            if (sampleShape.Count >= 2 && stack.Layers[0].Convolution is null)
                 FilterGrid.Write(folder.File("layer1-filters.png"), stack.Layers[0].Weight, (int)sampleShape[^2], (int)sampleShape[^1]);
         });
 }

@@ -53,5 +53,20 @@ public sealed class ConvRecipeRunTests : IDisposable
             "the saved CNN, rebuilt from its manifest alone, gives the run's own test accuracy");
     }
 
+    [Fact]
+    public void The_contrastive_recipe_pretrains_a_CNN_encoder_on_augmented_views_and_fine_tunes_it()
+    {
+        var output = Path.Combine(_folder, "contrastive").Replace('\\', '/');
+        var recipe = Path.Combine(RepositoryPaths.Recipes, "embedded-contrastive-finetune.json");
+        var result = RecipeRunner.RunFile(recipe, [$"output={output}", "device=cpu", "pretraining.auxiliary.epochs=1",
+            "pretraining.auxiliary.convolutions[0].channels=4", "pretraining.auxiliary.convolutions[1].channels=4", "training.epochs=2",
+            "evaluation.compareWithScratch=false", "evaluation.linearProbe=false"]);
+
+        var manifest = StackStore.ReadManifest(result.StackFolder!);
+        manifest.Layers.Select(l => l.OutputShape).Should().BeEquivalentTo(new[] { new long[] { 4, 14, 14 }, [4, 7, 7] }, o => o.WithStrictOrdering());
+        result.AuxiliaryScore.Should().BeInRange(0, 1, "the share of held-out views that found their partner");
+        result.TestAccuracy.Should().BeGreaterThan(0.15);
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 }

@@ -1,0 +1,114 @@
+using Pretrain.Pretraining.Tests.Support;
+using Pretrain.Auxiliary.Corruptions;
+using Pretrain.Auxiliary.Encoders;
+using Pretrain.Auxiliary.Tasks;
+using Pretrain.FineTuning.Augmentation;
+using Pretrain.FineTuning.Networks;
+using Pretrain.Pretraining.Layers;
+using Pretrain.Pretraining.Runtime;
+using static TorchSharp.torch;
+
+namespace Pretrain.Auxiliary.Tests.Tasks;
+
+/// <summary>Contrastive (SimCLR) pretraining: the NT-Xent loss, convolutional encoders and augmented views.</summary>
+public sealed class ContrastiveTaskTests
+{
+    private static readonly RunContext Context = RunContext.Create(DeviceSpec.Parse("cpu"), seed: 5);
+
+    private static EncoderSpec ConvSpec => new()
+    {
+        Inputs = 64, ImageShape = [1, 8, 8], HiddenLayers = [8], Activation = EncoderActivation.Relu,
+        Convolutions = [new ConvLayerSpec(4, new ConvolutionGeometry(3, Padding: 1, PoolSize: 2))],
+    };
+
+    [Fact]
+    public void The_NT_Xent_loss_is_low_when_partners_match_and_its_gradient_matches_finite_differences()
+    {
+        using var g = new Generator(1);
+        using var distinct = randn([6, 5], generator: g);
+        using var matched = cat([distinct, distinct + 0.01 * randn([6, 5], generator: g)]);
+        using var shuffled = cat([distinct, distinct.roll(1, 0)]);
+
+        NtXentLoss.Compute(matched, 0.1).item<float>().Should().BeLessThan(NtXentLoss.Compute(shuffled, 0.1).item<float>());
+        NtXentLoss.Matched(matched, 0.5).Should().Be(12);
+
+        using var z = randn([8, 3], dtype: ScalarType.Float64, generator: g).requires_grad_();
+        NtXentLoss.Compute(z, 0.5).backward();
+        using var _ = no_grad();
+        foreach (var index in new long[] { 0, 5, 13, 22 })
+        {
+            var flat = z.view(-1);
+            var saved = flat[index].item<double>();
+            flat[index] = tensor(saved + 1e-6);
+            var up = NtXentLoss.Compute(z, 0.5).item<double>();
+            flat[index] = tensor(saved - 1e-6);
+            var down = NtXentLoss.Compute(z, 0.5).item<double>();
+            flat[index] = tensor(saved);
+            z.grad!.view(-1)[index].item<double>().Should().BeApproximately((up - down) / 2e-6, 1e-6);
+        }
+    }
+
+    [Fact]
+    public void Bad_inputs_to_the_loss_are_refused_with_what_was_expected()
+    {
+        using var odd = randn(5, 3);
+        FluentActions.Invoking(() => NtXentLoss.Compute(odd, 0.5)).Should().Throw<ArgumentException>().WithMessage("*expected two views*5 rows*");
+        using var even = randn(6, 3);
+        FluentActions.Invoking(() => NtXentLoss.Compute(even, 0)).Should().Throw<ArgumentException>().WithMessage("*temperature must be positive*");
+    }
+
+    [Fact]
+    public void A_convolutional_encoder_learns_to_match_augmented_views_of_the_same_image()
+    {
+        using var data = Shapes(600, seed: 2);
+        using var g = new Generator(3);
+        using var encoder = new AuxiliaryEncoder(ConvSpec, CPU, g);
+        var views = new AugmentedView(new ImageAugmentationOptions { Shift = 1, Brightness = 0.2 }, [1, 8, 8]);
+        using var task = new SameDifferentTask(views, 8, PairLoss.NtXent, 1, CPU, g, new ContrastiveSettings { Temperature = 0.5, ProjectionHidden = 16, ProjectionSize = 8 });
+
+        var history = new AuxiliaryTrainer(new AuxiliaryTrainingOptions { Epochs = 15, BatchSize = 64, LearningRate = 0.01 }).Fit(task, encoder, data, null, Context);
+
+        history[^1].Loss.Should().BeLessThan(history[0].Loss * 0.8, string.Join(" ", history.Select(h => $"{h.Loss:F3}/{h.HeldOutScore:F3}")));
+        history[^1].HeldOutScore.Should().BeGreaterThan(0.3, "held-out views find their partner among 2N-1 far more often than chance");
+        task.HeadParameters.Should().HaveCount(4, "the projection head's two layers train with the encoder and stay behind");
+    }
+
+    [Fact]
+    public void A_convolutional_encoder_hands_its_blocks_and_dense_layers_to_the_stack_and_the_network()
+    {
+        using var g = new Generator(4);
+        using var encoder = new AuxiliaryEncoder(ConvSpec, CPU, g);
+        using var x = rand([5, 64], generator: g);
+
+        using var stack = encoder.ToStack([8, 8], null, "auxiliary:sameDifferent");
+        using var expected = encoder.Forward(x);
+        using var encoded = stack.Encode(x);
+
+        stack.Layers.Select(l => l.Convolution is not null).Should().Equal(true, false);
+        stack.Layers[0].OutputShape.Should().Equal(4, 4, 4);
+        encoded.allclose(expected, rtol: 1e-5, atol: 1e-6).Should().BeTrue();
+        encoder.State.Keys.Should().Equal("hidden1.weight", "hidden1.bias", "hidden2.weight", "hidden2.bias");
+        using var network = StackNetwork.Build(stack, 3, g);
+        network.state_dict()["hidden1.weight"].Identical(encoder.ConvolutionWeights[0]).Should().BeTrue();
+    }
+
+    [Fact]
+    public void Convolutions_that_do_not_fit_the_image_are_named_with_the_sizes()
+    {
+        var spec = ConvSpec with { Convolutions = [new ConvLayerSpec(4, new ConvolutionGeometry(3, PoolSize: 2)), new ConvLayerSpec(4, new ConvolutionGeometry(5))] };
+        spec.Problems().Should().ContainSingle().Which.Should().Be(new Pretrain.Pretraining.Validation.OptionProblem("convolutions[1]", "kernel 5 does not fit a 3x3 input (after block 1: 4x3x3)."));
+    }
+
+    /// <summary>
+    /// 8x8 images of smooth random blobs (4x4 noise upsampled): every image is different and its coarse structure
+    /// survives small shifts, flips and brightness changes, so views of one image can be matched.
+    /// </summary>
+    private static Tensor Shapes(int count, int seed)
+    {
+        using var g = new Generator((ulong)seed);
+        using var scope = NewDisposeScope();
+        var coarse = rand([count, 1, 4, 4], generator: g);
+        var images = nn.functional.interpolate(coarse, size: [8, 8], mode: InterpolationMode.Bilinear, align_corners: false);
+        return images.reshape(count, 64).MoveToOuterDisposeScope();
+    }
+}
