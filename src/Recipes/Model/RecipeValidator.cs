@@ -43,6 +43,12 @@ internal static class RecipeValidator
         CheckSource(loaded, data.Train, "data.train", problems);
         if (data.Test is not null)
             CheckSource(loaded, data.Test, "data.test", problems);
+        if (data.Unlabeled is not null)
+        {
+            CheckSource(loaded, data.Unlabeled, "data.unlabeled", problems);
+            Require(recipe.Pretraining is { From: null } && (recipe.Pretraining.Layers.Count > 0 || recipe.Pretraining.Auxiliary is not null), "data.unlabeled",
+                "only pretraining reads unlabeled examples: add a pretraining section with layers or an auxiliary task, or remove data.unlabeled.");
+        }
 
         var model = recipe.Model;
         Collect(model, "model");
@@ -95,6 +101,8 @@ internal static class RecipeValidator
                 problems.Add(new($"{path}.{field}", $"file not found: {full}."));
         }
 
+        if (source is IShapedSource { Shape: { } shape } && (shape.Count is < 1 or > 3 || shape.Any(d => d < 1)))
+            problems.Add(new($"{path}.shape", $"expected [D], [H, W] or [C, H, W] with positive sizes, received [{string.Join(", ", shape)}]."));
         switch (source)
         {
             case IdxSourceSpec idx:
@@ -112,6 +120,14 @@ internal static class RecipeValidator
                 break;
             case NpzSourceSpec npz:
                 FileMustExist(npz.Path, "path");
+                break;
+            case ImageFolderSourceSpec folder:
+                if (!Directory.Exists(loaded.Resolve(folder.Directory)))
+                    problems.Add(new($"{path}.directory", $"folder not found: {loaded.Resolve(folder.Directory)}."));
+                if (folder.Channels is not (1 or 3))
+                    problems.Add(new($"{path}.channels", $"expected 1 (grayscale) or 3 (RGB), received {folder.Channels}."));
+                if (folder.Size.Count != 2 || folder.Size.Any(s => s < 1))
+                    problems.Add(new($"{path}.size", $"expected [height, width] with two positive integers, received [{string.Join(", ", folder.Size)}]."));
                 break;
             case FashionMnistSourceSpec fashion when fashion.Directory is not null:
                 if (!Directory.Exists(loaded.Resolve(fashion.Directory)))
