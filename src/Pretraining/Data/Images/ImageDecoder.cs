@@ -11,6 +11,8 @@ internal static class ImageDecoder
     // Bilinear between mipmap levels: a plain bilinear filter aliases when a large photo shrinks to a few pixels.
     private static readonly SKSamplingOptions Sampling = new(SKFilterMode.Linear, SKMipmapMode.Linear);
 
+    private const string Truncated = "the image is truncated: the file ends before its pixels do.";
+
     /// <summary>
     /// Decodes <paramref name="file"/> into <paramref name="destination"/> (<see cref="ImageDecoding.SampleSize"/>
     /// bytes, channels first). Throws <see cref="DataException"/> naming the file when it cannot be read or decoded.
@@ -42,7 +44,7 @@ internal static class ImageDecoder
         }
         using (stream)
         using (var codec = SKCodec.Create(stream, out var created)
-            ?? throw new DataException(file, $"not an image SkiaSharp can decode ({created}); expected a PNG or JPEG file."))
+            ?? throw new DataException(file, created == SKCodecResult.IncompleteInput ? Truncated : $"not an image SkiaSharp can decode ({created}); expected a PNG or JPEG file."))
         {
             var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
             var bitmap = new SKBitmap(info);
@@ -50,8 +52,8 @@ internal static class ImageDecoder
             if (result != SKCodecResult.Success)
             {
                 bitmap.Dispose();
-                // A truncated file decodes partly (IncompleteInput); PIL refuses those too rather than train on grey rows.
-                throw new DataException(file, $"the {codec.EncodedFormat} image could not be decoded ({result}).");
+                // A truncated file decodes partly (IncompleteInput); PIL refuses those too rather than train on blank rows.
+                throw new DataException(file, result == SKCodecResult.IncompleteInput ? Truncated : $"the {codec.EncodedFormat} image could not be decoded ({result}).");
             }
             return bitmap;
         }
