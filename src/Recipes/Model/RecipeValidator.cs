@@ -63,8 +63,14 @@ internal static class RecipeValidator
             Require(pretraining.Layers.Count == 0 || pretraining.From is null, "pretraining.from", "give either layers to train or a saved stack to reuse, not both.");
             if (pretraining.From is { } from && FineTuning.Catalog.ModelCatalog.NameIn(from) is null && !Directory.Exists(loaded.Resolve(from)))
                 problems.Add(new("pretraining.from", $"stack folder not found: {loaded.Resolve(from)} (use catalog:NAME for a catalog entry)."));
+            var before = problems.Count;
             for (var i = 0; i < pretraining.Layers.Count; i++)
                 Collect(pretraining.Layers[i], $"pretraining.layers[{i}]");
+            // Only valid layers and a valid stated shape can be fitted; otherwise those problems are reported already.
+            if (problems.Count == before && pretraining.Layers.Count > 0 && LayerFitCheck.StatedShape(data.Train) is { } shape
+                && !problems.Any(p => p.Path is "data.train.shape" or "data.train.size" or "data.train.channels")
+                && LayerFitCheck.Check(pretraining.Layers, shape) is { } misfit)
+                problems.Add(misfit);
             // Checked here so a recipe that would fine-tune a convolutional stack fails before pretraining, not after it.
             var convolutional = pretraining.Layers.ToList().FindIndex(l => l is Pretraining.Layers.ConvAutoencoders.ConvAutoencoderOptions);
             Require(convolutional < 0 || !recipe.RunsSupervisedTraining, "training",

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Pretrain.FineTuning.Models;
 using Pretrain.Pretraining;
 using Pretrain.Pretraining.Stacks;
+using Pretrain.Recipes.Model;
 using Pretrain.Recipes.Pipeline;
 using Pretrain.Recipes.Tests.Support;
 
@@ -60,14 +61,32 @@ public sealed class ImageInputsRunTests : IDisposable
     }
 
     [Fact]
-    public void Conv_layers_that_do_not_fit_the_image_size_are_refused_before_training()
+    public void Conv_layers_that_do_not_fit_the_image_size_are_refused_before_any_data_is_read()
     {
+        // The folder's images are 8x8 but the recipe resizes them to 4x4: the recipe alone says the layer cannot fit.
         ImageData.Folder(Path.Combine(_folder, "train"), perClass: 4);
+        var recipe = Recipe(Folder("train", "[4, 4]"), Folder("train", "[4, 4]"),
+            """ "pretraining": { "layers": [ { "kind": "convAutoencoder", "channels": 4, "kernel": 5 } ] } """);
 
-        var act = () => RecipeRunner.RunFile(Recipe(Folder("train", "[4, 4]"), Folder("train", "[4, 4]"),
-            """ "pretraining": { "layers": [ { "kind": "convAutoencoder", "channels": 4, "kernel": 5 } ] } """));
+        var act = () => RecipeRunner.RunFile(recipe);
 
-        act.Should().Throw<PretrainException>().WithMessage("pretraining.layers[0]: kernel 5 does not fit a 4x4 input (input: 1x4x4).");
+        act.Should().Throw<RecipeException>().WithMessage("*recipe.json: pretraining.layers[0]: kernel 5 does not fit a 4x4 input (input: 1x4x4).");
+        Directory.Exists(Path.Combine(_folder, "runs")).Should().BeFalse("the recipe was refused before a run folder was made");
+    }
+
+    [Fact]
+    public void Conv_layers_that_do_not_fit_npy_images_are_refused_once_read_before_training()
+    {
+        var (x, y) = ImageData.Npy(_folder, perClass: 4, size: 4);
+        var npy = $$"""{ "format": "npy", "features": "{{x.Replace('\\', '/')}}", "labels": "{{y.Replace('\\', '/')}}" }""";
+        const string layers = """
+            "pretraining": { "layers": [ { "kind": "convAutoencoder", "channels": 4, "kernel": 3, "poolSize": 2 },
+                                         { "kind": "convAutoencoder", "channels": 4, "kernel": 3 } ] }
+            """;
+
+        var act = () => RecipeRunner.RunFile(Recipe(npy, npy, layers));
+
+        act.Should().Throw<PretrainException>().WithMessage("pretraining.layers[1]: kernel 3 does not fit a 1x1 input (after layer 0: 4x1x1).");
         Directory.GetFiles(_folder, "*.safetensors", SearchOption.AllDirectories).Should().BeEmpty("nothing was trained");
     }
 
