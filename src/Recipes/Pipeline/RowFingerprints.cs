@@ -9,8 +9,8 @@ namespace Pretrain.Recipes.Pipeline;
 /// </summary>
 internal static class RowFingerprints
 {
-    /// <summary>Rows fingerprinted per step: bounds the CPU copy of a chunk for data held on a GPU.</summary>
-    private const long ChunkRows = 4096;
+    /// <summary>Bytes fingerprinted per step at most: bounds the CPU copy of a chunk (and keeps its span's length an int).</summary>
+    private const long ChunkBytes = 64 << 20;
 
     /// <summary>One fingerprint per row of <paramref name="features"/> (float32 [N, D]), in row order.</summary>
     public static UInt128[] Of(Tensor features)
@@ -19,10 +19,11 @@ internal static class RowFingerprints
         var (rows, width) = (features.shape[0], (int)features.shape[1]);
         var prints = new UInt128[rows];
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        for (long start = 0; start < rows; start += ChunkRows)
+        var chunkRows = Math.Max(1, ChunkBytes / ((long)width * sizeof(float)));
+        for (long start = 0; start < rows; start += chunkRows)
         {
             using var scope = NewDisposeScope();
-            var count = Math.Min(ChunkRows, rows - start);
+            var count = Math.Min(chunkRows, rows - start);
             var chunk = features.narrow(0, start, count).cpu().contiguous();
             var bytes = chunk.bytes;
             for (var i = 0; i < count; i++)
