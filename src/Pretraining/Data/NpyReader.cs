@@ -29,6 +29,28 @@ public static partial class NpyReader
     public static Dataset LoadLabeled(string featuresPath, string? labelsPath) =>
         ToDataset(Read(featuresPath), labelsPath is null ? null : Read(labelsPath), Path.GetFileName(featuresPath));
 
+    /// <summary>The dtype descriptor of the .npy file <paramref name="path"/> (e.g. <c>|u1</c>), from its header alone.</summary>
+    public static string ReadDtype(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path))
+            throw new DataException(path, "file not found.");
+        using var stream = File.OpenRead(path);
+        return ReadDtype(stream, path);
+    }
+
+    /// <summary>The dtype descriptor from the header at the start of <paramref name="stream"/>.</summary>
+    internal static string ReadDtype(Stream stream, string source)
+    {
+        // The header (at most 65,535 bytes in version 1, as short in practice in later ones) comes before any data.
+        var start = new byte[12 + ushort.MaxValue];
+        var read = stream.ReadAtLeast(start, start.Length, throwOnEndOfStream: false);
+        if (read < 10 || !start.AsSpan(0, 6).SequenceEqual(Magic))
+            throw new DataException(source, "not a NumPy .npy file (missing the \\x93NUMPY magic string).");
+        var header = Encoding.Latin1.GetString(start, 10, read - 10);
+        return Field(DescrPattern(), header, source, "descr");
+    }
+
     /// <summary>Parses the bytes of a .npy file; <paramref name="source"/> names it in errors.</summary>
     public static NpyArray Parse(byte[] bytes, string source)
     {

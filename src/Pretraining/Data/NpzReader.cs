@@ -31,6 +31,22 @@ public static class NpzReader
         }
     }
 
+    /// <summary>The dtype descriptor of the array <paramref name="name"/> in <paramref name="path"/>, or null when there is none.</summary>
+    public static string? ReadDtype(string path, string name)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        try
+        {
+            using var archive = ZipFile.OpenRead(path);
+            using var stream = archive.GetEntry(name + ".npy")?.Open();
+            return stream is null ? null : NpyReader.ReadDtype(stream, $"{path}[{name}]");
+        }
+        catch (InvalidDataException e)
+        {
+            throw new DataException(path, $"not a valid .npz (zip) archive: {e.Message}", e);
+        }
+    }
+
     /// <summary>Loads the arrays <paramref name="featuresKey"/> and (optionally) <paramref name="labelsKey"/> into a <see cref="Dataset"/>.</summary>
     public static Dataset LoadLabeled(string path, string featuresKey = "x", string? labelsKey = "y")
     {

@@ -13,7 +13,19 @@ namespace Pretrain.Recipes.Model;
 [JsonDerivedType(typeof(CsvSourceSpec), "csv")]
 [JsonDerivedType(typeof(NpySourceSpec), "npy")]
 [JsonDerivedType(typeof(NpzSourceSpec), "npz")]
+[JsonDerivedType(typeof(ImageFolderSourceSpec), "imageFolder")]
 public abstract record DataSourceSpec;
+
+/// <summary>A source of flat rows that may say what shape each row has (e.g. an image flattened to 784 values).</summary>
+public interface IShapedSource
+{
+    /// <summary>
+    /// The shape of one example, e.g. <c>[1, 28, 28]</c> (<c>[C, H, W]</c>) or <c>[28, 28]</c>, whose product must be
+    /// the number of values per row. Omitted: the file's own shape (<c>[D]</c> for CSV, the array's trailing
+    /// dimensions for NumPy).
+    /// </summary>
+    IReadOnlyList<long>? Shape { get; }
+}
 
 /// <summary>Which half of a data set that ships a train and a test part.</summary>
 public enum DataSplit
@@ -52,8 +64,11 @@ public sealed record IdxSourceSpec : DataSourceSpec
 }
 
 /// <summary>A CSV file of numeric features with an optional label column.</summary>
-public sealed record CsvSourceSpec : DataSourceSpec
+public sealed record CsvSourceSpec : DataSourceSpec, IShapedSource
 {
+    /// <summary>Shape of one example, e.g. [1, 28, 28] ([C, H, W]) or [28, 28]; its product must be the row length. Optional.</summary>
+    public IReadOnlyList<long>? Shape { get; init; }
+
     /// <summary>The file.</summary>
     public required string Path { get; init; }
 
@@ -67,9 +82,15 @@ public sealed record CsvSourceSpec : DataSourceSpec
     public string Delimiter { get; init; } = ",";
 }
 
-/// <summary>NumPy .npy arrays: features [N, ...] and optional labels [N].</summary>
-public sealed record NpySourceSpec : DataSourceSpec
+/// <summary>
+/// NumPy .npy arrays: features [N, ...] (e.g. [N, H, W] or [N, C, H, W] images, which keep their shape) and optional
+/// labels [N]. uint8 features count as 0..255 pixels for unit scaling.
+/// </summary>
+public sealed record NpySourceSpec : DataSourceSpec, IShapedSource
 {
+    /// <summary>Shape of one example, e.g. [1, 28, 28] ([C, H, W]) or [28, 28]; its product must be the row length. Optional.</summary>
+    public IReadOnlyList<long>? Shape { get; init; }
+
     /// <summary>The features file.</summary>
     public required string Features { get; init; }
 
@@ -77,9 +98,12 @@ public sealed record NpySourceSpec : DataSourceSpec
     public string? Labels { get; init; }
 }
 
-/// <summary>A NumPy .npz archive holding a features array and an optional labels array.</summary>
-public sealed record NpzSourceSpec : DataSourceSpec
+/// <summary>A NumPy .npz archive holding a features array and an optional labels array (read as .npy arrays are).</summary>
+public sealed record NpzSourceSpec : DataSourceSpec, IShapedSource
 {
+    /// <summary>Shape of one example, e.g. [1, 28, 28] ([C, H, W]) or [28, 28]; its product must be the row length. Optional.</summary>
+    public IReadOnlyList<long>? Shape { get; init; }
+
     /// <summary>The archive.</summary>
     public required string Path { get; init; }
 
@@ -88,4 +112,25 @@ public sealed record NpzSourceSpec : DataSourceSpec
 
     /// <summary>Name of the labels array; null for unlabeled data. Default "y".</summary>
     public string? Labels { get; init; } = "y";
+}
+
+/// <summary>
+/// A folder of PNG or JPEG images: one sub-folder per class (torchvision's ImageFolder layout, <c>ROOT/CLASS/*.png</c>;
+/// class names are the folder names sorted), or, with <c>labeled</c> false, any images under the folder.
+/// Every image is converted to <c>channels</c> channels and resized to <c>size</c>, giving examples of
+/// shape <c>[channels, height, width]</c> with 0..255 values.
+/// </summary>
+public sealed record ImageFolderSourceSpec : DataSourceSpec
+{
+    /// <summary>The root folder.</summary>
+    public required string Directory { get; init; }
+
+    /// <summary>1 (grayscale) or 3 (RGB). Default 3.</summary>
+    public int Channels { get; init; } = 3;
+
+    /// <summary>[height, width] every image is resized to (stretched, as torchvision's Resize((h, w)) does).</summary>
+    public required IReadOnlyList<int> Size { get; init; }
+
+    /// <summary>True: one sub-folder per class. False: every image under the folder, without labels. Default true.</summary>
+    public bool Labeled { get; init; } = true;
 }

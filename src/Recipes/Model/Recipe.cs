@@ -111,6 +111,13 @@ public sealed record DataSection : IValidatedOptions
     /// <summary>Test examples, used once at the end. Optional.</summary>
     public DataSourceSpec? Test { get; init; }
 
+    /// <summary>
+    /// More examples for pretraining only (their labels, if any, are unused), e.g. a folder of unlabeled images: added
+    /// to the training examples outside the validation split, less exact copies of validation or test examples.
+    /// Optional; needs a pretraining section that trains (layers or auxiliary).
+    /// </summary>
+    public DataSourceSpec? Unlabeled { get; init; }
+
     /// <summary>How features are scaled; statistics come from the training examples only. Default unit.</summary>
     public ScalingKind Scaling { get; init; } = ScalingKind.Unit;
 

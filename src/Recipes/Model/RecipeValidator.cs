@@ -43,6 +43,12 @@ internal static class RecipeValidator
         CheckSource(loaded, data.Train, "data.train", problems);
         if (data.Test is not null)
             CheckSource(loaded, data.Test, "data.test", problems);
+        if (data.Unlabeled is not null)
+        {
+            CheckSource(loaded, data.Unlabeled, "data.unlabeled", problems);
+            Require(recipe.Pretraining is { From: null } && (recipe.Pretraining.Layers.Count > 0 || recipe.Pretraining.Auxiliary is not null), "data.unlabeled",
+                "only pretraining reads unlabeled examples: add a pretraining section with layers or an auxiliary task, or remove data.unlabeled.");
+        }
 
         var model = recipe.Model;
         Collect(model, "model");
@@ -57,8 +63,14 @@ internal static class RecipeValidator
             Require(pretraining.Layers.Count == 0 || pretraining.From is null, "pretraining.from", "give either layers to train or a saved stack to reuse, not both.");
             if (pretraining.From is { } from && FineTuning.Catalog.ModelCatalog.NameIn(from) is null && !Directory.Exists(loaded.Resolve(from)))
                 problems.Add(new("pretraining.from", $"stack folder not found: {loaded.Resolve(from)} (use catalog:NAME for a catalog entry)."));
+            var before = problems.Count;
             for (var i = 0; i < pretraining.Layers.Count; i++)
                 Collect(pretraining.Layers[i], $"pretraining.layers[{i}]");
+            // Only valid layers and a valid stated shape can be fitted; otherwise those problems are reported already.
+            if (problems.Count == before && pretraining.Layers.Count > 0 && LayerFitCheck.StatedShape(data.Train) is { } shape
+                && !problems.Any(p => p.Path is "data.train.shape" or "data.train.size" or "data.train.channels")
+                && LayerFitCheck.Check(pretraining.Layers, shape) is { } misfit)
+                problems.Add(misfit);
         }
 
         Require(model.Initialization == NetworkInitialization.Random || recipe.Pretraining is not null, "model.initialization",
@@ -91,6 +103,8 @@ internal static class RecipeValidator
                 problems.Add(new($"{path}.{field}", $"file not found: {full}."));
         }
 
+        if (source is IShapedSource { Shape: { } shape } && (shape.Count is < 1 or > 3 || shape.Any(d => d < 1)))
+            problems.Add(new($"{path}.shape", $"expected [D], [H, W] or [C, H, W] with positive sizes, received [{string.Join(", ", shape)}]."));
         switch (source)
         {
             case IdxSourceSpec idx:
@@ -108,6 +122,14 @@ internal static class RecipeValidator
                 break;
             case NpzSourceSpec npz:
                 FileMustExist(npz.Path, "path");
+                break;
+            case ImageFolderSourceSpec folder:
+                if (!Directory.Exists(loaded.Resolve(folder.Directory)))
+                    problems.Add(new($"{path}.directory", $"folder not found: {loaded.Resolve(folder.Directory)}."));
+                if (folder.Channels is not (1 or 3))
+                    problems.Add(new($"{path}.channels", $"expected 1 (grayscale) or 3 (RGB), received {folder.Channels}."));
+                if (folder.Size.Count != 2 || folder.Size.Any(s => s < 1))
+                    problems.Add(new($"{path}.size", $"expected [height, width] with two positive integers, received [{string.Join(", ", folder.Size)}]."));
                 break;
             case FashionMnistSourceSpec fashion when fashion.Directory is not null:
                 if (!Directory.Exists(loaded.Resolve(fashion.Directory)))

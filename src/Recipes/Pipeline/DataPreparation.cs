@@ -14,7 +14,7 @@ internal static class DataPreparation
     public static PreparedData Prepare(LoadedRecipe loaded, RunContext context)
     {
         var data = loaded.Recipe.Data ?? throw new InvalidOperationException("a recipe without a data section has no data to prepare");
-        using var raw = DataSourceLoader.Load(data.Train, loaded);
+        using var raw = DataSourceLoader.Load(data.Train, loaded, "data.train");
         context.Logger.LogInformation("Loaded {Count} training examples of shape [{Shape}] with {Classes} classes from {Source}",
             raw.Count, string.Join("x", raw.SampleShape), raw.ClassCount, raw.Source);
 
@@ -25,10 +25,15 @@ internal static class DataPreparation
         else
             pool = raw.Select(TorchSharp.torch.arange(raw.Count));
 
+        // A test image folder's labels follow the training folder's classes, whichever of them it holds.
+        using var test = data.Test is null ? null : DataSourceLoader.Load(data.Test, loaded, "data.test", DataSourceLoader.ClassNames(data.Train, loaded.Resolve));
+        if (test is not null && test.FeatureCount != raw.FeatureCount)
+            throw new Pretraining.DataException(test.Source, $"test examples have {test.FeatureCount} features but training examples have {raw.FeatureCount}.");
+
         // The scaler sees every training example outside the validation split (labels are not needed to fit it).
-        var scaler = CreateScaler(data.Scaling, DataSourceLoader.IsPixels(data.Train));
+        var scaler = CreateScaler(data.Scaling, DataSourceLoader.IsPixels(data.Train, loaded.Resolve));
         scaler.Fit(pool);
-        var unlabeled = loaded.Recipe.Pretraining is null ? null : Place(scaler.Transform(pool), context);
+        var unlabeled = loaded.Recipe.Pretraining is null ? null : PrepareUnlabeled(scaler, pool, validation, test, loaded, context);
 
         if (data.LabelsPerClass is int perClass)
         {
@@ -37,10 +42,6 @@ internal static class DataPreparation
             pool = subset;
             context.Logger.LogInformation("Kept {PerClass} labeled examples per class: {Count} in all", perClass, pool.Count);
         }
-
-        using var test = data.Test is null ? null : DataSourceLoader.Load(data.Test, loaded);
-        if (test is not null && test.FeatureCount != raw.FeatureCount)
-            throw new Pretraining.DataException(test.Source, $"test examples have {test.FeatureCount} features but training examples have {raw.FeatureCount}.");
 
         try
         {
@@ -57,6 +58,24 @@ internal static class DataPreparation
         {
             pool.Dispose();
             validation?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// What pretraining learns from, scaled and placed: <paramref name="pool"/>, and with <c>data.unlabeled</c> also
+    /// those examples (<see cref="UnlabeledPool"/>). The caller keeps owning <paramref name="pool"/>.
+    /// </summary>
+    private static Dataset PrepareUnlabeled(FeatureScaler scaler, Dataset pool, Dataset? validation, Dataset? test, LoadedRecipe loaded, RunContext context)
+    {
+        if (loaded.Recipe.Data!.Unlabeled is not { } source)
+            return Place(scaler.Transform(pool), context);
+        using var extra = DataSourceLoader.Load(source, loaded, "data.unlabeled");
+        var (combined, dropped) = UnlabeledPool.Combine(pool, extra, new[] { validation, test }.OfType<Dataset>(), "data.unlabeled");
+        using (combined)
+        {
+            context.Logger.LogInformation("Pretraining on {Count} examples: {Pool} training examples and {Extra} of the {Read} from data.unlabeled ({Source}); {Dropped} dropped as copies of validation or test examples",
+                combined.Count, pool.Count, extra.Count - dropped, extra.Count, extra.Source, dropped);
+            return Place(scaler.Transform(combined), context);
         }
     }
 

@@ -1,31 +1,75 @@
 using Pretrain.Recipes.Model;
+using Pretrain.Pretraining;
 using Pretrain.Pretraining.Data;
+using Pretrain.Pretraining.Data.Images;
+using Pretrain.Pretraining.Layers;
 
 namespace Pretrain.Recipes.Pipeline;
 
 /// <summary>Turns a recipe's data source into a <see cref="Dataset"/> through the matching reader.</summary>
 internal static class DataSourceLoader
 {
-    public static Dataset Load(DataSourceSpec source, LoadedRecipe recipe) => Load(source, recipe.Resolve);
+    /// <summary>Reads <paramref name="source"/>, the recipe field <paramref name="field"/> (e.g. <c>data.train</c>), of <paramref name="recipe"/>.</summary>
+    public static Dataset Load(DataSourceSpec source, LoadedRecipe recipe, string field, IReadOnlyList<string>? classNames = null) =>
+        Load(source, recipe.Resolve, field, classNames);
 
-    /// <summary>Reads <paramref name="source"/>, its relative paths made absolute by <paramref name="resolve"/>.</summary>
-    public static Dataset Load(DataSourceSpec source, Func<string, string> resolve) => source switch
+    /// <summary>
+    /// Reads <paramref name="source"/>, its relative paths made absolute by <paramref name="resolve"/>; errors about
+    /// the recipe's settings name <paramref name="field"/>. <paramref name="classNames"/> are the training set's
+    /// classes, which an image folder's labels follow (a test folder may lack some); other sources ignore them.
+    /// </summary>
+    public static Dataset Load(DataSourceSpec source, Func<string, string> resolve, string field = "data", IReadOnlyList<string>? classNames = null)
     {
-        EmbeddedSourceSpec embedded => EmbeddedFashionMnist.Load(Split(embedded.Split)),
-        FashionMnistSourceSpec fashion => FashionMnist.Load(fashion.Directory is null ? FashionMnist.DefaultDirectory : resolve(fashion.Directory), Split(fashion.Split)),
-        IdxSourceSpec idx => IdxReader.LoadLabeled(resolve(idx.Images), idx.Labels is null ? null : resolve(idx.Labels), null),
-        CsvSourceSpec csv => CsvReader.Read(resolve(csv.Path), new CsvOptions { LabelColumn = csv.LabelColumn, HasHeader = csv.Header, Delimiter = csv.Delimiter[0] }),
-        NpySourceSpec npy => NpyReader.LoadLabeled(resolve(npy.Features), npy.Labels is null ? null : resolve(npy.Labels)),
-        NpzSourceSpec npz => NpzReader.LoadLabeled(resolve(npz.Path), npz.Features, npz.Labels),
-        _ => throw new ArgumentOutOfRangeException(nameof(source), source, "unknown data source"),
+        var data = source switch
+        {
+            EmbeddedSourceSpec embedded => EmbeddedFashionMnist.Load(Split(embedded.Split)),
+            FashionMnistSourceSpec fashion => FashionMnist.Load(fashion.Directory is null ? FashionMnist.DefaultDirectory : resolve(fashion.Directory), Split(fashion.Split)),
+            IdxSourceSpec idx => IdxReader.LoadLabeled(resolve(idx.Images), idx.Labels is null ? null : resolve(idx.Labels), null),
+            CsvSourceSpec csv => CsvReader.Read(resolve(csv.Path), new CsvOptions { LabelColumn = csv.LabelColumn, HasHeader = csv.Header, Delimiter = csv.Delimiter[0] }),
+            NpySourceSpec npy => NpyReader.LoadLabeled(resolve(npy.Features), npy.Labels is null ? null : resolve(npy.Labels)),
+            NpzSourceSpec npz => NpzReader.LoadLabeled(resolve(npz.Path), npz.Features, npz.Labels),
+            ImageFolderSourceSpec { Labeled: true } folder => ImageFolderReader.LoadLabeled(resolve(folder.Directory), Decoding(folder), classNames),
+            ImageFolderSourceSpec folder => ImageFolderReader.LoadUnlabeled(resolve(folder.Directory), Decoding(folder)),
+            _ => throw new ArgumentOutOfRangeException(nameof(source), source, "unknown data source"),
+        };
+        return source is IShapedSource { Shape: { } shape } ? Reshape(data, shape, $"{field}.shape") : data;
+    }
+
+    /// <summary>The class names of a source that has them (Fashion-MNIST's, an image folder's), else null ("0".."C-1" are used).</summary>
+    public static IReadOnlyList<string>? ClassNames(DataSourceSpec source, Func<string, string> resolve) => source switch
+    {
+        EmbeddedSourceSpec or FashionMnistSourceSpec => FashionMnist.ClassNames,
+        ImageFolderSourceSpec { Labeled: true } folder => ImageFolderIndex.ClassNamesOf(resolve(folder.Directory)),
+        _ => null,
     };
 
-    /// <summary>The class names of a source that has them (Fashion-MNIST's), else null ("0".."C-1" are used).</summary>
-    public static IReadOnlyList<string>? ClassNames(DataSourceSpec source) =>
-        source is EmbeddedSourceSpec or FashionMnistSourceSpec ? FashionMnist.ClassNames : null;
+    /// <summary>
+    /// True when the source holds raw 0..255 pixels, which unit scaling divides by 255: IDX and image files, and NumPy
+    /// arrays of uint8. Other sources are scaled per feature by the training data's minimum and maximum.
+    /// </summary>
+    public static bool IsPixels(DataSourceSpec source, Func<string, string> resolve) => source switch
+    {
+        EmbeddedSourceSpec or FashionMnistSourceSpec or IdxSourceSpec or ImageFolderSourceSpec => true,
+        NpySourceSpec npy => IsBytes(NpyReader.ReadDtype(resolve(npy.Features))),
+        NpzSourceSpec npz => IsBytes(NpzReader.ReadDtype(resolve(npz.Path), npz.Features)),
+        _ => false,
+    };
 
-    /// <summary>True when the source holds raw 0..255 pixels, which unit scaling divides by 255.</summary>
-    public static bool IsPixels(DataSourceSpec source) => source is EmbeddedSourceSpec or FashionMnistSourceSpec or IdxSourceSpec;
+    private static bool IsBytes(string? dtype) => dtype is "|u1" or "<u1";
+
+    private static ImageDecoding Decoding(ImageFolderSourceSpec folder) => new(folder.Channels, folder.Size[0], folder.Size[1]);
+
+    /// <summary>The same examples seen as <paramref name="shape"/>, which must hold as many values as a row.</summary>
+    private static Dataset Reshape(Dataset data, IReadOnlyList<long> shape, string field)
+    {
+        using (data)
+        {
+            if (SampleShapes.Size(shape) != data.FeatureCount)
+                throw new PretrainException($"{field}: [{string.Join(", ", shape)}] holds {SampleShapes.Size(shape)} values but each example of {data.Source} has {data.FeatureCount} (shape [{string.Join(", ", data.SampleShape)}]).");
+            // A view shares the values, so nothing is copied; it outlives the disposed original's handle.
+            return data.WithFeatures(data.Features.view(data.Features.shape), shape);
+        }
+    }
 
     private static FashionMnistSplit Split(DataSplit split) => split == DataSplit.Train ? FashionMnistSplit.Train : FashionMnistSplit.Test;
 }

@@ -49,7 +49,7 @@ public static class RunEvaluator
     private static ClassificationReport FromManifest(RunFolder folder, LoadedRecipe loaded, RunContext context)
     {
         using var network = SavedNetwork.Load(folder.File(SavedNetwork.ManifestFileName), context.Device);
-        using var test = DataSourceLoader.Load(loaded.Recipe.Data!.Test!, loaded);
+        using var test = DataSourceLoader.Load(loaded.Recipe.Data!.Test!, loaded, "data.test", network.ClassNames);
         return network.Evaluate(test);
     }
 

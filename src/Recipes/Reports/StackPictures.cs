@@ -20,7 +20,8 @@ internal static class StackPictures
         foreach (var stage in history.Stages)
             LossCurvePlot.Write(folder.File($"layer{++index}-loss.png"), stage, history.Of(stage));
 
-        if (stack.Layers.Count == 0 || samples.SampleShape.Count != 2)
+        // One-channel images only ([H, W] or [1, H, W]): a filter over colour planes is not one picture.
+        if (stack.Layers.Count == 0 || SampleShapes.AsImage(samples.SampleShape) is not [1, var rows, var cols])
             return;
         if (stack.Layers[0].Convolution is { } convolution)
         {
@@ -31,9 +32,7 @@ internal static class StackPictures
             FilterGrid.Write(folder.File("layer1-filters.png"), kernels, convolution.Kernel, convolution.Kernel, scale: 6);
             return;
         }
-        var rows = (int)samples.SampleShape[0];
-        var cols = (int)samples.SampleShape[1];
-        FilterGrid.Write(folder.File("layer1-filters.png"), stack.Layers[0].Weight, rows, cols);
+        FilterGrid.Write(folder.File("layer1-filters.png"), stack.Layers[0].Weight, (int)rows, (int)cols);
 
         using var scope = NewDisposeScope();
         var inputs = samples.Features.narrow(0, 0, Math.Min(10, samples.Count)).to(stack.Layers[0].Weight.device);
@@ -43,6 +42,6 @@ internal static class StackPictures
         var low = both.amin([1], keepdim: true);
         var high = both.amax([1], keepdim: true);
         var pixels = ((both - low) / (high - low).clamp_min(1e-12f) * 255).to(ScalarType.Byte);
-        FilterGrid.WriteTiles(folder.File("layer1-reconstructions.png"), pixels.data<byte>().ToArray(), (int)both.shape[0], rows, cols, scale: 3, perRow: (int)inputs.shape[0]);
+        FilterGrid.WriteTiles(folder.File("layer1-reconstructions.png"), pixels.data<byte>().ToArray(), (int)both.shape[0], (int)rows, (int)cols, scale: 3, perRow: (int)inputs.shape[0]);
     }
 }

@@ -30,6 +30,27 @@ public sealed class NpyReaderTests : TempFolder
     }
 
     [Fact]
+    public void Image_arrays_keep_their_channels_height_and_width()
+    {
+        var x = Npy("images.npy", NpyFiles.Bytes("|u1", [2, 3, 2, 2], Enumerable.Range(0, 24).Select(i => (byte)i).ToArray()));
+        using var data = NpyReader.LoadLabeled(x, null);
+        data.SampleShape.Should().Equal(3L, 2L, 2L);
+        data.Features[1, 4].item<float>().Should().Be(16f, "example 1, channel 1, row 0, column 0 in C order");
+    }
+
+    [Fact]
+    public void The_dtype_is_read_from_the_header_alone()
+    {
+        NpyReader.ReadDtype(Npy("u.npy", NpyFiles.Bytes("|u1", [1, 1], [7]))).Should().Be("|u1");
+        NpyReader.ReadDtype(Npy("f.npy", NpyFiles.Bytes("<f4", [1], NpyFiles.Floats(1), version: 3))).Should().Be("<f4");
+        var npz = NpyFiles.WriteNpz(PathOf("e.npz"), new() { ["x"] = NpyFiles.Bytes("<f8", [1], NpyFiles.Doubles(1)) });
+        NpzReader.ReadDtype(npz, "x").Should().Be("<f8");
+        NpzReader.ReadDtype(npz, "images").Should().BeNull();
+        var bad = () => NpyReader.ReadDtype(Npy("bad.npy", "not numpy at all"u8.ToArray()));
+        bad.Should().Throw<DataException>().WithMessage("*bad.npy: not a NumPy .npy file*");
+    }
+
+    [Fact]
     public void An_npz_archive_reads_its_named_arrays()
     {
         var path = NpyFiles.WriteNpz(PathOf("d.npz"), new()
