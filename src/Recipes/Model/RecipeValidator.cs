@@ -60,9 +60,10 @@ internal static class RecipeValidator
             for (var i = 0; i < pretraining.Layers.Count; i++)
                 Collect(pretraining.Layers[i], $"pretraining.layers[{i}]");
             // Checked here so a recipe that would fine-tune a convolutional stack fails before pretraining, not after it.
-            var convolutional = pretraining.Layers.ToList().FindIndex(l => l is Pretraining.Layers.ConvAutoencoders.ConvAutoencoderOptions);
+            var convolutional = pretraining.Layers.ToList().FindIndex(l => l is Pretraining.Layers.ConvAutoencoders.ConvAutoencoderOptions or Pretraining.Layers.ConvRbm.ConvRbmOptions);
+            var convolutionalKind = convolutional < 0 ? null : pretraining.Layers[convolutional] is Pretraining.Layers.ConvRbm.ConvRbmOptions ? "convRbm" : "convAutoencoder";
             Require(convolutional < 0 || !recipe.RunsSupervisedTraining, "training",
-                $"fine-tuning convolutional stacks is not supported yet (pretraining.layers[{convolutional}] is a convAutoencoder): remove the training section; the linear probe evaluates the stack's features.");
+                $"fine-tuning convolutional stacks is not supported yet (pretraining.layers[{convolutional}] is a {convolutionalKind}): remove the training section; the linear probe evaluates the stack's features.");
         }
 
         Require(model.Initialization == NetworkInitialization.Random || recipe.Pretraining is not null, "model.initialization",

@@ -88,7 +88,12 @@ public sealed class ConvRbmTrainer : ILayerTrainer
             new Dictionary<string, Tensor> { ["visible.bias"] = model.VisibleBias.clone() }, metrics);
     }
 
-    /// <summary>W ~ N(0, 0.01^2), filter biases 0, channel biases log(p / (1 - p)) of each channel's mean (Bernoulli) or the means (Gaussian).</summary>
+    /// <summary>
+    /// W ~ N(0, 1 / fan-in) with fan-in C*k*k, filter biases 0, channel biases log(p / (1 - p)) of each channel's mean
+    /// (Bernoulli) or the means (Gaussian). Why not the dense RBM's N(0, 0.01^2): a filter sees only C*k*k inputs (25
+    /// for 5x5 kernels on gray images, against 784 for a dense unit), so weights that small leave every hidden unit at
+    /// the same probability whatever the input, and CD then spends epochs on a plateau before the filters differ.
+    /// </summary>
     private ConvRbmModel Initialize(ILayerInput train, long[] image, RunContext context)
     {
         using var generator = context.CreateGenerator(RandomStream.ConvRbmLayer, RandomStreams.LayerKey(Options.Channels, train.Width, 2));
@@ -98,7 +103,8 @@ public sealed class ConvRbmTrainer : ILayerTrainer
             sum.add_(x.sum([0, 2, 3]));
         var mean = sum / (train.Count * image[1] * image[2]);
         var visibleBias = Options.Visible == VisibleUnits.Bernoulli ? mean.clamp(1e-3, 1 - 1e-3).logit() : mean;
-        var weight = (randn([Options.Channels, image[0], Options.Kernel, Options.Kernel], generator: generator) * 0.01).to(context.Device);
+        var fanIn = image[0] * Options.Kernel * Options.Kernel;
+        var weight = (randn([Options.Channels, image[0], Options.Kernel, Options.Kernel], generator: generator) / Math.Sqrt(fanIn)).to(context.Device);
         var hiddenBias = zeros(Options.Channels, device: context.Device);
         return new ConvRbmModel(weight.MoveToOuterDisposeScope(), hiddenBias.MoveToOuterDisposeScope(), visibleBias.MoveToOuterDisposeScope(), image,
             Options.Visible, Options.Padding, Options.PoolSize ?? 1);

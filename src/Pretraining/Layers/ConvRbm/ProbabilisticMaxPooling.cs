@@ -8,7 +8,7 @@ namespace Pretrain.Pretraining.Layers.ConvRbm;
 /// of a window is on, and the window's pooling unit is on exactly when one is. With pre-activations I (the
 /// convolution plus the filter's bias), P(h_i = 1 | v) = exp(I_i) / (1 + sum_j exp(I_j)) over the window's units j and
 /// P(pooling unit on | v) = 1 - 1 / (1 + sum_j exp(I_j)) = sigmoid(logsumexp_j I_j), a differentiable function of I.
-/// Everything is computed through logsumexp and softmax, so large pre-activations do not overflow.
+/// Every exponential is taken relative to its window's largest pre-activation, so large ones do not overflow.
 /// </summary>
 public static class ProbabilisticMaxPooling
 {
@@ -20,7 +20,8 @@ public static class ProbabilisticMaxPooling
     {
         ArgumentNullException.ThrowIfNull(preActivation);
         using var scope = NewDisposeScope();
-        return Windows(preActivation, pool).logsumexp(-1).sigmoid().MoveToOuterDisposeScope();
+        var (stabilizer, _, sums, denominator) = Windows(preActivation, pool);
+        return (sums / denominator).MoveToOuterDisposeScope();
     }
 
     /// <summary>log(1 + sum over each window of exp(I)), [B, K, H/P, W/P]: the window's term in the free energy.</summary>
@@ -28,7 +29,8 @@ public static class ProbabilisticMaxPooling
     {
         ArgumentNullException.ThrowIfNull(preActivation);
         using var scope = NewDisposeScope();
-        return nn.functional.softplus(Windows(preActivation, pool).logsumexp(-1)).MoveToOuterDisposeScope();
+        var (stabilizer, _, _, denominator) = Windows(preActivation, pool);
+        return (stabilizer + denominator.log()).MoveToOuterDisposeScope();
     }
 
     /// <summary>P(h_i = 1 | v) of every detection unit, [B, K, H, W]; H and W must be multiples of <paramref name="pool"/>.</summary>
@@ -37,11 +39,8 @@ public static class ProbabilisticMaxPooling
         ArgumentNullException.ThrowIfNull(preActivation);
         RequireWhole(preActivation, pool);
         using var scope = NewDisposeScope();
-        var windows = Windows(preActivation, pool);
-        // The "off" state has energy 0: one more logit of zero per window, [B, K, H/P, W/P, P*P + 1].
-        var states = cat([windows, zeros([.. windows.shape[..^1], 1], dtype: windows.dtype, device: windows.device)], -1);
-        var detection = states.softmax(-1).narrow(-1, 0, pool * pool);
-        return Unwindowed(detection, pool).MoveToOuterDisposeScope();
+        var (_, exponentials, _, denominator) = Windows(preActivation, pool);
+        return (exponentials / Spread(denominator, pool)).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -54,22 +53,41 @@ public static class ProbabilisticMaxPooling
         ArgumentNullException.ThrowIfNull(probabilities);
         RequireWhole(probabilities, pool);
         using var scope = NewDisposeScope();
-        var windows = Windows(probabilities, pool);
+        var windows = Rows(probabilities, pool);
         var uniform = rand([.. windows.shape[..^1], 1], generator: generator, dtype: windows.dtype, device: windows.device);
-        // Unit i is chosen when cumsum_{i-1} < u <= cumsum_i; the count of cumulative sums below u is i (P*P: off).
-        var chosen = (windows.cumsum(-1) < uniform).sum(-1);
-        var states = nn.functional.one_hot(chosen, pool * pool + 1).narrow(-1, 0, pool * pool).to(probabilities.dtype);
+        // Unit i is on when cumsum_{i-1} < u <= cumsum_i; when u is above every cumulative sum the window is off.
+        var cumulative = windows.cumsum(-1);
+        var states = (cumulative - windows < uniform).logical_and(uniform <= cumulative).to(probabilities.dtype);
         return Unwindowed(states, pool).MoveToOuterDisposeScope();
     }
 
-    // [B, K, H, W] -> [B, K, H/P, W/P, P*P]: each window's units in one row.
-    private static Tensor Windows(Tensor maps, int pool)
+    // Per window, with m = max(0, the window's largest pre-activation) so that no exponential exceeds 1: m, exp(I - m)
+    // of every covered unit, their window sums, and exp(-m) + those sums (the off state's exp(0) scaled alike). Built
+    // from NCHW pooling kernels, which are much faster on the CPU than a softmax over a permuted last dimension.
+    private static (Tensor Stabilizer, Tensor Exponentials, Tensor Sums, Tensor Denominator) Windows(Tensor maps, int pool)
     {
         if (pool <= 0)
             throw new ArgumentOutOfRangeException(nameof(pool), pool, "the pooling window must be positive.");
+        var (rows, cols) = (maps.shape[2] / pool * pool, maps.shape[3] / pool * pool);
+        var covered = maps.narrow(2, 0, rows).narrow(3, 0, cols);
+        var stabilizer = nn.functional.max_pool2d(covered, [pool, pool]).clamp_min(0);
+        var exponentials = (covered - Spread(stabilizer, pool)).exp();
+        var sums = nn.functional.avg_pool2d(exponentials, [pool, pool]) * (pool * pool);
+        return (stabilizer, exponentials, sums, (-stabilizer).exp() + sums);
+    }
+
+    // [B, K, H/P, W/P] -> [B, K, H, W]: each window's value repeated over the window.
+    private static Tensor Spread(Tensor perWindow, int pool)
+    {
+        var (batch, channels, rows, cols) = (perWindow.shape[0], perWindow.shape[1], perWindow.shape[2], perWindow.shape[3]);
+        return perWindow.view(batch, channels, rows, 1, cols, 1).expand(batch, channels, rows, pool, cols, pool).reshape(batch, channels, rows * pool, cols * pool);
+    }
+
+    // [B, K, H, W] -> [B, K, H/P, W/P, P*P]: each window's units in one row.
+    private static Tensor Rows(Tensor maps, int pool)
+    {
         var (batch, channels, rows, cols) = (maps.shape[0], maps.shape[1], maps.shape[2] / pool, maps.shape[3] / pool);
-        return maps.narrow(2, 0, rows * pool).narrow(3, 0, cols * pool)
-            .reshape(batch, channels, rows, pool, cols, pool).permute(0, 1, 2, 4, 3, 5).reshape(batch, channels, rows, cols, pool * pool);
+        return maps.reshape(batch, channels, rows, pool, cols, pool).permute(0, 1, 2, 4, 3, 5).reshape(batch, channels, rows, cols, pool * pool);
     }
 
     // [B, K, H/P, W/P, P*P] -> [B, K, H, W], the inverse of Windows for whole windows.
