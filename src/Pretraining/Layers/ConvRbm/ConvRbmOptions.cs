@@ -37,8 +37,8 @@ public sealed record ConvRbmOptions : LayerOptions, IContrastiveDivergenceSettin
     /// <summary>Persistent CD: negative chains carry over between updates (one chain per batch row). Default false.</summary>
     public bool Persistent { get; init; }
 
-    /// <summary>Step size, for gradients averaged over examples and positions. Default 0.05; Gaussian visible units need about ten times less.</summary>
-    public double LearningRate { get; init; } = 0.05;
+    /// <summary>Step size, for gradients averaged over examples and positions. Default 0.1; Gaussian visible units may need a smaller one.</summary>
+    public double LearningRate { get; init; } = 0.1;
 
     /// <summary>Momentum for the first <see cref="MomentumSwitchEpoch"/> epochs. Default 0.5.</summary>
     public double InitialMomentum { get; init; } = 0.5;
