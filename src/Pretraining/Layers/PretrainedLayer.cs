@@ -27,7 +27,7 @@ public sealed class PretrainedLayer : IDisposable
     }
 
     /// <summary>Creates a convolutional layer from copies the caller hands over (ownership moves to this object).</summary>
-    /// <param name="kind">The method, as recipes and manifests name it (<c>convAutoencoder</c>).</param>
+    /// <param name="kind">The method, as recipes and manifests name it (<c>convAutoencoder</c>, <c>convRbm</c>).</param>
     /// <param name="weight">Encoder kernels, float32 [C', C, k, k].</param>
     /// <param name="bias">Encoder bias, float32 [C'].</param>
     /// <param name="activation">Encoder nonlinearity.</param>

@@ -56,8 +56,10 @@ public static class ProbabilisticMaxPooling
         var windows = Rows(probabilities, pool);
         var uniform = rand([.. windows.shape[..^1], 1], generator: generator, dtype: windows.dtype, device: windows.device);
         // Unit i is on when cumsum_{i-1} < u <= cumsum_i; when u is above every cumulative sum the window is off.
+        // The previous sums are the same numbers shifted (not cumsum - p, which rounds), so the intervals never overlap.
         var cumulative = windows.cumsum(-1);
-        var states = (cumulative - windows < uniform).logical_and(uniform <= cumulative).to(probabilities.dtype);
+        var previous = nn.functional.pad(cumulative.narrow(-1, 0, pool * pool - 1), [1, 0]);
+        var states = (previous < uniform).logical_and(uniform <= cumulative).to(probabilities.dtype);
         return Unwindowed(states, pool).MoveToOuterDisposeScope();
     }
 
@@ -90,7 +92,7 @@ public static class ProbabilisticMaxPooling
         return maps.reshape(batch, channels, rows, pool, cols, pool).permute(0, 1, 2, 4, 3, 5).reshape(batch, channels, rows, cols, pool * pool);
     }
 
-    // [B, K, H/P, W/P, P*P] -> [B, K, H, W], the inverse of Windows for whole windows.
+    // [B, K, H/P, W/P, P*P] -> [B, K, H, W], the inverse of Rows.
     private static Tensor Unwindowed(Tensor windows, int pool)
     {
         var (batch, channels, rows, cols) = (windows.shape[0], windows.shape[1], windows.shape[2], windows.shape[3]);
