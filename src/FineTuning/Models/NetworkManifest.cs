@@ -105,7 +105,7 @@ public sealed record NetworkArchitecture
             Kind = spec.Convolutions.Count > 0 ? "cnn" : "mlp",
             ImageShape = spec.Convolutions.Count > 0 ? spec.ImageShape : null,
             Convolutions = spec.Convolutions.Count > 0
-                ? spec.Convolutions.Select(c => new NetworkConvolution(c.Channels, c.Geometry.Kernel, c.Geometry.Stride, c.Geometry.Padding, c.Geometry.PoolSize)).ToArray()
+                ? spec.Convolutions.Select(c => new NetworkConvolution(c.Channels, c.Geometry.Kernel, c.Geometry.Stride, c.Geometry.Padding, c.Geometry.PoolSize, c.Geometry.Pooling)).ToArray()
                 : null,
         };
     }
@@ -115,7 +115,7 @@ public sealed record NetworkArchitecture
         new(InputFeatures, HiddenLayers, ClassCount, Activation, Dropout)
         {
             ActivationAlpha = ActivationAlpha, BatchNorm = BatchNorm, ImageShape = ImageShape,
-            Convolutions = Convolutions?.Select(c => new ConvLayerSpec(c.Channels, new ConvolutionGeometry(c.Kernel, c.Stride, c.Padding, c.PoolSize))).ToArray() ?? [],
+            Convolutions = Convolutions?.Select(c => new ConvLayerSpec(c.Channels, new ConvolutionGeometry(c.Kernel, c.Stride, c.Padding, c.PoolSize, c.Pooling))).ToArray() ?? [],
         };
 }
 
@@ -124,8 +124,10 @@ public sealed record NetworkArchitecture
 /// <param name="Kernel">Kernel height and width.</param>
 /// <param name="Stride">Step between kernel positions.</param>
 /// <param name="Padding">Zeros added on each side.</param>
-/// <param name="PoolSize">Max-pooling window after the activation (1: none).</param>
-public sealed record NetworkConvolution(int Channels, int Kernel, int Stride, int Padding, int PoolSize);
+/// <param name="PoolSize">Pooling window after the activation (1: none).</param>
+/// <param name="Pooling">Max-pooling, or a convolutional RBM's probabilistic pooling (left out when max).</param>
+public sealed record NetworkConvolution(int Channels, int Kernel, int Stride, int Padding, int PoolSize,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] ConvPooling Pooling = ConvPooling.Max);
 
 /// <summary>One raw input example.</summary>
 /// <param name="Shape">Its shape before flattening (e.g. [28, 28]); the product is the architecture's input features.</param>

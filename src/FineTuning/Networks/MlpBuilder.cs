@@ -40,7 +40,7 @@ public static class MlpBuilder
 
     /// <summary>
     /// The convolutional blocks: <c>image</c> (flat rows to [B, C, H, W]), then per block <c>hiddenI</c> (the
-    /// convolution), <c>bnI</c>, <c>actI</c>, <c>poolI</c>, and <c>flatten</c> after the last one. Dropout stays on the
+    /// convolution), <c>bnI</c>, <c>actI</c>, <c>poolI</c> (or, for probabilistic pooling, <c>poolI</c> alone), and <c>flatten</c> after the last one. Dropout stays on the
     /// dense layers: on feature maps it drops single pixels, which neighbours make up for.
     /// </summary>
     private static void AddConvolutions(MlpSpec spec, List<(string, nn.Module<Tensor, Tensor>)> layers)
@@ -56,9 +56,15 @@ public static class MlpBuilder
             layers.Add(($"hidden{i + 1}", new Convolution2d(channels, block.Channels, g.Kernel, g.Stride, g.Padding)));
             if (spec.BatchNorm)
                 layers.Add(($"bn{i + 1}", nn.BatchNorm2d(block.Channels)));
-            layers.Add(($"act{i + 1}", Activations.Create(spec.Activation, spec.ActivationAlpha)));
-            if (g.PoolSize > 1)
-                layers.Add(($"pool{i + 1}", nn.MaxPool2d(g.PoolSize)));
+            // A convolutional RBM's probabilistic pooling is its activation and its pooling in one.
+            if (g.IsProbabilistic)
+                layers.Add(($"pool{i + 1}", new ProbabilisticPooling(g.PoolSize)));
+            else
+            {
+                layers.Add(($"act{i + 1}", Activations.Create(spec.Activation, spec.ActivationAlpha)));
+                if (g.PoolSize > 1)
+                    layers.Add(($"pool{i + 1}", nn.MaxPool2d(g.PoolSize)));
+            }
             channels = block.Channels;
         }
         layers.Add(("flatten", nn.Flatten()));

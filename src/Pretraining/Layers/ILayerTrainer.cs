@@ -9,7 +9,7 @@ namespace Pretrain.Pretraining.Layers;
 /// </summary>
 public interface ILayerTrainer
 {
-    /// <summary>The method as recipes and manifests name it: <c>autoencoder</c>, <c>rbm</c>, <c>convAutoencoder</c>.</summary>
+    /// <summary>The method as recipes and manifests name it: <c>autoencoder</c>, <c>rbm</c>, <c>convAutoencoder</c>, <c>convRbm</c>.</summary>
     string Kind { get; }
 
     /// <summary>

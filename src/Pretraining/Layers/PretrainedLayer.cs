@@ -8,7 +8,8 @@ namespace Pretrain.Pretraining.Layers;
 /// (<see cref="Extras"/>: a decoder, an RBM's visible bias). A dense layer encodes <c>h = activation(x W^T + b)</c> with
 /// W float32 [out, in] (PyTorch's <c>nn.Linear</c> convention) and b [out]; a convolutional layer (with a
 /// <see cref="Convolution"/>) encodes <c>h = maxpool(activation(conv2d(x, W) + b))</c> with W [C', C, k, k] (PyTorch's
-/// <c>nn.Conv2d</c> convention) and b [C']. Owns its tensors, which never require gradients.
+/// <c>nn.Conv2d</c> convention) and b [C'], or, with probabilistic pooling (convolutional RBMs, sigmoid units),
+/// <c>h = sigmoid(logsumexp over each window of (conv2d(x, W) + b))</c>. Owns its tensors, which never require gradients.
 /// </summary>
 public sealed class PretrainedLayer : IDisposable
 {
@@ -26,7 +27,7 @@ public sealed class PretrainedLayer : IDisposable
     }
 
     /// <summary>Creates a convolutional layer from copies the caller hands over (ownership moves to this object).</summary>
-    /// <param name="kind">The method, as recipes and manifests name it (<c>convAutoencoder</c>).</param>
+    /// <param name="kind">The method, as recipes and manifests name it (<c>convAutoencoder</c>, <c>convRbm</c>).</param>
     /// <param name="weight">Encoder kernels, float32 [C', C, k, k].</param>
     /// <param name="bias">Encoder bias, float32 [C'].</param>
     /// <param name="activation">Encoder nonlinearity.</param>
@@ -49,7 +50,7 @@ public sealed class PretrainedLayer : IDisposable
         ArgumentNullException.ThrowIfNull(bias);
         Kind = kind;
         Convolution = convolution;
-        (InputShape, OutputShape) = convolution is null ? DenseShapes(weight, bias) : ConvolutionShapes(weight, bias, convolution, inputShape!);
+        (InputShape, OutputShape) = convolution is null ? DenseShapes(weight, bias) : ConvolutionShapes(weight, bias, convolution, inputShape!, activation);
         Weight = Own(weight);
         Bias = Own(bias);
         Activation = activation;
@@ -103,7 +104,10 @@ public sealed class PretrainedLayer : IDisposable
             return Activation.Apply(nn.functional.linear(input.dim() == 2 ? input : input.flatten(1), Weight, Bias)).MoveToOuterDisposeScope();
         // [B, ...] -> [B, C, H, W]: the layer knows its image shape even when the data arrives flat.
         var images = input.reshape([input.shape[0], .. InputShape]);
-        var hidden = Activation.Apply(ConvAutoencoders.Im2ColConvolution.Conv2d(images, Weight, Bias, geometry.Stride, geometry.Padding));
+        var preActivation = ConvAutoencoders.Im2ColConvolution.Conv2d(images, Weight, Bias, geometry.Stride, geometry.Padding);
+        if (geometry.IsProbabilistic)
+            return ConvRbm.ProbabilisticMaxPooling.Pooled(preActivation, geometry.PoolSize).MoveToOuterDisposeScope();
+        var hidden = Activation.Apply(preActivation);
         var pooled = geometry.PoolSize > 1 ? nn.functional.max_pool2d(hidden, [geometry.PoolSize, geometry.PoolSize]) : hidden;
         return pooled.MoveToOuterDisposeScope();
     }
@@ -129,7 +133,7 @@ public sealed class PretrainedLayer : IDisposable
         return ([weight.shape[1]], [weight.shape[0]]);
     }
 
-    private static (long[], long[]) ConvolutionShapes(Tensor weight, Tensor bias, ConvolutionGeometry geometry, IReadOnlyList<long> inputShape)
+    private static (long[], long[]) ConvolutionShapes(Tensor weight, Tensor bias, ConvolutionGeometry geometry, IReadOnlyList<long> inputShape, EncoderActivation activation)
     {
         var image = SampleShapes.AsImage(inputShape);
         if (weight.dim() != 4 || weight.shape[2] != geometry.Kernel || weight.shape[3] != geometry.Kernel || bias.dim() != 1 || bias.shape[0] != weight.shape[0])
@@ -138,6 +142,8 @@ public sealed class PretrainedLayer : IDisposable
             throw new ArgumentException($"the kernels take {weight.shape[1]} channels but the input shape is [{string.Join(", ", inputShape)}].");
         if (geometry.Misfit(image[1], image[2]) is { } misfit)
             throw new ArgumentException(misfit + ".");
+        if (geometry.Pooling == ConvPooling.Probabilistic && activation != EncoderActivation.Sigmoid)
+            throw new ArgumentException($"probabilistic max-pooling pools sigmoid units, received activation {activation}.");
         return (image, geometry.OutputShape(image, weight.shape[0]));
     }
 

@@ -68,6 +68,9 @@ public enum RandomStream
 
     /// <summary>Convolutional autoencoder layers; the key is derived from the layer's shape, offsets 0-2.</summary>
     ConvAutoencoderLayer = 3000,
+
+    /// <summary>Convolutional RBM layers; the key is derived from the layer's shape, offsets 0-2.</summary>
+    ConvRbmLayer = 4000,
 }
 
 /// <summary>Keys that separate the generators of streams used more than once in a run.</summary>

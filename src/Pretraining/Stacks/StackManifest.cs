@@ -16,13 +16,27 @@ public sealed record StackManifest
 
     /// <summary>
     /// The newest format version this code writes and reads: 2 adds convolutional layers (shapes and
-    /// <see cref="StackLayerEntry.Convolution"/>). Stacks of dense layers are still written as version 1, which older
-    /// readers load; a stack with a convolutional layer is version 2, which they refuse instead of misreading.
+    /// <see cref="StackLayerEntry.Convolution"/>), 3 probabilistic max-pooling (convolutional RBMs). Each stack is
+    /// written with the lowest version that describes it (<see cref="VersionFor"/>), so older readers load what they
+    /// can encode correctly and refuse the rest instead of misreading it (a version-2 reader would take probabilistic
+    /// pooling for max-pooling).
     /// </summary>
-    public const int CurrentVersion = 2;
+    public const int CurrentVersion = 3;
 
     /// <summary>The version of stacks whose layers are all dense.</summary>
     public const int DenseVersion = 1;
+
+    /// <summary>The version of stacks with convolutional layers, all max-pooled or not pooled.</summary>
+    public const int ConvolutionVersion = 2;
+
+    /// <summary>The lowest version that describes layers with these <paramref name="convolutions"/> (null: a dense layer).</summary>
+    public static int VersionFor(IEnumerable<ConvolutionGeometry?> convolutions)
+    {
+        ArgumentNullException.ThrowIfNull(convolutions);
+        var list = convolutions.ToList();
+        return list.Any(c => c?.Pooling == ConvPooling.Probabilistic) ? CurrentVersion
+            : list.Any(c => c is not null) ? ConvolutionVersion : DenseVersion;
+    }
 
     /// <summary>Always <c>pretrain-stack</c>.</summary>
     public string Format { get; init; } = FormatName;

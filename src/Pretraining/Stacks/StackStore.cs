@@ -46,7 +46,7 @@ public static class StackStore
         }
         var manifest = new StackManifest
         {
-            Version = stack.Layers.Any(l => l.Convolution is not null) ? StackManifest.CurrentVersion : StackManifest.DenseVersion,
+            Version = StackManifest.VersionFor(stack.Layers.Select(l => l.Convolution)),
             InputShape = stack.InputShape, InputFeatures = stack.InputFeatures, Normalization = stack.Normalization,
             Layers = entries, Created = DateTimeOffset.UtcNow,
             WrittenBy = $"Pretrain {typeof(StackStore).Assembly.GetName().Version}",

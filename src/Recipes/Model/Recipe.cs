@@ -61,7 +61,7 @@ public sealed record Recipe
 /// <summary>The recipe's <c>pretraining</c> section: the layers trained greedily, lowest first.</summary>
 public sealed record PretrainingSection
 {
-    /// <summary>The layers; each has a <c>kind</c> (<c>autoencoder</c>, <c>rbm</c> or <c>convAutoencoder</c>) and that method's settings.</summary>
+    /// <summary>The layers; each has a <c>kind</c> (<c>autoencoder</c>, <c>rbm</c>, <c>convAutoencoder</c> or <c>convRbm</c>) and that method's settings.</summary>
     public IReadOnlyList<Pretraining.Layers.LayerOptions> Layers { get; init; } = [];
 
     /// <summary>

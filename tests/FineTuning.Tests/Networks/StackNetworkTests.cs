@@ -52,6 +52,24 @@ public sealed class StackNetworkTests
     }
 
     [Fact]
+    public void A_network_from_a_convolutional_dbn_keeps_its_probabilistic_pooling()
+    {
+        using var generator = new Generator(6);
+        using var stack = new PretrainedStack([8, 8]);
+        stack.Add(new PretrainedLayer("convRbm", randn([2, 1, 3, 3], generator: generator), randn([2], generator: generator), EncoderActivation.Sigmoid,
+            new ConvolutionGeometry(3, PoolSize: 2, Pooling: ConvPooling.Probabilistic), [1, 8, 8]));
+        using var network = StackNetwork.Build(stack, 3, generator);
+        network.eval();
+        using var x = rand([4, 64], generator: generator);
+
+        using var features = Below("flatten", network, x);
+        using var expected = stack.Encode(x).flatten(1);
+
+        features.allclose(expected, rtol: 1e-5, atol: 1e-6).Should().BeTrue("the pooling units' probabilities, not max-pooled sigmoids");
+        network.named_children().Select(c => c.name).Should().StartWith(["image", "hidden1", "pool1", "flatten"]);
+    }
+
+    [Fact]
     public void Batch_normalization_after_pretrained_layers_starts_as_the_identity_once_calibrated()
     {
         using var generator = new Generator(3);

@@ -3,12 +3,13 @@ using static TorchSharp.torch;
 namespace Pretrain.Pretraining.Layers.Rbm;
 
 /// <summary>
-/// The CD-k / PCD update rule with momentum, weight decay and an optional sparsity target. Owns the velocities, the
-/// persistent chains and the running hidden-activation estimate. All updates run under no_grad.
+/// The CD-k / PCD update rule with momentum, weight decay and an optional sparsity target, for dense and
+/// convolutional RBMs alike (<see cref="IRbmModel"/>). Owns the velocities, the persistent chains and the running
+/// hidden-activation estimate. All updates run under no_grad.
 /// </summary>
 public sealed class ContrastiveDivergence : IDisposable
 {
-    private readonly RbmOptions _options;
+    private readonly IContrastiveDivergenceSettings _options;
     private readonly Tensor _weightVelocity;
     private readonly Tensor _hiddenVelocity;
     private readonly Tensor _visibleVelocity;
@@ -16,7 +17,7 @@ public sealed class ContrastiveDivergence : IDisposable
     private Tensor? _meanActivation;
 
     /// <summary>Creates the update rule for <paramref name="model"/>.</summary>
-    public ContrastiveDivergence(RbmModel model, RbmOptions options)
+    public ContrastiveDivergence(IRbmModel model, IContrastiveDivergenceSettings options)
     {
         ArgumentNullException.ThrowIfNull(model);
         _options = options ?? throw new ArgumentNullException(nameof(options));
@@ -25,7 +26,7 @@ public sealed class ContrastiveDivergence : IDisposable
         _visibleVelocity = zeros_like(model.VisibleBias).DetachFromDisposeScope();
     }
 
-    /// <summary>The CD gradient estimate (positive minus negative statistics over the batch), without decay or momentum.</summary>
+    /// <summary>The dense RBM's CD gradient estimate (positive minus negative statistics over the batch), without decay or momentum.</summary>
     /// <param name="v0">Data, [B, V].</param>
     /// <param name="h0">p(h | data), [B, H].</param>
     /// <param name="vk">The negative phase's visible units, [B', V].</param>
@@ -44,7 +45,7 @@ public sealed class ContrastiveDivergence : IDisposable
     }
 
     /// <summary>One update of <paramref name="model"/> from data batch <paramref name="v0"/> at 1-based <paramref name="epoch"/>.</summary>
-    public void Step(RbmModel model, Tensor v0, int epoch, Generator generator)
+    public void Step(IRbmModel model, Tensor v0, int epoch, Generator generator)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(v0);
@@ -55,7 +56,7 @@ public sealed class ContrastiveDivergence : IDisposable
         // 2. Negative phase: k Gibbs steps from sampled hidden states of the data (CD) or of the persistent chains (PCD).
         var chains = _options.Persistent ? Chains(v0) : null;
         var start = chains is null ? h0 : model.HiddenProbabilities(chains);
-        var h = RbmModel.SampleBinary(start, generator);
+        var h = model.SampleHidden(start, generator);
         Tensor vk = null!, hk = null!;
         for (var step = 1; step <= _options.CdSteps; step++)
         {
@@ -64,15 +65,15 @@ public sealed class ContrastiveDivergence : IDisposable
             vk = step < _options.CdSteps || _options.Persistent ? model.SampleVisible(mean, generator) : mean;
             hk = model.HiddenProbabilities(vk);
             if (step < _options.CdSteps)
-                h = RbmModel.SampleBinary(hk, generator);
+                h = model.SampleHidden(hk, generator);
         }
         chains?.copy_(vk);
 
         // 3. Gradient, weight decay on W only, sparsity pressure on the hidden biases.
-        var (dw, dc, db) = Gradient(v0, h0, vk, hk);
+        var (dw, dc, db) = model.Gradient(v0, h0, vk, hk);
         dw = dw - _options.WeightDecay * model.Weight;
         if (_options.SparsityTarget is double target)
-            dc = dc - _options.SparsityCost * (RunningMean(h0) - target);
+            dc = dc - _options.SparsityCost * (RunningMean(model.MeanActivation(h0)) - target);
 
         // 4. Momentum: velocity = m * velocity + lr * gradient; parameters += velocity.
         var momentum = _options.MomentumAt(epoch);
@@ -101,9 +102,8 @@ public sealed class ContrastiveDivergence : IDisposable
         return _chains.shape[0] == v0.shape[0] ? _chains : _chains.narrow(0, 0, Math.Min(v0.shape[0], _chains.shape[0]));
     }
 
-    private Tensor RunningMean(Tensor h0)
+    private Tensor RunningMean(Tensor batchMean)
     {
-        var batchMean = h0.mean([0]);
         if (_meanActivation is null)
             _meanActivation = batchMean.clone().DetachFromDisposeScope();
         else

@@ -8,7 +8,7 @@ namespace Pretrain.Pretraining.Layers.Rbm;
 /// visible units, and ||v - b||^2 / 2 - h W v - c h for unit-variance Gaussian ones. Owns its tensors, which are
 /// updated in place by <see cref="ContrastiveDivergence"/> (no autograd).
 /// </summary>
-public sealed class RbmModel : IDisposable
+public sealed class RbmModel : IRbmModel, IDisposable
 {
     /// <summary>Wraps the given parameters (ownership moves here).</summary>
     public RbmModel(Tensor weight, Tensor hiddenBias, Tensor visibleBias, VisibleUnits visible, Precision precision = Precision.Float32)
@@ -50,6 +50,20 @@ public sealed class RbmModel : IDisposable
     {
         var preActivation = MatMul(hidden, Weight) + VisibleBias;
         return Visible == VisibleUnits.Bernoulli ? preActivation.sigmoid() : preActivation;
+    }
+
+    /// <inheritdoc />
+    public Tensor SampleHidden(Tensor probabilities, Generator generator) => SampleBinary(probabilities, generator);
+
+    /// <inheritdoc />
+    public (Tensor Weight, Tensor HiddenBias, Tensor VisibleBias) Gradient(Tensor v0, Tensor h0, Tensor vk, Tensor hk) =>
+        ContrastiveDivergence.Gradient(v0, h0, vk, hk);
+
+    /// <inheritdoc />
+    public Tensor MeanActivation(Tensor hidden)
+    {
+        ArgumentNullException.ThrowIfNull(hidden);
+        return hidden.mean([0]);
     }
 
     /// <summary>A sample of binary units with probabilities <paramref name="probabilities"/>.</summary>

@@ -5,11 +5,12 @@ namespace Pretrain.Pretraining.Layers.Rbm;
 /// <summary>
 /// What is watched while an RBM trains (guide, sections 5 and 6): reconstruction error, free energy of training
 /// versus validation data (a widening gap means overfitting), and the stochastic pseudo-log-likelihood of binary data.
+/// The first two serve dense and convolutional RBMs alike (any example shape).
 /// </summary>
 public static class RbmMonitor
 {
     /// <summary>Mean over examples of the squared error of one mean-field reconstruction v -> p(h|v) -> E[v|h], summed over features.</summary>
-    public static double ReconstructionError(RbmModel model, ILayerInput data, Device device, int limit = int.MaxValue)
+    public static double ReconstructionError(IRbmModel model, ILayerInput data, Device device, int limit = int.MaxValue)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
@@ -29,7 +30,7 @@ public static class RbmMonitor
     }
 
     /// <summary>Mean free energy of the first <paramref name="limit"/> examples of <paramref name="data"/>.</summary>
-    public static double MeanFreeEnergy(RbmModel model, ILayerInput data, Device device, int limit)
+    public static double MeanFreeEnergy(IRbmModel model, ILayerInput data, Device device, int limit)
     {
         ArgumentNullException.ThrowIfNull(model);
         return MeanOverFirst(data, device, limit, model.FreeEnergy);

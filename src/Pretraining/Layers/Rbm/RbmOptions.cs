@@ -16,7 +16,7 @@ public enum VisibleUnits
 /// "A Practical Guide to Training Restricted Boltzmann Machines" (2010). Defaults match the guide and the project's
 /// PyTorch baseline for Bernoulli units.
 /// </summary>
-public sealed record RbmOptions : DenseLayerOptions
+public sealed record RbmOptions : DenseLayerOptions, IContrastiveDivergenceSettings
 {
     /// <inheritdoc />
     public override ILayerTrainer CreateTrainer() => new RbmTrainer(this);
@@ -76,17 +76,8 @@ public sealed record RbmOptions : DenseLayerOptions
     public override IEnumerable<OptionProblem> Problems()
     {
         if (HiddenUnits <= 0) yield return new("hiddenUnits", $"expected a positive integer, received {HiddenUnits}.");
-        if (CdSteps <= 0) yield return new("cdSteps", $"expected a positive integer, received {CdSteps}.");
-        if (!(LearningRate > 0)) yield return new("learningRate", $"expected a positive number, received {LearningRate}.");
-        if (InitialMomentum is < 0 or >= 1) yield return new("initialMomentum", $"expected a number in [0, 1), received {InitialMomentum}.");
-        if (FinalMomentum is < 0 or >= 1) yield return new("finalMomentum", $"expected a number in [0, 1), received {FinalMomentum}.");
-        if (WeightDecay < 0) yield return new("weightDecay", $"expected a number >= 0, received {WeightDecay}.");
-        if (SparsityTarget is double target && (target <= 0 || target >= 1)) yield return new("sparsityTarget", $"expected a number in (0, 1), received {target}.");
-        if (SparsityDecay is < 0 or >= 1) yield return new("sparsityDecay", $"expected a number in [0, 1), received {SparsityDecay}.");
-        if (Epochs <= 0) yield return new("epochs", $"expected a positive integer, received {Epochs}.");
-        if (BatchSize <= 0) yield return new("batchSize", $"expected a positive integer, received {BatchSize}.");
-        if (Patience is <= 0) yield return new("patience", $"expected a positive integer or null, received {Patience}.");
-        if (SampleVisibleInputs && Visible == VisibleUnits.Gaussian) yield return new("sampleVisibleInputs", "only Bernoulli visible units can be sampled from probabilities.");
+        foreach (var problem in RbmTrainingChecks.Problems(this, InitialMomentum, FinalMomentum, Epochs, BatchSize, Patience, Visible, SampleVisibleInputs))
+            yield return problem;
     }
 
     /// <summary>The momentum of 1-based <paramref name="epoch"/>.</summary>
