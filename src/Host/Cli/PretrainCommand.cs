@@ -17,6 +17,7 @@ internal static class PretrainCommand
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(PredictCommand.Create());
         root.Subcommands.Add(SchemaCommand.Create());
+        root.Subcommands.Add(DataCommand.Create());
         return root;
     }
 }

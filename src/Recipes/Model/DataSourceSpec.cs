@@ -13,6 +13,7 @@ namespace Pretrain.Recipes.Model;
 [JsonDerivedType(typeof(CsvSourceSpec), "csv")]
 [JsonDerivedType(typeof(NpySourceSpec), "npy")]
 [JsonDerivedType(typeof(NpzSourceSpec), "npz")]
+[JsonDerivedType(typeof(ShardsSourceSpec), "shards")]
 public abstract record DataSourceSpec;
 
 /// <summary>Which half of a data set that ships a train and a test part.</summary>
@@ -88,4 +89,17 @@ public sealed record NpzSourceSpec : DataSourceSpec
 
     /// <summary>Name of the labels array; null for unlabeled data. Default "y".</summary>
     public string? Labels { get; init; } = "y";
+}
+
+/// <summary>
+/// A sharded data set (a folder of .npy shards and its <c>shards.json</c>, written by <c>pretrain data shard</c>), read
+/// through memory mapping. Under <c>data.memoryBudget</c>, training data larger than half the budget is streamed.
+/// </summary>
+public sealed record ShardsSourceSpec : DataSourceSpec
+{
+    /// <summary>The shard folder.</summary>
+    public required string Path { get; init; }
+
+    /// <summary>Check every shard's SHA-256 against the manifest before reading (a full read of the data). Default false: sizes and headers only.</summary>
+    public bool VerifyChecksums { get; init; }
 }

@@ -113,6 +113,13 @@ internal static class RecipeValidator
             case NpzSourceSpec npz:
                 FileMustExist(npz.Path, "path");
                 break;
+            case ShardsSourceSpec shards:
+                var folder = loaded.Resolve(shards.Path);
+                if (!Directory.Exists(folder))
+                    problems.Add(new($"{path}.path", $"folder not found: {folder}."));
+                else if (!Pretraining.Data.Shards.ShardSet.IsShardFolder(folder))
+                    problems.Add(new($"{path}.path", $"{folder} holds no {Pretraining.Data.Shards.ShardManifest.FileName}: write a shard folder with 'pretrain data shard'."));
+                break;
             case FashionMnistSourceSpec fashion when fashion.Directory is not null:
                 if (!Directory.Exists(loaded.Resolve(fashion.Directory)))
                     problems.Add(new($"{path}.directory", $"folder not found: {loaded.Resolve(fashion.Directory)}."));

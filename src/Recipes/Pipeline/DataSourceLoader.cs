@@ -1,5 +1,6 @@
 using Pretrain.Recipes.Model;
 using Pretrain.Pretraining.Data;
+using Pretrain.Pretraining.Data.Shards;
 
 namespace Pretrain.Recipes.Pipeline;
 
@@ -17,15 +18,30 @@ internal static class DataSourceLoader
         CsvSourceSpec csv => CsvReader.Read(resolve(csv.Path), new CsvOptions { LabelColumn = csv.LabelColumn, HasHeader = csv.Header, Delimiter = csv.Delimiter[0] }),
         NpySourceSpec npy => NpyReader.LoadLabeled(resolve(npy.Features), npy.Labels is null ? null : resolve(npy.Labels)),
         NpzSourceSpec npz => NpzReader.LoadLabeled(resolve(npz.Path), npz.Features, npz.Labels),
+        ShardsSourceSpec shards => OpenShards(shards, resolve).ReadAll(),
         _ => throw new ArgumentOutOfRangeException(nameof(source), source, "unknown data source"),
     };
 
-    /// <summary>The class names of a source that has them (Fashion-MNIST's), else null ("0".."C-1" are used).</summary>
-    public static IReadOnlyList<string>? ClassNames(DataSourceSpec source) =>
-        source is EmbeddedSourceSpec or FashionMnistSourceSpec ? FashionMnist.ClassNames : null;
+    /// <summary>Opens a shard folder (its manifest and every shard's header checked).</summary>
+    public static ShardSet OpenShards(ShardsSourceSpec shards, Func<string, string> resolve) => ShardSet.Open(resolve(shards.Path), shards.VerifyChecksums);
+
+    /// <summary>The class names of a source that has them (Fashion-MNIST's, or a shard set's), else null ("0".."C-1" are used).</summary>
+    public static IReadOnlyList<string>? ClassNames(DataSourceSpec source, Func<string, string> resolve) => source switch
+    {
+        EmbeddedSourceSpec or FashionMnistSourceSpec => FashionMnist.ClassNames,
+        ShardsSourceSpec shards => ShardManifestOf(shards, resolve).ClassNames,
+        _ => null,
+    };
 
     /// <summary>True when the source holds raw 0..255 pixels, which unit scaling divides by 255.</summary>
-    public static bool IsPixels(DataSourceSpec source) => source is EmbeddedSourceSpec or FashionMnistSourceSpec or IdxSourceSpec;
+    public static bool IsPixels(DataSourceSpec source, Func<string, string> resolve) => source switch
+    {
+        EmbeddedSourceSpec or FashionMnistSourceSpec or IdxSourceSpec => true,
+        ShardsSourceSpec shards => ShardManifestOf(shards, resolve).Pixels,
+        _ => false,
+    };
+
+    private static ShardManifest ShardManifestOf(ShardsSourceSpec shards, Func<string, string> resolve) => ShardSet.Open(resolve(shards.Path)).Manifest;
 
     private static FashionMnistSplit Split(DataSplit split) => split == DataSplit.Train ? FashionMnistSplit.Train : FashionMnistSplit.Test;
 }
