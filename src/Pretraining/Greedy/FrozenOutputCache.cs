@@ -69,7 +69,7 @@ public sealed class FrozenOutputCache
         {
             var rowBytes = layer.OutputSize * (long)sizeof(float);
             using (var writer = new ShardWriter(folder, layer.OutputShape, labeled: false, ShardWriter.RowsFor(Math.Min(SpillShardBytes, budget / 8), rowBytes))
-                { Source = $"frozen outputs of a {layer.Kind} layer" })
+                { Source = $"frozen outputs of a {layer.Kind} layer", Checksums = false })
             {
                 encoder.EncodeTo(input, layer.Encode, device, writer);
                 writer.Complete();

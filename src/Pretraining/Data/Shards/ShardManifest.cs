@@ -69,8 +69,9 @@ public sealed record ShardEntry
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public long? LabelsBytes { get; init; }
 
-    /// <summary>SHA-256 of the features file (lower-case hex), checked when asked for.</summary>
-    public required string FeaturesSha256 { get; init; }
+    /// <summary>SHA-256 of the features file (lower-case hex), checked when asked for; null when not recorded (a spilled cache).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? FeaturesSha256 { get; init; }
 
     /// <summary>SHA-256 of the labels file.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

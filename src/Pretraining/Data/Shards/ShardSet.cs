@@ -11,6 +11,9 @@ namespace Pretrain.Pretraining.Data.Shards;
 /// </summary>
 public sealed class ShardSet
 {
+    // Bytes mapped at a time while copying a shard, so the mapping's resident pages stay a small part of a shard.
+    private const long MappedChunkBytes = 8L << 20;
+    private const long CheckRows = 2048;
     private readonly long[] _starts;
 
     private ShardSet(string folder, ShardManifest manifest)
@@ -91,7 +94,12 @@ public sealed class ShardSet
         {
             var path = FeaturesPath(index);
             MappedCopy(path, features);
-            DataChecks.EnsureFinite(features, path);
+            // In slices, so the check's temporaries stay small next to the shard.
+            for (long start = 0; start < rows; start += CheckRows)
+            {
+                using var slice = features.narrow(0, start, Math.Min(CheckRows, rows - start));
+                DataChecks.EnsureFinite(slice, path);
+            }
             if (LabelsPath(index) is { } labelsPath)
             {
                 labels = empty([rows], ScalarType.Int64).DetachFromDisposeScope();
@@ -166,6 +174,7 @@ public sealed class ShardSet
     {
         if (labels.numel() == 0)
             return;
+        using var scope = NewDisposeScope();
         var (low, high) = (labels.min().item<long>(), labels.max().item<long>());
         if (low < 0 || high >= Manifest.ClassCount)
             throw new DataException(path, $"labels must lie in 0..{Manifest.ClassCount - 1} (the manifest's class count), received values from {low} to {high}.");
@@ -194,7 +203,12 @@ public sealed class ShardSet
         if (length == 0)
             return;
         using var file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
-        using var view = file.CreateViewStream(header.DataOffset, length, MemoryMappedFileAccess.Read);
-        view.ReadExactly(target.bytes);
+        var bytes = target.bytes;
+        for (long done = 0; done < length; done += MappedChunkBytes)
+        {
+            var size = (int)Math.Min(MappedChunkBytes, length - done);
+            using var view = file.CreateViewStream(header.DataOffset + done, size, MemoryMappedFileAccess.Read);
+            view.ReadExactly(bytes.Slice((int)done, size));
+        }
     }
 }

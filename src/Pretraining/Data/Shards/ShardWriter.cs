@@ -56,6 +56,9 @@ public sealed class ShardWriter : IDisposable
     /// <summary>Whether the rows are raw 0..255 pixels (recorded for unit scaling).</summary>
     public bool Pixels { get; init; }
 
+    /// <summary>Record each shard's SHA-256 (default true). A spilled cache, read back once by the same process, skips it.</summary>
+    public bool Checksums { get; init; } = true;
+
     /// <summary>Where the rows came from, recorded for logs.</summary>
     public string? Source { get; init; }
 
@@ -132,8 +135,8 @@ public sealed class ShardWriter : IDisposable
         _shards.Add(new ShardEntry
         {
             Features = Path.GetFileName(featuresPath), Labels = labelsPath is null ? null : Path.GetFileName(labelsPath), Rows = _filled,
-            FeaturesBytes = new FileInfo(featuresPath).Length, FeaturesSha256 = FileChecksum.Sha256(featuresPath),
-            LabelsBytes = labelsPath is null ? null : new FileInfo(labelsPath).Length, LabelsSha256 = labelsPath is null ? null : FileChecksum.Sha256(labelsPath),
+            FeaturesBytes = new FileInfo(featuresPath).Length, FeaturesSha256 = Checksums ? FileChecksum.Sha256(featuresPath) : null,
+            LabelsBytes = labelsPath is null ? null : new FileInfo(labelsPath).Length, LabelsSha256 = labelsPath is null || !Checksums ? null : FileChecksum.Sha256(labelsPath),
         });
         _filled = 0;
     }
