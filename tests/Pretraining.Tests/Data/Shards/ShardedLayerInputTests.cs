@@ -116,6 +116,33 @@ public sealed class ShardedLayerInputTests : TempFolder
     }
 
     [Fact]
+    public void Reading_more_passes_does_not_leave_more_live_tensors_behind()
+    {
+        using var input = new ShardedLayerInput(Written(), windowBytes: 250 * RowBytes, keep: arange(1000).remainder(7).ne(0), transform: x => x + 1);
+        long LiveAfter(int passes)
+        {
+            var before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+            using var generator = new Generator(8);
+            for (var pass = 0; pass < passes; pass++)
+            {
+                foreach (var batch in input.Batches(64, generator, CPU))
+                {
+                    using var scope = NewDisposeScope();
+                    _ = batch.sum();
+                }
+                foreach (var (x, y) in input.LabeledBatches(64, generator, CPU))
+                {
+                    using var scope = NewDisposeScope();
+                    _ = x.sum() + y.sum();
+                }
+            }
+            return DisposeScopeManager.Statistics.ThreadTotalLiveCount - before;
+        }
+        LiveAfter(1);
+        LiveAfter(5).Should().BeLessThanOrEqualTo(LiveAfter(2));
+    }
+
+    [Fact]
     public void An_autoencoder_learns_from_shards_as_well_as_from_memory()
     {
         // 2,000 examples of 20 features on a 3-dimensional subspace, streamed from shards of 100 through a 300-row window.
