@@ -16,6 +16,9 @@ using static TorchSharp.torch;
 // Throughput of Pretrain's layer trainers and of the frozen-output cache, on this machine, in one run.
 //   dotnet run -c Release --project benchmarks/Pretrain.Benchmarks [-- --quick] [--out results.json]
 // --quick uses 6,000 rows and one repetition (a smoke test); the default uses 60,000 rows, batch 128, median of 3.
+// "shards [--quick] [--budget 1GB] [--data DIR]" runs the data-larger-than-memory benchmark instead (ShardsBenchmark).
+if (args.FirstOrDefault() == "shards")
+    return ShardsBenchmark.Run(args);
 var quick = args.Contains("--quick");
 var outIndex = Array.IndexOf(args, "--out");
 var outPath = outIndex >= 0 && outIndex + 1 < args.Length ? args[outIndex + 1] : null;
@@ -107,3 +110,4 @@ Console.WriteLine($"Greedy run, cached versus recomputed: {recomputed.Median / c
 Console.WriteLine($"Head training on frozen layers, cached versus recomputed: {headRecomputed.Median / headCached.Median:F2}x for 1 epoch, {headRecomputed10.Median / headCached10.Median:F2}x for 10 epochs (cache build included)");
 if (outPath is not null)
     File.WriteAllText(outPath, JsonSerializer.Serialize(new { rows, description, device = context.DescribeDevice(), results }, new JsonSerializerOptions { WriteIndented = true }));
+return 0;

@@ -19,6 +19,7 @@ internal static class PretrainCommand
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(ImportCommand.Create());
         root.Subcommands.Add(SchemaCommand.Create());
+        root.Subcommands.Add(DataCommand.Create());
         return root;
     }
 }

@@ -25,13 +25,19 @@ internal static class RunCommand
         {
             Description = "Comma-separated seeds (e.g. 0,1,2): run the recipe once per seed, each in its own run folder, and report the mean and spread of every accuracy.",
         };
+        var memoryBudget = new Option<string?>("--memory-budget")
+        {
+            Description = "Host memory the data may use, e.g. 2GB: frozen-layer caches over half of it spill to disk shards and a larger shards source is streamed (sets data.memoryBudget).",
+        };
         var command = new Command("run", "Run a recipe: load data, train, evaluate. Everything is written to a new run folder.")
         {
-            recipe, set, device, seed, resume, seeds,
+            recipe, set, device, seed, resume, seeds, memoryBudget,
         };
         command.SetAction((parse, cancellation) =>
         {
             var overrides = CommonOptions.Overrides(parse.GetValue(set), parse.GetValue(device), parse.GetValue(seed)).ToList();
+            if (parse.GetValue(memoryBudget) is { } budget)
+                overrides.Add($"data.memoryBudget={budget}");
             return Task.FromResult(parse.GetValue(seeds) is { } list
                 ? ExecuteSeeds(parse.GetValue(recipe)!, overrides, list, cancellation)
                 : Execute(parse.GetValue(recipe)!, overrides, parse.GetValue(resume), cancellation).Code);

@@ -33,6 +33,23 @@ public sealed class ChunkedEncoder
         return Encode(input.Count, input.Batches(ChunkSize, shuffle: null, device), encode, device);
     }
 
+    /// <summary>
+    /// Encodes every example of <paramref name="input"/>, in storage order, into <paramref name="writer"/>'s shards: the
+    /// result never has to fit in memory (the writer holds one shard).
+    /// </summary>
+    public void EncodeTo(ILayerInput input, Func<Tensor, Tensor> encode, Device device, Shards.ShardWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(encode);
+        ArgumentNullException.ThrowIfNull(writer);
+        using var _ = no_grad();
+        foreach (var chunk in input.Batches(ChunkSize, shuffle: null, device))
+        {
+            using var scope = NewDisposeScope();
+            writer.Append(encode(chunk));
+        }
+    }
+
     /// <summary>Where a result of <paramref name="bytes"/> bytes is kept when training on <paramref name="device"/>.</summary>
     public Device Placement(long bytes, Device device)
     {

@@ -37,22 +37,35 @@ public static class DataSplits
             throw new PretrainException($"{data.Source}: a labeled subset needs labels.");
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(perClass);
         using var scope = NewDisposeScope();
+        return data.Select(tensor(LabeledSubsetRows(data.Labels, data.ClassCount, perClass, seed, data.Source)));
+    }
+
+    /// <summary>
+    /// The rows <see cref="LabeledSubset"/> keeps, from the labels alone (int64 [N], classes 0..<paramref name="classCount"/>-1):
+    /// for data whose features are not in memory (shards), which are then read for these rows only.
+    /// </summary>
+    public static long[] LabeledSubsetRows(Tensor labels, int classCount, int perClass, int seed, string source)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(perClass);
+        using var scope = NewDisposeScope();
         using var generator = new Generator((ulong)seed);
-        var order = randperm(data.Count, generator: generator);
-        var shuffledLabels = data.Labels.cpu().index_select(0, order).data<long>().ToArray();
-        var taken = new int[data.ClassCount];
+        var order = randperm(labels.shape[0], generator: generator);
+        var shuffledLabels = labels.cpu().index_select(0, order).data<long>().ToArray();
+        var rows = order.data<long>().ToArray();
+        var taken = new int[classCount];
         var chosen = new List<long>();
         for (var i = 0; i < shuffledLabels.Length; i++)
         {
             if (taken[shuffledLabels[i]] < perClass)
             {
                 taken[shuffledLabels[i]]++;
-                chosen.Add(order[i].item<long>());
+                chosen.Add(rows[i]);
             }
         }
         var shortClass = Array.FindIndex(taken, t => t < perClass);
         if (shortClass >= 0)
-            throw new PretrainException($"{data.Source}: class {shortClass} has only {taken[shortClass]} examples, fewer than the {perClass} per class asked for.");
-        return data.Select(tensor(chosen.ToArray()));
+            throw new PretrainException($"{source}: class {shortClass} has only {taken[shortClass]} examples, fewer than the {perClass} per class asked for.");
+        return chosen.ToArray();
     }
 }

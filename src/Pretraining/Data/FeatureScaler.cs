@@ -11,7 +11,7 @@ public abstract class FeatureScaler
     private float[] _offset;
     private float[] _scale;
 
-    /// <summary>Starts as the identity until <see cref="Fit"/> (or with the given statistics).</summary>
+    /// <summary>Starts as the identity until <see cref="Fit(Dataset)"/> (or with the given statistics).</summary>
     protected FeatureScaler(float[]? offset = null, float[]? scale = null)
     {
         _offset = offset ?? [0f];
@@ -44,6 +44,39 @@ public abstract class FeatureScaler
         _scale = scale;
     }
 
+    /// <summary>
+    /// Learns the statistics from every example of <paramref name="train"/>, read batch by batch (for data streamed
+    /// from shards, which never sits in memory whole).
+    /// </summary>
+    public void Fit(Layers.ILayerInput train)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        (_offset, _scale) = Statistics(Flat(train));
+
+        static IEnumerable<Tensor> Flat(Layers.ILayerInput input)
+        {
+            foreach (var batch in input.Batches(8192, shuffle: null, CPU))
+                yield return batch.reshape(batch.shape[0], -1);
+        }
+    }
+
+    /// <summary>Scales float32 [B, D] features (any device) with the fitted statistics.</summary>
+    public Tensor Apply(Tensor features)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        using var scope = NewDisposeScope();
+        var offset = tensor(_offset, device: features.device);
+        var scale = tensor(_scale, device: features.device);
+        return ((features - offset) / scale).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Computes (offset, scale) from batches of float32 [B, D] training features that never sit in memory together.
+    /// Each batch is disposed by the enumerator after the next is requested.
+    /// </summary>
+    protected virtual (float[] Offset, float[] Scale) Statistics(IEnumerable<Tensor> batches) =>
+        throw new NotSupportedException($"{GetType().Name} cannot fit its statistics batch by batch.");
+
     /// <summary>A new dataset with scaled features (labels copied); the input is unchanged.</summary>
     public Dataset Transform(Dataset data)
     {
@@ -64,5 +97,7 @@ public abstract class FeatureScaler
         protected override string Kind => kind;
 
         protected override (float[] Offset, float[] Scale) Statistics(Tensor features) => (State.Offset.ToArray(), State.Scale.ToArray());
+
+        protected override (float[] Offset, float[] Scale) Statistics(IEnumerable<Tensor> batches) => (State.Offset.ToArray(), State.Scale.ToArray());
     }
 }

@@ -55,21 +55,44 @@ public static partial class NpyReader
     public static NpyArray Parse(byte[] bytes, string source)
     {
         ArgumentNullException.ThrowIfNull(bytes);
-        if (bytes.Length == 0)
+        var header = ParseHeader(bytes, bytes.Length, source);
+        return new NpyArray(header.Shape, header.Dtype, bytes[(int)header.DataOffset..(int)(header.DataOffset + header.DataBytes)], source);
+    }
+
+    /// <summary>
+    /// Reads only the header of the .npy file at <paramref name="path"/> (its values stay on disk, e.g. to be memory
+    /// mapped): shape, dtype and where the values start. The file must hold at least the bytes the shape needs.
+    /// </summary>
+    public static NpyHeader ReadHeader(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path))
+            throw new DataException(path, "file not found.");
+        using var stream = File.OpenRead(path);
+        // Version 1 headers are at most 65,535 bytes and ours are 64; read enough for any header a writer makes.
+        var prefix = new byte[(int)Math.Min(stream.Length, 1 << 17)];
+        stream.ReadExactly(prefix);
+        return ParseHeader(prefix, stream.Length, path);
+    }
+
+    /// <summary>Parses a header from the first bytes of a file of <paramref name="fileLength"/> bytes.</summary>
+    private static NpyHeader ParseHeader(ReadOnlySpan<byte> bytes, long fileLength, string source)
+    {
+        if (fileLength == 0)
             throw new DataException(source, "empty file.");
-        if (bytes.Length < 10 || !bytes.AsSpan(0, 6).SequenceEqual(Magic))
+        if (bytes.Length < 10 || !bytes[..6].SequenceEqual(Magic))
             throw new DataException(source, "not a NumPy .npy file (missing the \\x93NUMPY magic string).");
         var major = bytes[6];
         var (headerLength, headerStart) = major switch
         {
-            1 => ((long)BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(8)), 10),
-            2 or 3 when bytes.Length >= 12 => ((long)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8)), 12),
+            1 => ((long)BinaryPrimitives.ReadUInt16LittleEndian(bytes[8..]), 10),
+            2 or 3 when bytes.Length >= 12 => ((long)BinaryPrimitives.ReadUInt32LittleEndian(bytes[8..]), 12),
             2 or 3 => throw new DataException(source, "truncated .npy header."),
             _ => throw new DataException(source, $"unsupported .npy format version {major}; expected 1, 2 or 3."),
         };
         if (headerStart + headerLength > bytes.Length)
-            throw new DataException(source, $"truncated .npy header: it declares {headerLength} bytes, the file has {bytes.Length - headerStart} after the preamble.");
-        var header = Encoding.UTF8.GetString(bytes, headerStart, (int)headerLength);
+            throw new DataException(source, $"truncated .npy header: it declares {headerLength} bytes, the file has {Math.Min(bytes.Length, fileLength) - headerStart} after the preamble.");
+        var header = Encoding.UTF8.GetString(bytes.Slice(headerStart, (int)headerLength));
         var descr = Field(DescrPattern(), header, source, "descr");
         if (Field(FortranPattern(), header, source, "fortran_order") == "True")
             throw new DataException(source, "Fortran-order arrays are not supported; save with numpy.ascontiguousarray(a).");
@@ -80,13 +103,12 @@ public static partial class NpyReader
             .ToArray();
         var size = ElementSize(descr, source);
         var dataStart = headerStart + headerLength;
-        var actual = bytes.Length - dataStart;
+        var actual = fileLength - dataStart;
         // The shape comes from the file: multiply with overflow checks before trusting it with an allocation.
         if (!ShapeSize.TryByteCount(shape, size, out var expected) || actual < expected)
             throw new DataException(source, $"truncated data: shape ({shapeText}) of {descr} needs {(expected < 0 ? "more than 2^63" : expected.ToString(CultureInfo.InvariantCulture))} bytes, the file has {actual}.");
-        return new NpyArray(shape, descr, bytes[(int)dataStart..(int)(dataStart + expected)], source);
+        return new NpyHeader(shape, descr, dataStart, expected, fileLength);
     }
-
 
     /// <summary>The TorchSharp type of a NumPy dtype descriptor.</summary>
     internal static ScalarType ScalarTypeOf(string descr) => descr switch

@@ -35,4 +35,37 @@ public sealed class UnitRangeScaler : FeatureScaler
         var scale = where(range > 0, range, ones_like(range));
         return (low.data<float>().ToArray(), scale.data<float>().ToArray());
     }
+
+    /// <inheritdoc />
+    protected override (float[] Offset, float[] Scale) Statistics(IEnumerable<Tensor> batches)
+    {
+        ArgumentNullException.ThrowIfNull(batches);
+        if (_maximum is float maximum)
+            return ([0f], [maximum]);
+        Tensor? low = null, high = null;
+        try
+        {
+            foreach (var batch in batches)
+            {
+                using var scope = NewDisposeScope();
+                var (l, h) = (batch.amin([0]), batch.amax([0]));
+                var nextLow = (low is null ? l : minimum(low, l)).DetachFromDisposeScope();
+                var nextHigh = (high is null ? h : TorchSharp.torch.maximum(high, h)).DetachFromDisposeScope();
+                low?.Dispose();
+                high?.Dispose();
+                (low, high) = (nextLow, nextHigh);
+            }
+            if (low is null || high is null)
+                throw new PretrainException("unit scaling: no training examples to fit the minimum and maximum on.");
+            using var outer = NewDisposeScope();
+            var range = high - low;
+            var scale = where(range > 0, range, ones_like(range));
+            return (low.data<float>().ToArray(), scale.data<float>().ToArray());
+        }
+        finally
+        {
+            low?.Dispose();
+            high?.Dispose();
+        }
+    }
 }

@@ -139,17 +139,28 @@ public sealed class GreedyPretrainer
         return stack;
     }
 
-    private (TensorLayerInput Train, TensorLayerInput? Validation) BuildCaches(PretrainedLayer layer, ILayerInput train, ILayerInput? validation, RunContext context)
+    private (ILayerInput Train, ILayerInput? Validation) BuildCaches(PretrainedLayer layer, ILayerInput train, ILayerInput? validation, RunContext context)
     {
         var onDevice = layer.To(context.Device);
+        ILayerInput? trainCache = null;
         try
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var trainCache = Cache.Build(onDevice, train, context.Device);
-            var validationCache = validation is null ? null : Cache.Build(onDevice, validation, context.Device);
-            context.Logger.LogInformation("Cached the frozen outputs ({Count} x {Shape}) on {Device} in {Seconds:F1} s",
-                trainCache.Count, SampleShapes.Format(trainCache.SampleShape), trainCache.Values.device, clock.Elapsed.TotalSeconds);
+            // One decision for both caches, from their size together: they live side by side while the layer above trains.
+            var rows = train.Count + (validation?.Count ?? 0);
+            var plan = Cache.Plan(rows * layer.OutputSize * sizeof(float), context.Device);
+            context.Logger.LogInformation("Frozen outputs of this {Kind} layer ({Count} x {Shape}) go to {Placement}: {Reason}",
+                layer.Kind, rows, SampleShapes.Format(layer.OutputShape), PlacementName(plan.Placement), plan.Reason);
+            trainCache = Cache.Build(onDevice, train, context.Device, plan);
+            var validationCache = validation is null ? null : Cache.Build(onDevice, validation, context.Device, plan);
+            context.Logger.LogInformation("Cached the frozen outputs ({Count} x {Shape}) in {Placement} in {Seconds:F1} s",
+                trainCache.Count, SampleShapes.Format(trainCache.SampleShape), PlacementName(plan.Placement), clock.Elapsed.TotalSeconds);
             return (trainCache, validationCache);
+        }
+        catch
+        {
+            (trainCache as IDisposable)?.Dispose();
+            throw;
         }
         finally
         {
@@ -157,6 +168,13 @@ public sealed class GreedyPretrainer
                 onDevice.Dispose();
         }
     }
+
+    private static string PlacementName(CachePlacement placement) => placement switch
+    {
+        CachePlacement.Device => "device memory",
+        CachePlacement.Host => "host memory",
+        _ => "disk shards",
+    };
 
     private PretrainedStack ResumeOrStart(string? folder, IReadOnlyList<long> inputShape, JsonElement? normalization, RunContext context)
     {

@@ -14,6 +14,7 @@ namespace Pretrain.Recipes.Model;
 [JsonDerivedType(typeof(NpySourceSpec), "npy")]
 [JsonDerivedType(typeof(NpzSourceSpec), "npz")]
 [JsonDerivedType(typeof(ImageFolderSourceSpec), "imageFolder")]
+[JsonDerivedType(typeof(ShardsSourceSpec), "shards")]
 public abstract record DataSourceSpec;
 
 /// <summary>A source of flat rows that may say what shape each row has (e.g. an image flattened to 784 values).</summary>
@@ -133,4 +134,17 @@ public sealed record ImageFolderSourceSpec : DataSourceSpec
 
     /// <summary>True: one sub-folder per class. False: every image under the folder, without labels. Default true.</summary>
     public bool Labeled { get; init; } = true;
+}
+
+/// <summary>
+/// A sharded data set (a folder of .npy shards and its <c>shards.json</c>, written by <c>pretrain data shard</c>), read
+/// through memory mapping. Under <c>data.memoryBudget</c>, training data larger than half the budget is streamed.
+/// </summary>
+public sealed record ShardsSourceSpec : DataSourceSpec
+{
+    /// <summary>The shard folder.</summary>
+    public required string Path { get; init; }
+
+    /// <summary>Check every shard's SHA-256 against the manifest before reading (a full read of the data). Default false: sizes and headers only.</summary>
+    public bool VerifyChecksums { get; init; }
 }

@@ -127,9 +127,19 @@ public sealed record DataSection : IValidatedOptions
     /// <summary>Keep only this many labeled examples per class of the remaining training data. Default: all.</summary>
     public int? LabelsPerClass { get; init; }
 
+    /// <summary>
+    /// Host memory the run's data may use, e.g. <c>"2GB"</c> (KB/MB/GB are powers of 1000, KiB/MiB/GiB of 1024): a frozen
+    /// layer's outputs that need more than half of it are spilled to disk shards, and a <c>shards</c> training source
+    /// larger than half of it is streamed rather than loaded. Default: none (everything in memory). <c>pretrain run
+    /// --memory-budget</c> sets it.
+    /// </summary>
+    public string? MemoryBudget { get; init; }
+
     /// <summary>Every value out of range, with paths relative to <c>data</c> (whether files exist is the validator's business).</summary>
     public IEnumerable<OptionProblem> Problems()
     {
+        if (MemoryBudget is not null && !Pretraining.Runtime.MemoryBudget.TryParse(MemoryBudget, out _))
+            yield return new("memoryBudget", $"expected {Pretraining.Runtime.MemoryBudget.Expected}, received '{MemoryBudget}'.");
         if (ValidationFraction is not (>= 0 and < 1))
             yield return new("validationFraction", $"expected a number in [0, 1), received {ValidationFraction}.");
         if (LabelsPerClass is <= 0)

@@ -131,6 +131,13 @@ internal static class RecipeValidator
                 if (folder.Size.Count != 2 || folder.Size.Any(s => s < 1))
                     problems.Add(new($"{path}.size", $"expected [height, width] with two positive integers, received [{string.Join(", ", folder.Size)}]."));
                 break;
+            case ShardsSourceSpec shards:
+                var shardFolder = loaded.Resolve(shards.Path);
+                if (!Directory.Exists(shardFolder))
+                    problems.Add(new($"{path}.path", $"folder not found: {shardFolder}."));
+                else if (!Pretraining.Data.Shards.ShardSet.IsShardFolder(shardFolder))
+                    problems.Add(new($"{path}.path", $"{shardFolder} holds no {Pretraining.Data.Shards.ShardManifest.FileName}: write a shard folder with 'pretrain data shard'."));
+                break;
             case FashionMnistSourceSpec fashion when fashion.Directory is not null:
                 if (!Directory.Exists(loaded.Resolve(fashion.Directory)))
                     problems.Add(new($"{path}.directory", $"folder not found: {loaded.Resolve(fashion.Directory)}."));

@@ -26,7 +26,9 @@ internal static class AuxiliaryStage
             context.Logger.LogInformation("Auxiliary stage already finished in {Folder}: loading its stack", stackFolder);
             return StackStore.Load(stackFolder, context.Device);
         }
-        var unlabeled = data.Unlabeled ?? throw new InvalidOperationException("auxiliary pretraining needs the unlabeled examples prepared");
+        var unlabeled = data.Unlabeled ?? throw (data.UnlabeledStream is null
+            ? new InvalidOperationException("auxiliary pretraining needs the unlabeled examples prepared")
+            : new Pretraining.PretrainException("pretraining.auxiliary: auxiliary tasks read their examples in memory, but the training shards are streamed under data.memoryBudget; raise the budget or use greedy pretraining.layers."));
         var corruption = CorruptionFactory.Create(section.Corruption, unlabeled.SampleShape, $"{Path}.corruption");
         var spec = new EncoderSpec
         {

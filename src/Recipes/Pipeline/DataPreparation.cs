@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Pretrain.Recipes.Model;
 using Pretrain.Pretraining.Data;
 using Pretrain.Pretraining.Runtime;
+using Pretrain.Pretraining.Data.Shards;
 
 namespace Pretrain.Recipes.Pipeline;
 
@@ -14,6 +15,15 @@ internal static class DataPreparation
     public static PreparedData Prepare(LoadedRecipe loaded, RunContext context)
     {
         var data = loaded.Recipe.Data ?? throw new InvalidOperationException("a recipe without a data section has no data to prepare");
+        if (data.Train is ShardsSourceSpec shards && data.MemoryBudget is { } text)
+        {
+            var budget = MemoryBudget.Parse(text);
+            var set = DataSourceLoader.OpenShards(shards, loaded.Resolve);
+            if (set.Bytes > budget.Bytes / 2)
+                return StreamedPreparation.Prepare(loaded, set, budget, context);
+            context.Logger.LogInformation("The shards in {Folder} ({Size}) fit half the memory budget of {Budget}: loading them into memory",
+                set.Folder, MemoryBudget.Format(set.Bytes), budget);
+        }
         using var raw = DataSourceLoader.Load(data.Train, loaded, "data.train");
         context.Logger.LogInformation("Loaded {Count} training examples of shape [{Shape}] with {Classes} classes from {Source}",
             raw.Count, string.Join("x", raw.SampleShape), raw.ClassCount, raw.Source);
@@ -79,7 +89,7 @@ internal static class DataPreparation
         }
     }
 
-    private static FeatureScaler CreateScaler(ScalingKind kind, bool pixels) => kind switch
+    internal static FeatureScaler CreateScaler(ScalingKind kind, bool pixels) => kind switch
     {
         ScalingKind.None => FeatureScaler.Identity(),
         ScalingKind.Unit when pixels => new UnitRangeScaler(255f),
@@ -88,7 +98,7 @@ internal static class DataPreparation
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown scaling"),
     };
 
-    private static Dataset Place(Dataset data, RunContext context)
+    internal static Dataset Place(Dataset data, RunContext context)
     {
         var placed = DevicePlacement.PlaceOnDevice(data, context.Device);
         if (!ReferenceEquals(placed, data))

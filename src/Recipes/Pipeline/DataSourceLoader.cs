@@ -3,6 +3,7 @@ using Pretrain.Pretraining;
 using Pretrain.Pretraining.Data;
 using Pretrain.Pretraining.Data.Images;
 using Pretrain.Pretraining.Layers;
+using Pretrain.Pretraining.Data.Shards;
 
 namespace Pretrain.Recipes.Pipeline;
 
@@ -28,6 +29,7 @@ internal static class DataSourceLoader
             CsvSourceSpec csv => CsvReader.Read(resolve(csv.Path), new CsvOptions { LabelColumn = csv.LabelColumn, HasHeader = csv.Header, Delimiter = csv.Delimiter[0] }),
             NpySourceSpec npy => NpyReader.LoadLabeled(resolve(npy.Features), npy.Labels is null ? null : resolve(npy.Labels)),
             NpzSourceSpec npz => NpzReader.LoadLabeled(resolve(npz.Path), npz.Features, npz.Labels),
+            ShardsSourceSpec shards => OpenShards(shards, resolve).ReadAll(),
             ImageFolderSourceSpec { Labeled: true } folder => ImageFolderReader.LoadLabeled(resolve(folder.Directory), Decoding(folder), classNames),
             ImageFolderSourceSpec folder => ImageFolderReader.LoadUnlabeled(resolve(folder.Directory), Decoding(folder)),
             _ => throw new ArgumentOutOfRangeException(nameof(source), source, "unknown data source"),
@@ -40,6 +42,7 @@ internal static class DataSourceLoader
     {
         EmbeddedSourceSpec or FashionMnistSourceSpec => FashionMnist.ClassNames,
         ImageFolderSourceSpec { Labeled: true } folder => ImageFolderIndex.ClassNamesOf(resolve(folder.Directory)),
+        ShardsSourceSpec shards => ShardManifestOf(shards, resolve).ClassNames,
         _ => null,
     };
 
@@ -52,8 +55,14 @@ internal static class DataSourceLoader
         EmbeddedSourceSpec or FashionMnistSourceSpec or IdxSourceSpec or ImageFolderSourceSpec => true,
         NpySourceSpec npy => IsBytes(NpyReader.ReadDtype(resolve(npy.Features))),
         NpzSourceSpec npz => IsBytes(NpzReader.ReadDtype(resolve(npz.Path), npz.Features)),
+        ShardsSourceSpec shards => ShardManifestOf(shards, resolve).Pixels,
         _ => false,
     };
+
+    /// <summary>Opens a shard folder (its manifest and every shard's header checked).</summary>
+    public static ShardSet OpenShards(ShardsSourceSpec shards, Func<string, string> resolve) => ShardSet.Open(resolve(shards.Path), shards.VerifyChecksums);
+
+    private static ShardManifest ShardManifestOf(ShardsSourceSpec shards, Func<string, string> resolve) => ShardSet.Open(resolve(shards.Path)).Manifest;
 
     private static bool IsBytes(string? dtype) => dtype is "|u1" or "<u1";
 

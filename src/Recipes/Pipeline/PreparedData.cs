@@ -11,6 +11,12 @@ internal sealed class PreparedData : IDisposable
     /// <summary>Every training example outside the validation split, for unsupervised pretraining; null unless asked for.</summary>
     public Dataset? Unlabeled { get; init; }
 
+    /// <summary>
+    /// The unlabeled examples streamed from shards (scaled batch by batch) when they do not fit the memory budget; then
+    /// <see cref="Unlabeled"/> is null.
+    /// </summary>
+    public Pretraining.Layers.ILayerInput? UnlabeledStream { get; init; }
+
     public Dataset? Validation { get; init; }
 
     public Dataset? Test { get; init; }
@@ -21,6 +27,7 @@ internal sealed class PreparedData : IDisposable
     {
         Train.Dispose();
         Unlabeled?.Dispose();
+        (UnlabeledStream as IDisposable)?.Dispose();
         Validation?.Dispose();
         Test?.Dispose();
     }

@@ -7,6 +7,7 @@ using Pretrain.Recipes.Reports;
 using Pretrain.Pretraining.Greedy;
 using Pretrain.Pretraining.Layers;
 using Pretrain.Pretraining.Runtime;
+using Pretrain.Pretraining.Data;
 using Pretrain.Pretraining.Stacks;
 
 namespace Pretrain.Recipes.Pipeline;
@@ -26,7 +27,7 @@ internal static class PretrainingStage
         {
             { From: { } from } => Reuse(from, loaded, data, context),
             { Auxiliary: { } auxiliary } => AuxiliaryStage.Run(auxiliary, data, folder, context, progress),
-            _ => Train(section, data, folder, context, progress),
+            _ => Train(section, loaded, data, folder, context, progress),
         };
         if (section.SaveAs is { } name)
         {
@@ -58,23 +59,29 @@ internal static class PretrainingStage
         return stack;
     }
 
-    private static PretrainedStack Train(PretrainingSection section, PreparedData data, RunFolder folder, RunContext context, ITrainingCallback? progress)
+    private static PretrainedStack Train(PretrainingSection section, LoadedRecipe loaded, PreparedData data, RunFolder folder, RunContext context, ITrainingCallback? progress)
     {
-        var unlabeled = data.Unlabeled ?? throw new InvalidOperationException("pretraining needs the unlabeled examples prepared");
         var plans = section.Layers
             .Select(options => new LayerPlan(options.CreateTrainer(), JsonSerializer.SerializeToElement(options, RecipeLoader.SerializerOptions)))
             .ToList();
-        var greedy = new GreedyPretrainer(plans) { CacheFrozenOutputs = section.CacheFrozenOutputs, Path = "pretraining.layers" };
-        using var train = new TensorLayerInput(unlabeled.Features, owns: false);
+        var budget = loaded.Recipe.Data?.MemoryBudget is { } text ? MemoryBudget.Parse(text) : (MemoryBudget?)null;
+        var greedy = new GreedyPretrainer(plans)
+        {
+            CacheFrozenOutputs = section.CacheFrozenOutputs, Path = "pretraining.layers",
+            Cache = new FrozenOutputCache { MemoryBudget = budget, SpillFolder = folder.File("frozen-cache") },
+        };
+        using var owned = data.Unlabeled is { } inMemory ? new TensorLayerInput(inMemory.Features, owns: false) : null;
+        var train = data.UnlabeledStream ?? owned ?? throw new InvalidOperationException("pretraining needs the unlabeled examples prepared");
         using var validation = data.Validation is null ? null : new TensorLayerInput(data.Validation.Features, owns: false);
         var history = new HistoryCallback();
         var normalization = JsonSerializer.SerializeToElement(data.Scaler, RecipeLoader.SerializerOptions);
-        context.Logger.LogInformation("Pretraining {Count} layers greedily on {Examples} unlabeled examples", plans.Count, unlabeled.Count);
+        context.Logger.LogInformation("Pretraining {Count} layers greedily on {Examples} unlabeled examples{Streamed}", plans.Count, train.Count,
+            data.UnlabeledStream is null ? "" : " streamed from shards");
 
-        var stack = greedy.Run(train, validation, unlabeled.SampleShape, normalization, context, folder.File(StackFolderName),
+        var stack = greedy.Run(train, validation, data.Train.SampleShape, normalization, context, folder.File(StackFolderName),
             new CompositeCallback(progress, history, new MetricsFileCallback(folder)));
         Pictures.TryDraw(context.Logger, "the pretraining pictures",
-            () => StackPictures.Write(folder, stack, section.Layers, history, data.Validation ?? unlabeled));
+            () => StackPictures.Write(folder, stack, section.Layers, history, data.Validation ?? data.Unlabeled ?? data.Train));
         return stack;
     }
 }

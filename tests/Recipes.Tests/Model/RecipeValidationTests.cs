@@ -99,7 +99,7 @@ public sealed class RecipeValidationTests
     {
         Invalid("""{ "name": "x" }""").Message.Should().Contain("data: required field is missing");
         Invalid("""{ "data": { "train": { "format": "parquet" } } }""").Message
-            .Should().Contain("data.train.format: expected one of embedded, fashionMnist, idx, csv, npy, npz, imageFolder, received \"parquet\"");
+            .Should().Contain("data.train.format: expected one of embedded, fashionMnist, idx, csv, npy, npz, imageFolder, shards, received \"parquet\"");
         Invalid("""{ "data": { "train": { "path": "x.csv" } } }""").Message
             .Should().Contain("data.train.format: required field is missing");
     }
