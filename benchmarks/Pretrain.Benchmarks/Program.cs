@@ -16,9 +16,12 @@ using static TorchSharp.torch;
 // Throughput of Pretrain's layer trainers and of the frozen-output cache, on this machine, in one run.
 //   dotnet run -c Release --project benchmarks/Pretrain.Benchmarks [-- --quick] [--out results.json]
 // --quick uses 6,000 rows and one repetition (a smoke test); the default uses 60,000 rows, batch 128, median of 3.
-// "shards [--quick] [--budget 1GB] [--data DIR]" runs the data-larger-than-memory benchmark instead (ShardsBenchmark).
+// "shards [--quick] [--budget 1GB] [--data DIR]" runs the data-larger-than-memory benchmark instead (ShardsBenchmark);
+// "conv [--quick]" the convolutional autoencoder and CNN fine-tuning epochs (ConvBenchmark).
 if (args.FirstOrDefault() == "shards")
     return ShardsBenchmark.Run(args);
+if (args.FirstOrDefault() == "conv")
+    return ConvBenchmark.Run(args);
 var quick = args.Contains("--quick");
 var outIndex = Array.IndexOf(args, "--out");
 var outPath = outIndex >= 0 && outIndex + 1 < args.Length ? args[outIndex + 1] : null;
