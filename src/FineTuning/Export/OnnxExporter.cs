@@ -9,9 +9,10 @@ using static TorchSharp.torch;
 namespace Pretrain.FineTuning.Export;
 
 /// <summary>
-/// Writes a fine-tuned dense network (<see cref="MlpBuilder"/>'s and <see cref="StackNetwork"/>'s
-/// <see cref="Sequential"/> of linear layers, batch normalizations, activations and dropouts) as an ONNX model that
-/// takes raw inputs, as <c>pretrain predict</c> does: the fitted input scaling is the graph's first two nodes.
+/// Writes a fine-tuned network (<see cref="MlpBuilder"/>'s and <see cref="StackNetwork"/>'s <see cref="Sequential"/>
+/// of linear layers, batch normalizations, activations and dropouts, with convolutional blocks below them in a CNN:
+/// image view, convolutions, max-pooling, flatten) as an ONNX model that takes raw inputs, as <c>pretrain predict</c>
+/// does: the fitted input scaling is the graph's first two nodes, on the flat rows, before the image view.
 /// Dropout is the identity at inference and is left out; batch normalization uses its running statistics.
 /// Graph input <c>input</c> float32 <c>[batch, D]</c>; outputs <c>logits</c> <c>[batch, C]</c> and, unless
 /// switched off, <c>probabilities</c> (their softmax). The class names and input shape are in the model's metadata
@@ -47,11 +48,12 @@ public static class OnnxExporter
             x = graph.Node("Sub", "centered", [x, graph.Constant("scaling.offset", scaling.Offset.ToArray(), scaling.Offset.Count)]);
             x = graph.Node("Div", "scaled", [x, graph.Constant("scaling.scale", scaling.Scale.ToArray(), scaling.Scale.Count)]);
         }
-        long width = inputFeatures;
+        long[] shape = [inputFeatures];
         foreach (var (name, layer) in network.named_children())
-            (x, width) = OnnxLayers.Append(graph, name, layer, x, width);
-        if (width != classes.Count)
-            throw new PretrainException($"ONNX export: the network ends in {width} outputs but {classes.Count} class names were given.");
+            (x, shape) = OnnxLayers.Append(graph, name, layer, x, shape);
+        if (shape.Length != 1 || shape[0] != classes.Count)
+            throw new PretrainException($"ONNX export: the network ends in {OnnxLayers.Describe(shape)} outputs but {classes.Count} class names were given.");
+        var width = shape[0];
 
         var logits = graph.Node("Identity", "logits", [x]);
         graph.Graph.Output.Add(OnnxGraph.BatchOf(logits, width));

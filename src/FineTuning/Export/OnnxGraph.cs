@@ -53,14 +53,29 @@ internal sealed class OnnxGraph
         return tensor.Name;
     }
 
-    /// <summary>Adds an initializer with a copy of <paramref name="value"/> (float32, any shape); returns its name.</summary>
-    public string Constant(string name, Tensor value)
+    /// <summary>
+    /// Adds an initializer with a copy of <paramref name="value"/> (float32), stored with <paramref name="dims"/> when
+    /// given (the same number of values, e.g. a [C] vector as [C, 1, 1] to broadcast over images), else its own shape.
+    /// </summary>
+    public string Constant(string name, Tensor value, long[]? dims = null)
     {
         ArgumentNullException.ThrowIfNull(value);
         if (value.dtype != ScalarType.Float32)
             throw new PretrainException($"ONNX export: tensor '{name}' is {value.dtype}; expected float32.");
         using var cpu = value.detach().cpu().contiguous();
-        return Constant(name, cpu.data<float>().ToArray(), cpu.shape);
+        if (dims is not null && dims.Aggregate(1L, (a, b) => a * b) != cpu.numel())
+            throw new ArgumentException($"tensor '{name}' has {cpu.numel()} values, which do not fill [{string.Join(", ", dims)}].", nameof(dims));
+        return Constant(name, cpu.data<float>().ToArray(), dims ?? cpu.shape);
+    }
+
+    /// <summary>Adds an int64 initializer (a vector), as Reshape's target shape needs; returns its name.</summary>
+    public string Int64Constant(string name, params long[] values)
+    {
+        var tensor = new TensorProto { Name = Reserve(name), DataType = (int)TensorProto.Types.DataType.Int64 };
+        tensor.Dims.Add(values.Length);
+        tensor.Int64Data.AddRange(values);
+        Graph.Initializer.Add(tensor);
+        return tensor.Name;
     }
 
     /// <summary>Adds a node of <paramref name="opType"/> over <paramref name="inputs"/>; returns its output's name.</summary>
@@ -82,6 +97,14 @@ internal sealed class OnnxGraph
     /// <summary>An integer attribute.</summary>
     public static AttributeProto Int(string name, long value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
+
+    /// <summary>An attribute holding a list of integers (kernel shapes, strides, pads).</summary>
+    public static AttributeProto Ints(string name, params long[] values)
+    {
+        var attribute = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
+        attribute.Ints.AddRange(values);
+        return attribute;
+    }
 
     private string Next(string name)
     {

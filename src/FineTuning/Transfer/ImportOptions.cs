@@ -14,8 +14,14 @@ public sealed record ImportOptions
     /// <summary>One name per class, in logit order; null for <c>"0"</c>..<c>"C-1"</c>.</summary>
     public IReadOnlyList<string>? Classes { get; init; }
 
-    /// <summary>The shape of one raw example; null for <c>[D]</c>. Its product must be the input width D.</summary>
+    /// <summary>
+    /// The shape of one raw example; null for <c>[D]</c>. Its product must be the input width D. A CNN (4-D kernels in
+    /// the file) needs it as the image <c>[C, H, W]</c> the convolutions see.
+    /// </summary>
     public IReadOnlyList<long>? InputShape { get; init; }
+
+    /// <summary>Stride, padding and pooling of each convolutional block, lowest first; null or empty for PyTorch's defaults in every block.</summary>
+    public IReadOnlyList<ImportedConvolution>? Convolutions { get; init; }
 
     /// <summary>What the catalog entry says the model is for (default: where it was imported from).</summary>
     public string? Task { get; init; }

@@ -9,7 +9,8 @@ using static TorchSharp.torch;
 namespace Pretrain.FineTuning.Transfer;
 
 /// <summary>
-/// Turns a weight file from another framework (safetensors or <c>.npz</c>) into a saved network in the model catalog:
+/// Turns a weight file from another framework (safetensors or <c>.npz</c>) into a saved network (an MLP, or a CNN when
+/// the lowest hidden weights are 4-D kernels) in the model catalog:
 /// the <see cref="NameMapping"/> rules rename (and, for <see cref="WeightLayout.InOut"/>, transpose) its tensors, the
 /// mapped names and shapes give the architecture (<see cref="ImportArchitecture"/>), every tensor is checked against
 /// the network built from it, and the result is saved with no input scaling. What <c>pretrain import</c> does.
@@ -49,7 +50,7 @@ public static class NetworkImporter
             mapped[target] = rule.Layout == WeightLayout.InOut && tensor.dim() == 2 ? tensor.t() : tensor;
         }
 
-        var spec = ImportArchitecture.Infer(file, mapped, options.Activation, options.ActivationAlpha);
+        var spec = ImportArchitecture.Infer(file, mapped, options);
         using var network = MlpBuilder.Build(spec, seed: 0);
         var state = network.state_dict();
         var matched = new List<ImportedTensor>();
@@ -109,8 +110,15 @@ public static class NetworkImporter
         }
     }
 
-    private static string Describe(MlpSpec spec) =>
-        $"{string.Join("-", spec.HiddenLayers.Prepend(spec.InputFeatures).Append(spec.ClassCount))} {spec.Activation.ToString().ToLowerInvariant()}{(spec.BatchNorm ? " batch-norm" : "")}";
+    /// <summary><c>7-6-4-3 elu batch-norm</c>, or for a CNN <c>2x8x8-conv4-conv3-6-3 relu</c>.</summary>
+    private static string Describe(MlpSpec spec)
+    {
+        var input = spec.Convolutions.Count == 0
+            ? [spec.InputFeatures.ToString(System.Globalization.CultureInfo.InvariantCulture)]
+            : spec.Convolutions.Select(c => $"conv{c.Channels}").Prepend(string.Join("x", spec.ImageShape!));
+        var layers = input.Concat(spec.HiddenLayers.Append(spec.ClassCount).Select(w => w.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return $"{string.Join("-", layers)} {spec.Activation.ToString().ToLowerInvariant()}{(spec.BatchNorm ? " batch-norm" : "")}";
+    }
 }
 
 /// <summary>An import that was refused; <see cref="Report"/> says what happened to each tensor.</summary>

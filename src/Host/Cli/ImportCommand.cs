@@ -15,7 +15,7 @@ internal static class ImportCommand
 {
     public static Command Create()
     {
-        var file = new Argument<string>("file") { Description = "A .safetensors or .npz file of dense-layer weights." };
+        var file = new Argument<string>("file") { Description = "A .safetensors or .npz file of dense-layer (and convolution) weights." };
         var map = new Option<string[]>("--map")
         {
             Description = "A name rule SOURCE=TARGET (regular expression = replacement, e.g. 'fc(\\d+)\\.(.*)=hidden$1.$2'), or a JSON file of mappings as in model.restore.mappings. Repeatable; the first rule that matches a name wins.",
@@ -28,11 +28,16 @@ internal static class ImportCommand
         var activation = new Option<ActivationKind>("--activation") { Description = "The hidden layers' nonlinearity (not stored in weight files); default relu.", DefaultValueFactory = _ => ActivationKind.Relu };
         var alpha = new Option<double?>("--activation-alpha") { Description = "Leaky ReLU slope or ELU alpha, when not the default." };
         var classes = new Option<string?>("--classes") { Description = "Comma-separated class names, in logit order (default 0..C-1)." };
-        var shape = new Option<string?>("--input-shape") { Description = "Comma-separated shape of one raw example, e.g. 28,28 (default [D])." };
-        var catalogOption = new Option<string?>("--catalog") { Description = "Catalog folder (default: $PRETRAIN_MODELS, else ~/.local/share/pretrain/models)." };
-        var command = new Command("import", "Import dense-layer weights from another framework (safetensors or npz) into the model catalog as a saved network.")
+        var shape = new Option<string?>("--input-shape") { Description = "Comma-separated shape of one raw example, e.g. 28,28 (default [D]); for a CNN the image C,H,W, e.g. 1,28,28." };
+        var conv = new Option<string[]>("--conv")
         {
-            file, map, name, layout, activation, alpha, classes, shape, catalogOption,
+            Description = "A CNN's convolutional block: stride=S,padding=P,pool=K (any of them; default stride 1, padding 0, no pooling). Repeat once per block, lowest first, or leave out for the defaults everywhere.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var catalogOption = new Option<string?>("--catalog") { Description = "Catalog folder (default: $PRETRAIN_MODELS, else ~/.local/share/pretrain/models)." };
+        var command = new Command("import", "Import dense or convolutional network weights from another framework (safetensors or npz) into the model catalog as a saved network.")
+        {
+            file, map, name, layout, activation, alpha, classes, shape, conv, catalogOption,
         };
         command.SetAction(parse =>
         {
@@ -45,6 +50,7 @@ internal static class ImportCommand
                     ActivationAlpha = parse.GetValue(alpha),
                     Classes = parse.GetValue(classes)?.Split(',', StringSplitOptions.TrimEntries),
                     InputShape = parse.GetValue(shape) is { } s ? ParseShape(s) : null,
+                    Convolutions = (parse.GetValue(conv) ?? []).Select(ImportedConvolution.Parse).ToArray(),
                 };
                 var mappings = NameMappingRules.Parse(parse.GetValue(map) ?? [], parse.GetValue(layout));
                 var report = NetworkImporter.Import(parse.GetValue(file)!, mappings, catalog, parse.GetValue(name)!, options);

@@ -7,8 +7,9 @@ namespace Pretrain.Host.Cli;
 
 /// <summary>
 /// <c>pretrain predict MODEL --data FILE</c>: applies a saved network (a run folder or its <c>network.json</c>) to a
-/// data file, without the recipe or the training data, and writes the predictions and class probabilities as CSV
-/// (<see cref="NetworkPredictor"/>); prints the accuracy when the file is labeled.
+/// data file, without the recipe or the training data, reading it a batch at a time with a progress bar on a terminal,
+/// and writes the predictions and class probabilities as CSV (<see cref="NetworkPredictor"/>); prints the accuracy when
+/// the file is labeled.
 /// </summary>
 internal static class PredictCommand
 {

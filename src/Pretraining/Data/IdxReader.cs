@@ -28,6 +28,19 @@ public static class IdxReader
     {
         ArgumentNullException.ThrowIfNull(stream);
         var bytes = Decompress(stream, name);
+        var (dimensions, headerLength, expected) = ReadHeader(bytes, name);
+        var actual = bytes.Length - headerLength;
+        if (actual != expected)
+            throw new DataException(name, $"dimensions [{string.Join(" x ", dimensions)}] need {expected} data bytes but the file has {actual} ({(actual < expected ? "truncated" : "trailing bytes")}).");
+        return new IdxArray(dimensions, bytes[headerLength..]);
+    }
+
+    /// <summary>
+    /// The dimensions, header length and data bytes an IDX header declares, from the first bytes of the (inflated) file:
+    /// at least <c>4 + 4 * rank</c>, or all of it when shorter. Magic number, type and sizes checked.
+    /// </summary>
+    internal static (int[] Dimensions, int HeaderLength, long DataBytes) ReadHeader(ReadOnlySpan<byte> bytes, string name)
+    {
         if (bytes.Length == 0)
             throw new DataException(name, "empty file.");
         if (bytes.Length < 4 || bytes[0] != 0 || bytes[1] != 0)
@@ -43,17 +56,14 @@ public static class IdxReader
         var dimensions = new int[rank];
         for (var i = 0; i < rank; i++)
         {
-            dimensions[i] = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4 + 4 * i));
+            dimensions[i] = BinaryPrimitives.ReadInt32BigEndian(bytes[(4 + 4 * i)..]);
             if (dimensions[i] < 0)
                 throw new DataException(name, $"dimension {i} is negative ({dimensions[i]}).");
         }
         // Up to 255 dimensions of 2^31: the product can overflow 64 bits, so it is computed with a check.
         if (!Pretrain.Pretraining.IO.ShapeSize.TryByteCount(dimensions.Select(d => (long)d), 1, out var expected))
             throw new DataException(name, $"dimensions [{string.Join(" x ", dimensions)}] need more than 2^63 data bytes but the file has {bytes.Length - headerLength} (corrupt header).");
-        var actual = bytes.Length - headerLength;
-        if (actual != expected)
-            throw new DataException(name, $"dimensions [{string.Join(" x ", dimensions)}] need {expected} data bytes but the file has {actual} ({(actual < expected ? "truncated" : "trailing bytes")}).");
-        return new IdxArray(dimensions, bytes[headerLength..]);
+        return (dimensions, headerLength, expected);
     }
 
     /// <summary>Reads images as float32 [N, rows*cols] with the raw values 0..255 (no scaling), and their shape.</summary>
@@ -82,17 +92,23 @@ public static class IdxReader
     {
         if (images.Dimensions.Count < 2)
             throw new DataException(imagesName, $"expected examples with at least one dimension each, received an array of shape [{string.Join(", ", images.Dimensions)}].");
-        Tensor? labelTensor = null;
-        if (labels is not null)
-        {
-            if (labels.Count != images.Count)
-                throw new DataException(labelsName!, $"{labels.Count} labels but {imagesName} has {images.Count} examples.");
-            labelTensor = ToLabels(labels, labelsName!);
-            var max = labels.Data.Length == 0 ? 0 : labels.Data.Max();
-            if (classCount is int classes && max >= classes)
-                throw new DataException(labelsName!, $"label {max} is out of range: expected 0..{classes - 1}.");
-        }
+        var labelTensor = labels is null ? null : LabelsFor(labels, labelsName!, images.Count, imagesName, classCount);
         return new Dataset(ToFeatures(images), labelTensor, images.SampleShape, Path.GetFileName(imagesName), classCount);
+    }
+
+    /// <summary>The labels of the <paramref name="count"/> examples of <paramref name="imagesName"/>, int64 [N], below <paramref name="classCount"/> when given.</summary>
+    internal static Tensor LabelsFor(IdxArray labels, string labelsName, long count, string imagesName, int? classCount = null)
+    {
+        if (labels.Count != count)
+            throw new DataException(labelsName, $"{labels.Count} labels but {imagesName} has {count} examples.");
+        var labelTensor = ToLabels(labels, labelsName);
+        var max = labels.Data.Length == 0 ? 0 : labels.Data.Max();
+        if (classCount is int classes && max >= classes)
+        {
+            labelTensor.Dispose();
+            throw new DataException(labelsName, $"label {max} is out of range: expected 0..{classes - 1}.");
+        }
+        return labelTensor;
     }
 
     private static Tensor ToFeatures(IdxArray array)
@@ -108,6 +124,18 @@ public static class IdxReader
             throw new DataException(name, $"expected a one-dimensional label file, received shape [{string.Join(", ", array.Dimensions)}].");
         using var raw = tensor(array.Data, [array.Count]);
         return raw.to(ScalarType.Int64);
+    }
+
+    /// <summary>
+    /// <paramref name="stream"/> itself, or a gzip-inflating stream over it when its first bytes are gzip's magic number
+    /// (decided from the content, not the name); the stream must be seekable.
+    /// </summary>
+    internal static Stream Inflated(Stream stream)
+    {
+        Span<byte> magic = stackalloc byte[2];
+        var read = stream.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
+        stream.Position = 0;
+        return read == 2 && magic[0] == 0x1f && magic[1] == 0x8b ? new GZipStream(stream, CompressionMode.Decompress) : stream;
     }
 
     private static byte[] Decompress(Stream stream, string name)
@@ -135,5 +163,5 @@ public static class IdxReader
         }
     }
 
-    private static string Hex(byte[] bytes) => string.Join(" ", bytes.Take(4).Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
+    private static string Hex(ReadOnlySpan<byte> bytes) => string.Join(" ", bytes[..Math.Min(4, bytes.Length)].ToArray().Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
 }

@@ -36,3 +36,6 @@ public sealed record NpyArray(IReadOnlyList<long> Shape, string Dtype, byte[] Da
         return result;
     }
 }
+
+/// <summary>Where the values of a .npy file are: its shape, dtype, element size, data offset and data length in bytes.</summary>
+internal sealed record NpyLayout(long[] Shape, string Descr, int ElementSize, long DataStart, long DataBytes);

@@ -55,8 +55,8 @@ public static partial class NpyReader
     public static NpyArray Parse(byte[] bytes, string source)
     {
         ArgumentNullException.ThrowIfNull(bytes);
-        var header = ParseHeader(bytes, bytes.Length, source);
-        return new NpyArray(header.Shape, header.Dtype, bytes[(int)header.DataOffset..(int)(header.DataOffset + header.DataBytes)], source);
+        var layout = ReadLayout(bytes, bytes.Length, source);
+        return new NpyArray(layout.Shape, layout.Descr, bytes[(int)layout.DataStart..(int)(layout.DataStart + layout.DataBytes)], source);
     }
 
     /// <summary>
@@ -72,27 +72,42 @@ public static partial class NpyReader
         // Version 1 headers are at most 65,535 bytes and ours are 64; read enough for any header a writer makes.
         var prefix = new byte[(int)Math.Min(stream.Length, 1 << 17)];
         stream.ReadExactly(prefix);
-        return ParseHeader(prefix, stream.Length, path);
+        var layout = ReadLayout(prefix, stream.Length, path);
+        return new NpyHeader(layout.Shape, layout.Descr, layout.DataStart, layout.DataBytes, stream.Length);
     }
 
-    /// <summary>Parses a header from the first bytes of a file of <paramref name="fileLength"/> bytes.</summary>
-    private static NpyHeader ParseHeader(ReadOnlySpan<byte> bytes, long fileLength, string source)
+    /// <summary>
+    /// Where the header of a .npy file ends (its data starts), from the file's first bytes (<paramref name="preamble"/>:
+    /// 12 or more, or the whole file when shorter) and its length: the magic string, version and header length checked.
+    /// </summary>
+    internal static long HeaderEnd(ReadOnlySpan<byte> preamble, long fileLength, string source)
     {
         if (fileLength == 0)
             throw new DataException(source, "empty file.");
-        if (bytes.Length < 10 || !bytes[..6].SequenceEqual(Magic))
+        if (preamble.Length < 10 || !preamble[..6].SequenceEqual(Magic))
             throw new DataException(source, "not a NumPy .npy file (missing the \\x93NUMPY magic string).");
-        var major = bytes[6];
+        var major = preamble[6];
         var (headerLength, headerStart) = major switch
         {
-            1 => ((long)BinaryPrimitives.ReadUInt16LittleEndian(bytes[8..]), 10),
-            2 or 3 when bytes.Length >= 12 => ((long)BinaryPrimitives.ReadUInt32LittleEndian(bytes[8..]), 12),
+            1 => ((long)BinaryPrimitives.ReadUInt16LittleEndian(preamble[8..]), 10),
+            2 or 3 when preamble.Length >= 12 => ((long)BinaryPrimitives.ReadUInt32LittleEndian(preamble[8..]), 12),
             2 or 3 => throw new DataException(source, "truncated .npy header."),
             _ => throw new DataException(source, $"unsupported .npy format version {major}; expected 1, 2 or 3."),
         };
-        if (headerStart + headerLength > bytes.Length)
-            throw new DataException(source, $"truncated .npy header: it declares {headerLength} bytes, the file has {Math.Min(bytes.Length, fileLength) - headerStart} after the preamble.");
-        var header = Encoding.UTF8.GetString(bytes.Slice(headerStart, (int)headerLength));
+        if (headerStart + headerLength > fileLength)
+            throw new DataException(source, $"truncated .npy header: it declares {headerLength} bytes, the file has {fileLength - headerStart} after the preamble.");
+        return headerStart + headerLength;
+    }
+
+    /// <summary>
+    /// The shape, dtype and data extent of a .npy file of <paramref name="fileLength"/> bytes from its first bytes
+    /// (<paramref name="prefix"/>: at least up to <see cref="HeaderEnd"/>); the data must fit in the file.
+    /// </summary>
+    internal static NpyLayout ReadLayout(ReadOnlySpan<byte> prefix, long fileLength, string source)
+    {
+        var dataStart = HeaderEnd(prefix, fileLength, source);
+        var headerStart = prefix[6] == 1 ? 10 : 12;
+        var header = Encoding.UTF8.GetString(prefix[headerStart..(int)dataStart]);
         var descr = Field(DescrPattern(), header, source, "descr");
         if (Field(FortranPattern(), header, source, "fortran_order") == "True")
             throw new DataException(source, "Fortran-order arrays are not supported; save with numpy.ascontiguousarray(a).");
@@ -102,12 +117,11 @@ public static partial class NpyReader
                 : throw new DataException(source, $"malformed .npy header: shape ({shapeText}) must list non-negative integers."))
             .ToArray();
         var size = ElementSize(descr, source);
-        var dataStart = headerStart + headerLength;
         var actual = fileLength - dataStart;
         // The shape comes from the file: multiply with overflow checks before trusting it with an allocation.
         if (!ShapeSize.TryByteCount(shape, size, out var expected) || actual < expected)
             throw new DataException(source, $"truncated data: shape ({shapeText}) of {descr} needs {(expected < 0 ? "more than 2^63" : expected.ToString(CultureInfo.InvariantCulture))} bytes, the file has {actual}.");
-        return new NpyHeader(shape, descr, dataStart, expected, fileLength);
+        return new NpyLayout(shape, descr, size, dataStart, expected);
     }
 
     /// <summary>The TorchSharp type of a NumPy dtype descriptor.</summary>
@@ -125,14 +139,24 @@ public static partial class NpyReader
     {
         if (features.Shape.Count < 2)
             throw new DataException(features.Source, $"expected features of shape [N, ...], received [{string.Join(", ", features.Shape)}].");
-        if (labels is not null && (labels.Shape.Count != 1 || labels.Shape[0] != features.Shape[0]))
-            throw new DataException(labels.Source, $"expected {features.Shape[0]} labels of shape [N], received [{string.Join(", ", labels.Shape)}].");
         using var scope = NewDisposeScope();
         var x = features.ToFloatTensor().reshape(features.Shape[0], features.Shape.Skip(1).Aggregate(1L, (a, b) => a * b)); // [N, ...] -> [N, D]; sizes checked when read
-        var y = labels?.ToInt64Tensor();
-        if (y is not null && y.numel() > 0 && y.min().item<long>() < 0)
-            throw new DataException(labels!.Source, "labels must be non-negative.");
+        var y = Labels(labels, features.Shape[0]);
         return new Dataset(x.MoveToOuterDisposeScope(), y?.MoveToOuterDisposeScope(), features.Shape.Skip(1).ToArray(), source);
+    }
+
+    /// <summary>The labels of <paramref name="count"/> examples as int64 [N]: one non-negative integer per example.</summary>
+    internal static Tensor? Labels(NpyArray? labels, long count)
+    {
+        if (labels is null)
+            return null;
+        if (labels.Shape.Count != 1 || labels.Shape[0] != count)
+            throw new DataException(labels.Source, $"expected {count} labels of shape [N], received [{string.Join(", ", labels.Shape)}].");
+        using var scope = NewDisposeScope();
+        var y = labels.ToInt64Tensor();
+        if (y.numel() > 0 && y.min().item<long>() < 0)
+            throw new DataException(labels.Source, "labels must be non-negative.");
+        return y.MoveToOuterDisposeScope();
     }
 
     private static int ElementSize(string descr, string source) => descr switch

@@ -59,6 +59,18 @@ internal static class DataSourceLoader
         _ => false,
     };
 
+    /// <summary>
+    /// Opens <paramref name="source"/> to be read a batch at a time: CSV/TSV, NPY and IDX files are streamed (one batch
+    /// in memory); NPZ archives and Fashion-MNIST are loaded whole and served from memory.
+    /// </summary>
+    public static IExampleReader OpenReader(DataSourceSpec source, Func<string, string> resolve) => source switch
+    {
+        IdxSourceSpec idx => IdxExampleReader.Open(resolve(idx.Images), idx.Labels is null ? null : resolve(idx.Labels)),
+        CsvSourceSpec csv => CsvExampleReader.Open(resolve(csv.Path), new CsvOptions { LabelColumn = csv.LabelColumn, HasHeader = csv.Header, Delimiter = csv.Delimiter[0] }),
+        NpySourceSpec npy => NpyExampleReader.Open(resolve(npy.Features), npy.Labels is null ? null : resolve(npy.Labels)),
+        _ => new DatasetExampleReader(Load(source, resolve)),
+    };
+
     /// <summary>Opens a shard folder (its manifest and every shard's header checked).</summary>
     public static ShardSet OpenShards(ShardsSourceSpec shards, Func<string, string> resolve) => ShardSet.Open(resolve(shards.Path), shards.VerifyChecksums);
 

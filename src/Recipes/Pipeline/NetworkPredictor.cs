@@ -11,7 +11,7 @@ using static TorchSharp.torch;
 
 namespace Pretrain.Recipes.Pipeline;
 
-/// <summary>What <see cref="NetworkPredictor.Predict"/> did.</summary>
+/// <summary>What a <see cref="NetworkPredictor"/> prediction did.</summary>
 /// <param name="OutputPath">The predictions CSV.</param>
 /// <param name="Examples">Number of examples predicted.</param>
 /// <param name="Accuracy">Fraction predicted correctly, when the data was labeled; else null.</param>
@@ -21,7 +21,8 @@ public sealed record PredictionSummary(string OutputPath, long Examples, double?
 /// <summary>
 /// Applies a saved network (<see cref="SavedNetwork"/>: a run folder, its <c>network.json</c>, or <c>catalog:NAME</c>) to a data file and
 /// writes a CSV with the columns <c>predicted</c>, <c>p_CLASS</c> per class and, for labeled data, <c>label</c>.
-/// Needs neither the recipe nor the training data. What <c>pretrain predict</c> does.
+/// The file is read a batch at a time (<see cref="IExampleReader"/>; CSV/TSV, NPY and IDX are streamed), so memory
+/// stays flat however large it is. Needs neither the recipe nor the training data. What <c>pretrain predict</c> does.
 /// </summary>
 public static class NetworkPredictor
 {
@@ -35,51 +36,68 @@ public static class NetworkPredictor
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
+        using var network = SavedNetwork.Load(ModelCatalog.ResolveStack(model), device);
+        using var examples = DataSourceLoader.OpenReader(data, Path.GetFullPath);
+        return Predict(network, examples, outputPath, progress, batchSize, cancellation);
+    }
+
+    /// <summary>
+    /// Predicts every example <paramref name="examples"/> gives, <paramref name="batchSize"/> at a time, and writes the
+    /// CSV to <paramref name="outputPath"/> atomically (nothing is written when a batch fails). Examples of another
+    /// width, or labels the network has no class for, are a <see cref="DataException"/> naming the file.
+    /// </summary>
+    public static PredictionSummary Predict(SavedNetwork network, IExampleReader examples, string outputPath,
+        ITrainingCallback? progress = null, int batchSize = 1024, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(examples);
         ArgumentNullException.ThrowIfNull(outputPath);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        using var network = SavedNetwork.Load(ModelCatalog.ResolveStack(model), device);
-        using var examples = DataSourceLoader.Load(data, Path.GetFullPath);
-        if (examples.FeatureCount != network.InputFeatures)
-            throw new DataException(examples.Source, $"examples have {examples.FeatureCount} features (shape [{string.Join(", ", examples.SampleShape)}]) but the network {network.ManifestPath} takes {network.InputFeatures} (shape [{string.Join(", ", network.Manifest.Input.Shape)}]).");
+        var features = examples.SampleShape.Aggregate(1L, (a, b) => a * b);
+        if (features != network.InputFeatures)
+            throw new DataException(examples.Source, $"examples have {features} features (shape [{string.Join(", ", examples.SampleShape)}]) but the network {network.ManifestPath} takes {network.InputFeatures} (shape [{string.Join(", ", network.Manifest.Input.Shape)}]).");
         var classes = network.ClassNames;
-        if (examples.Labels is not null && examples.ClassCount > classes.Count)
-            throw new DataException(examples.Source, $"labels go up to {examples.ClassCount - 1} but the network knows {classes.Count} classes (0..{classes.Count - 1}).");
-
-        var batches = (int)((examples.Count + batchSize - 1) / batchSize);
-        long correct = 0;
+        // For CSV the count is an estimate from the line count; the bar is filled at the end either way.
+        var batches = (int)Math.Min(int.MaxValue, Math.Max(1, (examples.ExpectedCount + batchSize - 1) / batchSize));
+        var (count, correct) = (0L, 0L);
         progress?.OnFitStart("predict", 1, batches);
         AtomicFile.Write(outputPath, stream =>
         {
             using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
             var header = new List<string> { "predicted" };
             header.AddRange(classes.Select(c => $"p_{c}"));
-            if (examples.Labels is not null)
+            if (examples.HasLabels)
                 header.Add("label");
             writer.WriteLine(string.Join(",", header.Select(Field)));
-            for (var b = 0; b < batches; b++)
+            for (var b = 1; ; b++)
             {
                 cancellation.ThrowIfCancellationRequested();
-                correct += WriteBatch(writer, network, examples, (long)b * batchSize, batchSize, classes);
-                progress?.OnBatchEnd(1, b + 1);
+                using var scope = NewDisposeScope();
+                if (examples.ReadBatch(batchSize) is not { } batch)
+                    break;
+                var (x, labels) = batch;
+                correct += WriteBatch(writer, network, x, labels, count, examples.Source, classes);
+                count += x.shape[0];
+                progress?.OnBatchEnd(1, b);
             }
         });
         progress?.OnFitEnd("predict");
-        double? accuracy = examples.Labels is null || examples.Count == 0 ? null : (double)correct / examples.Count;
-        return new PredictionSummary(Path.GetFullPath(outputPath), examples.Count, accuracy, classes);
+        double? accuracy = !examples.HasLabels || count == 0 ? null : (double)correct / count;
+        return new PredictionSummary(Path.GetFullPath(outputPath), count, accuracy, classes);
     }
 
-    /// <summary>Writes one batch's rows; returns how many were predicted correctly (0 for unlabeled data).</summary>
-    private static long WriteBatch(StreamWriter writer, SavedNetwork network, Dataset examples, long start, int batchSize, IReadOnlyList<string> classes)
+    /// <summary>Writes one batch's rows (examples <paramref name="first"/>.. of the file); returns how many were predicted correctly (0 for unlabeled data).</summary>
+    private static long WriteBatch(StreamWriter writer, SavedNetwork network, Tensor x, Tensor? y, long first, string source, IReadOnlyList<string> classes)
     {
-        using var scope = NewDisposeScope();
-        var length = Math.Min(batchSize, examples.Count - start);
-        var probabilities = network.PredictProbabilities(examples.Features.narrow(0, start, length)).cpu();
+        var probabilities = network.PredictProbabilities(x).cpu();
         var values = probabilities.data<float>().ToArray();
         var predicted = probabilities.argmax(1).data<long>().ToArray();
-        var labels = examples.Labels?.narrow(0, start, length).cpu().data<long>().ToArray();
+        var labels = y?.cpu().data<long>().ToArray();
+        if (labels is not null && Array.FindIndex(labels, l => l >= classes.Count) is var bad and >= 0)
+            throw new DataException(source, $"example {first + bad} has label {labels[bad]} but the network knows {classes.Count} classes (0..{classes.Count - 1}).");
         var row = new StringBuilder();
         long correct = 0;
-        for (var i = 0; i < length; i++)
+        for (var i = 0; i < predicted.Length; i++)
         {
             row.Clear().Append(Field(classes[(int)predicted[i]]));
             for (var c = 0; c < classes.Count; c++)

@@ -14,25 +14,9 @@ public sealed class OnnxExportTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    /// <summary>Saves a network of <paramref name="spec"/> with random, non-default weights and batch-norm statistics.</summary>
-    private string Save(MlpSpec spec, ScalerState scaling, ulong seed = 5)
-    {
-        using var network = MlpBuilder.Build(spec, seed);
-        using var g = new Generator(seed + 1);
-        using (no_grad())
-        {
-            foreach (var (name, tensor) in network.state_dict())
-            {
-                if (tensor.is_floating_point())
-                    tensor.copy_(name.Contains("running_var", StringComparison.Ordinal) ? rand(tensor.shape, generator: g) + 0.5f : randn(tensor.shape, generator: g) * 0.7f);
-            }
-        }
-        SavedNetworkWriter.Save(network, spec, [spec.InputFeatures], scaling, null, Path.Combine(_folder, "network.safetensors"));
-        return _folder;
-    }
+    private string Save(MlpSpec spec, ScalerState scaling) => RandomNetwork.Save(_folder, spec, scaling);
 
-    private static ScalerState Standardize(int features) =>
-        new("standardize", Enumerable.Range(0, features).Select(i => 0.3f * i - 1).ToArray(), Enumerable.Range(0, features).Select(i => 0.5f + 0.25f * i).ToArray());
+    private static ScalerState Standardize(int features) => RandomNetwork.Standardize(features);
 
     [Theory]
     [InlineData(ActivationKind.Sigmoid, false, 0.0)]
@@ -64,7 +48,7 @@ public sealed class OnnxExportTests : IDisposable
     }
 
     /// <summary>Within 1e-5, relative to the size of the value (float32 rounding differs between the two runtimes).</summary>
-    private static void CloseTo(Tensor actual, Tensor expected) =>
+    internal static void CloseTo(Tensor actual, Tensor expected) =>
         actual.allclose(expected, rtol: 1e-5, atol: 1e-5).Should().BeTrue($"the largest difference is {(actual - expected).abs().max().item<float>()} on values up to {expected.abs().max().item<float>()}");
 
     [Fact]

@@ -84,4 +84,34 @@ np.savez(path("torch_bn_elu.npz"), **arrays)
 x2 = torch.randn(12, 7) * 3 + 1
 with torch.no_grad():
     np.savez(path("torch_bn_elu_io.npz"), x=x2.numpy(), logits=net(x2).numpy())
+
+
+# 3. A CNN on 2x8x8 images with PyTorch's own conv and batch-norm layers: conv 3x3 padding 1 -> batch norm -> ReLU ->
+#    max-pool 2, conv 3x3 stride 2 padding 1 -> batch norm -> ReLU, flatten, linear 12-6 -> batch norm -> ReLU,
+#    linear 6-3. Kernels [out, in, k, k] as nn.Conv2d keeps them, saved as safetensors; inputs are flat rows [N, 128].
+class Cnn(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1, self.bn1 = nn.Conv2d(2, 4, 3, padding=1), nn.BatchNorm2d(4)
+        self.conv2, self.bn2 = nn.Conv2d(4, 3, 3, stride=2, padding=1), nn.BatchNorm2d(3)
+        self.fc, self.bn3 = nn.Linear(12, 6), nn.BatchNorm1d(6)
+        self.out = nn.Linear(6, 3)
+
+    def forward(self, x):
+        x = x.view(-1, 2, 8, 8)
+        x = nn.functional.max_pool2d(torch.relu(self.bn1(self.conv1(x))), 2)
+        x = torch.relu(self.bn2(self.conv2(x))).flatten(1)
+        return self.out(torch.relu(self.bn3(self.fc(x))))
+
+
+torch.manual_seed(2)
+cnn = Cnn().train()
+with torch.no_grad():
+    for _ in range(5):
+        cnn(torch.randn(32, 128) * 2 + 0.5)
+cnn.eval()
+x3 = torch.randn(10, 128) * 2 + 0.5
+with torch.no_grad():
+    write_safetensors(path("torch_cnn.safetensors"), cnn.state_dict())
+    np.savez(path("torch_cnn_io.npz"), x=x3.numpy(), logits=cnn(x3).numpy())
 print("wrote", ", ".join(sorted(f for f in os.listdir(HERE) if f.startswith("torch_"))))

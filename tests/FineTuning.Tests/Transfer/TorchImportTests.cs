@@ -1,9 +1,11 @@
 using Pretrain.FineTuning.Catalog;
+using Pretrain.FineTuning.Export;
 using Pretrain.FineTuning.Models;
 using Pretrain.FineTuning.Networks;
 using Pretrain.FineTuning.Transfer;
 using Pretrain.Pretraining;
 using Pretrain.Pretraining.Data;
+using Pretrain.FineTuning.Tests.Export;
 using static TorchSharp.torch;
 
 namespace Pretrain.FineTuning.Tests.Transfer;
@@ -61,6 +63,52 @@ public sealed class TorchImportTests : IDisposable
         var (actual, expected) = Outputs("torch-bn-elu", "torch_bn_elu_io.npz");
         actual.allclose(expected, rtol: 1e-5, atol: 1e-5).Should().BeTrue($"largest difference {(actual - expected).abs().max().item<float>()}");
         Catalog.Get("torch-bn-elu").Task.Should().Contain("7-6-4-3 elu batch-norm");
+    }
+
+    private static readonly IReadOnlyList<NameMapping> CnnMappings = NameMappingRules.Parse(
+        [@"conv(\d)\.(.*)=hidden$1.$2", @"fc\.(.*)=hidden3.$1", @"out\.(.*)=head.$1", @"(bn\d\..*)=$1"]);
+
+    private static readonly ImportOptions CnnOptions = new()
+    {
+        InputShape = [2, 8, 8],
+        Convolutions = [ImportedConvolution.Parse("padding=1,pool=2"), ImportedConvolution.Parse("stride=2, padding=1")],
+    };
+
+    [Fact]
+    public void A_pytorch_cnn_imported_with_its_image_shape_and_strides_gives_pytorchs_logits_and_so_does_its_onnx_export()
+    {
+        var report = NetworkImporter.Import(Fixture("torch_cnn.safetensors"), CnnMappings, Catalog, "torch-cnn", CnnOptions);
+
+        report.Matched.Should().Contain(m => m.Source == "conv1.weight" && m.Target == "hidden1.weight" && m.Shape.SequenceEqual(new long[] { 4, 2, 3, 3 }));
+        report.Missing.Should().BeEmpty();
+        using (var network = SavedNetwork.Load(Catalog.PathOf("torch-cnn")))
+        {
+            network.Manifest.Architecture.Kind.Should().Be("cnn");
+            network.Spec.ConvolutionShapes().Should().BeEquivalentTo(new[] { new long[] { 4, 4, 4 }, [3, 2, 2] }, o => o.WithStrictOrdering());
+        }
+        Catalog.Get("torch-cnn").Task.Should().Contain("2x8x8-conv4-conv3-6-3 relu batch-norm");
+        var (actual, expected) = Outputs("torch-cnn", "torch_cnn_io.npz");
+        actual.allclose(expected, rtol: 1e-5, atol: 1e-5).Should().BeTrue($"largest difference {(actual - expected).abs().max().item<float>()}");
+
+        var onnx = Path.Combine(_folder, "torch-cnn.onnx");
+        NetworkExporter.Export(Catalog.PathOf("torch-cnn"), ExportFormat.Onnx, onnx);
+        using var x = NpzReader.Read(Fixture("torch_cnn_io.npz"))["x"].ToFloatTensor();
+        using var logits = OnnxRunner.Run(onnx, x)["logits"];
+        logits.allclose(expected, rtol: 1e-5, atol: 1e-5).Should().BeTrue($"largest difference {(logits - expected).abs().max().item<float>()}");
+    }
+
+    [Fact]
+    public void A_cnn_without_its_image_shape_or_with_the_wrong_strides_is_refused_naming_what_to_give()
+    {
+        FluentActions.Invoking(() => NetworkImporter.Import(Fixture("torch_cnn.safetensors"), CnnMappings, Catalog, "bad", CnnOptions with { InputShape = null }))
+            .Should().Throw<PretrainException>().WithMessage("--input-shape: hidden1.weight [4, 2, 3, 3] takes images of 2 channels; give their shape C,H,W (e.g. 2,28,28), received [].");
+        FluentActions.Invoking(() => NetworkImporter.Import(Fixture("torch_cnn.safetensors"), CnnMappings, Catalog, "bad", CnnOptions with { Convolutions = null }))
+            .Should().Throw<PretrainException>().WithMessage("*hidden3.weight takes 12 inputs but the convolutions give 48 (images [3, 4, 4] flattened); check --input-shape and --conv.");
+        FluentActions.Invoking(() => NetworkImporter.Import(Fixture("torch_cnn.safetensors"), CnnMappings, Catalog, "bad", CnnOptions with { InputShape = [2, 1, 1] }))
+            .Should().Throw<PretrainException>().WithMessage("*hidden1: pool 2 does not fit the 1x1 feature map that kernel 3 leaves of a 1x1 input; check --input-shape and --conv.");
+        FluentActions.Invoking(() => ImportedConvolution.Parse("stride=0")).Should().Throw<PretrainException>().WithMessage("--conv: expected stride=S,padding=P,pool=K*received 'stride=0'.");
+        ImportedConvolution.Parse("pool=3, stride=2").Should().Be(new ImportedConvolution(Stride: 2, PoolSize: 3));
+        Catalog.List().Should().BeEmpty();
     }
 
     [Fact]

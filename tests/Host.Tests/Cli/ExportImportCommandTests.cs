@@ -2,6 +2,7 @@ using Pretrain.FineTuning.Models;
 using Pretrain.FineTuning.Networks;
 using Pretrain.Host.Cli;
 using Pretrain.Pretraining.Data;
+using Pretrain.Pretraining.Layers;
 using static TorchSharp.torch;
 
 namespace Pretrain.Host.Tests.Cli;
@@ -56,6 +57,28 @@ public sealed class ExportImportCommandTests : IDisposable
         refused.Should().Be(ExitCodes.InvalidInput);
         error.Trim().Should().Be("--format: expected onnx, safetensors or npz, received 'tflite'.");
         Pretrain("export", Path.Combine(_folder, "nowhere"), "--format", "onnx").Code.Should().Be(ExitCodes.InvalidInput);
+    }
+
+    [Fact]
+    public void A_cnn_exports_to_onnx_with_its_image_layers_and_to_weight_files()
+    {
+        var spec = new MlpSpec(1 * 6 * 6, [4], 2, ActivationKind.Relu)
+        {
+            ImageShape = [1, 6, 6], BatchNorm = true,
+            Convolutions = [new ConvLayerSpec(3, new ConvolutionGeometry(3, Stride: 1, Padding: 1, PoolSize: 2))],
+        };
+        var run = Directory.CreateDirectory(Path.Combine(_folder, "cnn")).FullName;
+        using (var network = MlpBuilder.Build(spec, seed: 3))
+            SavedNetworkWriter.Save(network, spec, [1, 6, 6], new ScalerState("unit", [0f], [255f]), ["no", "yes"], Path.Combine(run, "network.safetensors"));
+
+        foreach (var format in new[] { "onnx", "safetensors", "npz" })
+        {
+            var (code, _, error) = Pretrain("export", run, "--format", format, "--out", Path.Combine(_folder, $"cnn.{format}"));
+            code.Should().Be(ExitCodes.Success, error);
+        }
+        var model = Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(_folder, "cnn.onnx")));
+        model.Graph.Node.Select(n => n.OpType).Should().Equal(
+            "Sub", "Div", "Reshape", "Conv", "BatchNormalization", "Relu", "MaxPool", "Flatten", "Gemm", "BatchNormalization", "Relu", "Gemm", "Identity", "Softmax");
     }
 
     [Fact]
