@@ -167,7 +167,7 @@ public sealed class RecipeValidationTests
                 { "kind": "rbm", "hiddenUnits": 10, "precision": "bfloat16", "epoch": 3 } ] } }
             """);
         error.Message.Should().Contain("pretraining.layers[0].noise: expected one of none, masking, gaussian, saltAndPepper, received \"blur\"");
-        error.Message.Should().Contain("pretraining.layers[2].kind: expected one of autoencoder, rbm, convAutoencoder, received \"boltzmann\"");
+        error.Message.Should().Contain("pretraining.layers[2].kind: expected one of autoencoder, rbm, convAutoencoder, convRbm, received \"boltzmann\"");
         error.Message.Should().Contain("pretraining.layers[3].epoch: unknown field");
         var ranges = Invalid("""
             { "data": { "train": { "format": "embedded" } },
