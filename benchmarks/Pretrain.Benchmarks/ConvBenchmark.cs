@@ -36,6 +36,9 @@ internal static class ConvBenchmark
         var dae = Measurement.Run("Conv DAE 1->32 3x3 pool 2 (upsampling decoder, masking, BCE, Adam), 1 epoch", rows, repetitions,
             () => layer.CreateTrainer().Fit(input, null, context, "conv1").Dispose());
 
+        var transposed = Measurement.Run("Conv DAE 1->32 3x3 pool 2 (tied transposed decoder, masking, BCE, Adam), 1 epoch", rows, repetitions,
+            () => (layer with { Decoder = ConvDecoder.Transposed, TiedWeights = true }).CreateTrainer().Fit(input, null, context, "conv1").Dispose());
+
         var spec = new MlpSpec(784, [256], 10, ActivationKind.Relu)
         {
             ImageShape = [1, 28, 28],
@@ -52,7 +55,7 @@ internal static class ConvBenchmark
         Console.WriteLine();
         Console.WriteLine("| benchmark | samples/s | median s |");
         Console.WriteLine("|---|---|---|");
-        foreach (var m in new[] { dae, finetune })
+        foreach (var m in new[] { dae, transposed, finetune })
             Console.WriteLine($"| {m.Name} | {m.SamplesPerSecond:N0} | {m.Median:F2} |");
         return 0;
     }
