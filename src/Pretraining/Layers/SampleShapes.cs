@@ -42,4 +42,18 @@ public static class SampleShapes
             _ => null,
         };
     }
+
+    /// <summary>
+    /// <paramref name="inputShape"/> as the non-empty image <c>[C, H, W]</c> a convolutional layer needs; otherwise a
+    /// <see cref="PretrainException"/> saying why (flat features, or an empty image).
+    /// </summary>
+    public static long[] RequireImage(IReadOnlyList<long> inputShape)
+    {
+        ArgumentNullException.ThrowIfNull(inputShape);
+        var image = AsImage(inputShape)
+            ?? throw new PretrainException($"a convolutional layer needs images [C, H, W] or [H, W], received [{string.Join(", ", inputShape)}] (flat features have no rows and columns: put convolutional layers below dense ones).");
+        if (image.Any(size => size <= 0))
+            throw new PretrainException($"a convolutional layer needs a non-empty image, received {Format(image)}.");
+        return image;
+    }
 }

@@ -33,11 +33,7 @@ public sealed class ConvAutoencoderTrainer : ILayerTrainer
     /// <inheritdoc />
     public IReadOnlyList<long> Describe(IReadOnlyList<long> inputShape)
     {
-        ArgumentNullException.ThrowIfNull(inputShape);
-        var image = SampleShapes.AsImage(inputShape)
-            ?? throw new PretrainException($"a convolutional layer needs images [C, H, W] or [H, W], received [{string.Join(", ", inputShape)}] (flat features have no rows and columns: put convolutional layers below dense ones).");
-        if (image.Any(size => size <= 0))
-            throw new PretrainException($"a convolutional layer needs a non-empty image, received {SampleShapes.Format(image)}.");
+        var image = SampleShapes.RequireImage(inputShape);
         if (Options.Geometry.Misfit(image[1], image[2]) is { } misfit)
             throw new PretrainException(misfit + ".");
         return Options.Geometry.OutputShape(image, Options.Channels);
