@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Pretrain.FineTuning.Models;
+using Pretrain.FineTuning.Networks;
 using Pretrain.Pretraining;
 using Pretrain.Pretraining.Data;
 using static TorchSharp.torch;
@@ -74,6 +75,35 @@ public sealed class SavedNetworkTests : IDisposable
 
         FluentActions.Invoking(() => SavedNetwork.Load(_folder)).Should().Throw<DataException>()
             .Which.Message.Should().Contain("network").And.Contain(named);
+    }
+
+    [Theory]
+    [InlineData("kernel", "9", "architecture.convolutions: hidden1: kernel 9 with padding 1 does not fit a 6x6 input")]
+    [InlineData("channels", "0", "architecture.convolutions[0]")]
+    [InlineData("poolSize", "7", "architecture.convolutions: hidden1: pool 7 does not fit")]
+    public void A_saved_CNN_loads_alone_and_a_manifest_whose_convolutions_do_not_fit_is_refused(string field, string value, string named)
+    {
+        var spec = new MlpSpec(36, [5], 3, ActivationKind.Relu)
+        {
+            ImageShape = [1, 6, 6], BatchNorm = true,
+            Convolutions = [new ConvLayerSpec(2, new Pretraining.Layers.ConvolutionGeometry(3, Padding: 1, PoolSize: 2))],
+        };
+        using var network = MlpBuilder.Build(spec, seed: 4);
+        network.eval();
+        SavedNetworkWriter.Save(network, spec, [6, 6], new ScalerState("none", [0f], [1f]), null, Path.Combine(_folder, "network.safetensors"));
+        using var raw = rand([4, 36], generator: new Generator(2));
+        using (var loaded = SavedNetwork.Load(_folder))
+        using (var expected = network.forward(raw).softmax(1))
+        using (var actual = loaded.PredictProbabilities(raw))
+        {
+            loaded.Spec.Convolutions.Should().ContainSingle().Which.Geometry.PoolSize.Should().Be(2);
+            actual.allclose(expected, rtol: 1e-5, atol: 1e-6).Should().BeTrue("the convolution, its batch norm and pooling are rebuilt from network.json");
+        }
+
+        var json = JsonNode.Parse(File.ReadAllText(Manifest))!;
+        json["architecture"]!["convolutions"]![0]![field] = JsonNode.Parse(value);
+        File.WriteAllText(Manifest, json.ToJsonString());
+        FluentActions.Invoking(() => SavedNetwork.Load(_folder)).Should().Throw<DataException>().Which.Message.Should().Contain(named);
     }
 
     [Fact]
