@@ -53,4 +53,24 @@ public sealed class CachingTrainerTests
             a[name].equal(before).all().item<bool>().Should().BeTrue($"{name} is frozen");
         a["head.weight"].equal(initial.state_dict()["head.weight"]).all().item<bool>().Should().BeFalse("the head trained");
     }
+
+    [Fact]
+    public void Augmentation_switches_caching_off_and_trains_the_same_as_an_uncached_run()
+    {
+        using var blobs = Blobs.Make(30);
+        using var data = blobs.WithFeatures(blobs.Features.clone(), [2, 2]);
+        var options = new SupervisedTrainingOptions { Epochs = 3, BatchSize = 10, Augmentation = new Pretrain.FineTuning.Augmentation.ImageAugmentationOptions { Shift = 1, HorizontalFlip = true } };
+        using var initial = Network();
+        using var augmented = Network(sameWeightsAs: initial);
+        using var uncached = Network(sameWeightsAs: initial);
+        using var plain = Network(sameWeightsAs: initial);
+
+        // Cached, the head would see 8 hidden features, which are no image: augmentation would be refused.
+        new CachingTrainer(options).Fit(augmented, data, data, RunContext.Create(DeviceSpec.Cpu, 5));
+        new CachingTrainer(options) { CacheFrozenLayers = false }.Fit(uncached, data, data, RunContext.Create(DeviceSpec.Cpu, 5));
+        new CachingTrainer(options with { Augmentation = null }).Fit(plain, data, data, RunContext.Create(DeviceSpec.Cpu, 5));
+
+        augmented.state_dict()["head.weight"].allclose(uncached.state_dict()["head.weight"], rtol: 0, atol: 0).Should().BeTrue();
+        augmented.state_dict()["head.weight"].allclose(plain.state_dict()["head.weight"], rtol: 1e-4, atol: 1e-6).Should().BeFalse("augmentation changed what the head saw");
+    }
 }
