@@ -7,13 +7,14 @@
 # reached as a share of the matrix-product peak measured in the same run, as a Markdown table (see benchmarks/README.md).
 # The baseline is read where it lives (default ../shared/baselines/pytorch next to the repository, or
 # $PRETRAIN_BASELINE), never copied. Where its Python, torch or data is missing, Pretrain runs alone with null ratios.
+# --threads N (default 2, what the baseline itself sets) is the torch thread count of both programs.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 reps="" quick="" out="" threads=2
 baseline=${PRETRAIN_BASELINE:-$repo/../shared/baselines/pytorch}
 python=${PYTHON:-/usr/bin/python3}
-usage() { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --reps) [[ ${2:-} =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --reps: expected a positive integer, received '${2:-}'." >&2; exit 2; }; reps=$2; shift 2 ;;
@@ -47,16 +48,24 @@ fi
 [[ -z $note ]] || echo "$note"
 
 runs=$(mktemp -d "${TMPDIR:-/tmp}/pretrain-compare.XXXXXX")
-echo "Runs and logs in $runs; $reps alternation(s); torch threads $threads (the baseline fixes 2)."
+echo "Runs and logs in $runs; $reps alternation(s); torch threads $threads in both programs."
 run_pretrain() {
     echo "[$1/$reps] Pretrain loops..."
     dotnet "$dll" loops $quick --threads "$threads" --out "$runs/pretrain-$1.json" >"$runs/pretrain-$1.log" 2>&1 \
         || { echo "Pretrain's loops failed; see $runs/pretrain-$1.log:" >&2; tail -20 "$runs/pretrain-$1.log" >&2; exit 1; }
 }
+pin_threads='import runpy, sys, torch
+threads = int(sys.argv[1])
+torch.set_num_threads(threads)
+torch.set_num_threads = lambda n: None
+sys.argv = ["throughput_torch.py", sys.argv[2]]
+runpy.run_path("throughput_torch.py", run_name="__main__")'
 run_baseline() {
     [[ -z $note ]] || return 0
     echo "[$1/$reps] PyTorch throughput_torch.py..."
-    if ! (cd "$baseline" && "$python" throughput_torch.py "$runs/baseline-$1.json") >"$runs/baseline-$1.log" 2>&1; then
+    # The script fixes torch.set_num_threads(2) when it imports common.py; this runs it unchanged, from its folder, with
+    # that call pinned to --threads, so both programs use the same number of threads.
+    if ! (cd "$baseline" && "$python" -c "$pin_threads" "$threads" "$runs/baseline-$1.json") >"$runs/baseline-$1.log" 2>&1; then
         note="PyTorch baseline failed in alternation $1 (see $runs/baseline-$1.log); its results are left out, ratios are null."
         echo "$note" >&2
         rm -f "$runs"/baseline-*.json

@@ -57,7 +57,7 @@ internal sealed class ComparisonTable
         text.AppendLine("|---|---|---|---|---|---|---|---|");
         foreach (var l in Loops)
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {l.Name} | {l.Precision} | {l.Pretrain:N0} | {(l.Baseline is double b ? b.ToString("N0", CultureInfo.InvariantCulture) : "-")} | {(l.Ratio is double r ? $"{r:F2}x" : "-")} | {l.PretrainGflops:F1} | {l.PeakShare:P0} | {(l.BaselinePeakShare is double s ? s.ToString("P0", CultureInfo.InvariantCulture) : "-")} |"));
+                $"| {l.Name} | {l.Precision} | {l.Pretrain:N0} | {(l.Baseline is double b ? b.ToString("N0", CultureInfo.InvariantCulture) : "-")} | {(l.Ratio is double r ? r.ToString("F2", CultureInfo.InvariantCulture) + "x" : "-")} | {l.PretrainGflops:F1} | {l.PeakShare * 100:F0}% | {(l.BaselinePeakShare is double s ? (s * 100).ToString("F0", CultureInfo.InvariantCulture) + "%" : "-")} |"));
         return text.ToString();
     }
 

@@ -8,7 +8,7 @@ namespace Pretrain.Benchmarks;
 /// <summary>
 /// Pretrain's half of <c>benchmarks/compare.sh</c>: the matrix-product peak, every compared loop under its stable key,
 /// and the DAE memory check, written as JSON for <see cref="CompareReport"/>.
-///   dotnet run -c Release --project benchmarks/Pretrain.Benchmarks -- loops [--quick] [--threads N] [--out FILE.json]
+///   dotnet run -c Release --project benchmarks/Pretrain.Benchmarks -- loops [--quick] [--threads N] [--out FILE.json] [--rows N]
 /// Every loop is timed like the baseline's rows: one warm-up epoch, then the median of 3 epochs (--quick: 1 epoch, and
 /// the memory check runs 10 epochs instead of 100). --threads sets torch's thread count (the baseline fixes 2).
 /// </summary>
@@ -24,8 +24,11 @@ internal static class LoopsMode
             set_num_threads(int.TryParse(threads, out var n) && n > 0 ? n
                 : throw new ArgumentException($"--threads: expected a positive integer, received '{threads}'."));
         var repetitions = quick ? 1 : 3;
+        // --rows is for smoke tests of this program only: the comparison needs the baseline's 60,000 rows.
+        var rows = Option(args, "--rows") is string r ? (int.TryParse(r, out var k) && k >= 256 ? k
+            : throw new ArgumentException($"--rows: expected an integer of at least 256, received '{r}'.")) : 60000;
         var context = RunContext.Create(DeviceSpec.Auto, 0);
-        var (data, description) = BenchmarkData.Load(60000);
+        var (data, description) = BenchmarkData.Load(rows);
         using var _ = data;
         using var onDevice = data.To(context.Device);
         Console.WriteLine($"Pretrain loops: {data.Count} rows of {description}; device {context.DescribeDevice()}; torch threads {get_num_threads()}; median of {repetitions} after a warm-up.");
