@@ -44,6 +44,11 @@ elif ! command -v "$python" >/dev/null 2>&1 || ! "$python" -c 'import torch' >/d
     note="PyTorch baseline not run: $python cannot import torch (Debian: apt-get install python3-torch libopenblas0-openmp). Pretrain alone; ratios are null."
 elif [[ ! -f $images ]]; then
     note="PyTorch baseline not run: $images not found (Debian: apt-get install dataset-fashion-mnist). Pretrain alone; ratios are null."
+elif blas=$("$python" -c 'import os; print(os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3"))' 2>/dev/null) \
+        && [[ -e $blas && $blas != *openblas* ]]; then
+    # Debian's torch calls the system BLAS: the reference one is about 20x slower (../shared/baselines/README.md), so a
+    # ratio against it would flatter Pretrain meaninglessly.
+    note="PyTorch baseline not run: its torch would use the reference BLAS $blas, about 20x slower than OpenBLAS (Debian: apt-get install libopenblas0-openmp). Pretrain alone; ratios are null."
 fi
 [[ -z $note ]] || echo "$note"
 
