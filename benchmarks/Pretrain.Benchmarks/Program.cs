@@ -17,7 +17,15 @@ using static TorchSharp.torch;
 //   dotnet run -c Release --project benchmarks/Pretrain.Benchmarks [-- --quick] [--out results.json]
 // --quick uses 6,000 rows and one repetition (a smoke test); the default uses 60,000 rows, batch 128, median of 3.
 // "shards [--quick] [--budget 1GB] [--data DIR]" runs the data-larger-than-memory benchmark instead (ShardsBenchmark);
-// "conv [--quick]" the convolutional autoencoder and CNN fine-tuning epochs (ConvBenchmark).
+// "conv [--quick]" the convolutional autoencoder and CNN fine-tuning epochs (ConvBenchmark);
+// "peak" the matrix-product peak (MatmulPeak); "loops" and "report" are the two halves of benchmarks/compare.sh
+// (LoopsMode: the loops under the baseline's names; CompareReport: medians, ratios and the table).
+switch (args.FirstOrDefault())
+{
+    case "peak": return MatmulPeak.Run(args);
+    case "loops": return LoopsMode.Run(args);
+    case "report": return CompareReport.Run(args);
+}
 if (args.FirstOrDefault() == "shards")
     return ShardsBenchmark.Run(args);
 if (args.FirstOrDefault() == "conv")

@@ -1,0 +1,79 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Pretrain.Pretraining.IO;
+
+namespace Pretrain.Benchmarks;
+
+/// <summary>
+/// The last step of <c>benchmarks/compare.sh</c>: reads the runs it alternated (<c>DIR/pretrain-*.json</c> from
+/// <see cref="LoopsMode"/>, <c>DIR/baseline-*.json</c> from <c>throughput_torch.py</c>), prints the Markdown table of
+/// <see cref="ComparisonTable"/> with the peak and memory figures, and writes the combined JSON.
+///   dotnet run -c Release --project benchmarks/Pretrain.Benchmarks -- report DIR [--out FILE.json] [--note TEXT]
+/// </summary>
+internal static class CompareReport
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public static int Run(string[] args)
+    {
+        var folder = args.Length > 1 && !args[1].StartsWith("--", StringComparison.Ordinal) ? args[1]
+            : throw new ArgumentException("report: expected the folder of the runs to report, e.g. report /tmp/compare-runs.");
+        var outPath = LoopsMode.Option(args, "--out");
+        var note = LoopsMode.Option(args, "--note");
+        var pretrainRuns = Read(folder, "pretrain-*.json");
+        var baselineRuns = Read(folder, "baseline-*.json");
+        if (pretrainRuns.Count == 0)
+        {
+            Console.Error.WriteLine($"report: {folder} holds no pretrain-*.json (Pretrain's loops did not finish).");
+            return 1;
+        }
+        var table = new ComparisonTable(pretrainRuns, baselineRuns);
+        var memory = pretrainRuns.Select(r => r["memory"]!).ToList();
+
+        Console.WriteLine();
+        Console.WriteLine(table.ToMarkdown());
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Medians of {pretrainRuns.Count} Pretrain run(s) and {baselineRuns.Count} PyTorch run(s) (each run: the median of its own repetitions). Matrix-product peak measured by Pretrain in the same runs (2048x2048): float32 {table.PeakGflops:F1} GFLOP/s, bfloat16 {table.PeakGflopsBFloat16:F1} GFLOP/s{(table.BaselinePeakGflops is double b ? $"; PyTorch's own float32 measurement {b:F1} GFLOP/s" : "")}."));
+        foreach (var m in memory)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Native resident memory, DAE 784->500 on {(int)m["rows"]!} rows: {(long)m["afterEpoch1Bytes"]! / 1048576.0:F0} MB after epoch 1, {(long)m["afterLastEpochBytes"]! / 1048576.0:F0} MB after epoch {(int)m["epochs"]!} ({(double)m["growthPercent"]!:+0.0;-0.0}%)."));
+        if (note is not null)
+            Console.WriteLine(note);
+
+        if (outPath is not null)
+        {
+            var json = new JsonObject
+            {
+                ["loops"] = new JsonArray(table.Loops.Select(l => (JsonNode)new JsonObject
+                {
+                    ["name"] = l.Name, ["precision"] = l.Precision, ["pretrain"] = l.Pretrain, ["baseline"] = l.Baseline, ["ratio"] = l.Ratio,
+                    ["pretrainGflops"] = l.PretrainGflops, ["peakShare"] = l.PeakShare, ["baselinePeakShare"] = l.BaselinePeakShare,
+                }).ToArray()),
+                ["matmulPeakGflops"] = table.PeakGflops,
+                ["matmulPeakGflopsBFloat16"] = table.PeakGflopsBFloat16,
+                ["baselineMatmulPeakGflops"] = table.BaselinePeakGflops,
+                ["pretrainRuns"] = pretrainRuns.Count,
+                ["baselineRuns"] = baselineRuns.Count,
+                ["memory"] = new JsonArray(memory.Select(m => m.DeepClone()).ToArray()),
+                ["note"] = note,
+            };
+            AtomicFile.WriteAllText(outPath, json.ToJsonString(Indented));
+            Console.WriteLine($"Wrote {outPath}");
+        }
+        return 0;
+    }
+
+    private static List<JsonNode> Read(string folder, string pattern) =>
+        Directory.GetFiles(folder, pattern).Order(StringComparer.Ordinal).Select(path =>
+        {
+            try
+            {
+                return JsonNode.Parse(File.ReadAllText(path)) ?? throw new InvalidDataException($"{path}: empty JSON.");
+            }
+            catch (JsonException e)
+            {
+                throw new InvalidDataException($"{path}: not valid JSON ({e.Message}).", e);
+            }
+        }).ToList();
+}

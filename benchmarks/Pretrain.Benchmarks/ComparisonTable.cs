@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Pretrain.Benchmarks;
+
+/// <summary>One loop compared: medians over the alternations of Pretrain's samples/s and PyTorch's float32 samples/s.</summary>
+internal sealed record ComparedLoop(string Name, string Precision, double Pretrain, double? Baseline, double? Ratio,
+    double PretrainGflops, double PeakShare, double? BaselinePeakShare);
+
+/// <summary>
+/// Matches the loops of several Pretrain runs (<c>loops --out</c>) and baseline runs (<c>throughput_torch.py</c>'s JSON)
+/// by name, takes medians over the runs, and computes the ratio (Pretrain / PyTorch float32, whatever Pretrain's
+/// precision) and the GFLOP/s reached as a share of the matrix-product peak Pretrain measured in the same runs
+/// (bfloat16 loops against the bfloat16 peak). Loops the baseline lacks get null baseline and ratio.
+/// </summary>
+internal sealed class ComparisonTable
+{
+    public ComparisonTable(IReadOnlyList<JsonNode> pretrainRuns, IReadOnlyList<JsonNode> baselineRuns)
+    {
+        if (pretrainRuns.Count == 0)
+            throw new ArgumentException("compare report: no Pretrain run to report.");
+        PeakGflops = Median(pretrainRuns.Select(r => Number(r, "matmulPeakGflops")));
+        PeakGflopsBFloat16 = Median(pretrainRuns.Select(r => Number(r, "matmulPeakGflopsBFloat16")));
+        BaselinePeakGflops = baselineRuns.Count == 0 ? null
+            : Median(baselineRuns.Select(r => (double?)r["rows"]?["e_mm_2048"]?["gflops"] ?? throw Missing("baseline", "rows.e_mm_2048.gflops")));
+        var keys = pretrainRuns[0]["loops"]!.AsArray().Select(l => ((string)l!["name"]!, (string)l["precision"]!)).ToList();
+        Loops = keys.Select(key => Compare(key.Item1, key.Item2, pretrainRuns, baselineRuns)).ToList();
+    }
+
+    public IReadOnlyList<ComparedLoop> Loops { get; }
+
+    public double PeakGflops { get; }
+
+    public double PeakGflopsBFloat16 { get; }
+
+    public double? BaselinePeakGflops { get; }
+
+    private ComparedLoop Compare(string name, string precision, IReadOnlyList<JsonNode> pretrainRuns, IReadOnlyList<JsonNode> baselineRuns)
+    {
+        var own = pretrainRuns.Select(r => r["loops"]!.AsArray().FirstOrDefault(l => (string)l!["name"]! == name && (string)l["precision"]! == precision)
+            ?? throw Missing("Pretrain", $"loops[{name}, {precision}]")).ToList();
+        var pretrain = Median(own.Select(l => Number(l!, "samplesPerSecond")));
+        var flops = Number(own[0]!, "flopsPerSample");
+        var theirs = baselineRuns.Select(r => (double?)r["rows"]?[name]?["samples_per_s"]).ToList();
+        double? baseline = theirs.Count > 0 && theirs.All(t => t is not null) ? Median(theirs.Select(t => t!.Value)) : null;
+        var peak = precision == "bfloat16" ? PeakGflopsBFloat16 : PeakGflops;
+        var gflops = flops * pretrain / 1e9;
+        return new ComparedLoop(name, precision, pretrain, baseline, pretrain / baseline, gflops, gflops / peak, flops * baseline / 1e9 / PeakGflops);
+    }
+
+    /// <summary>The comparison as a Markdown table, one row per loop.</summary>
+    public string ToMarkdown()
+    {
+        var text = new StringBuilder();
+        text.AppendLine("| loop | precision | Pretrain samples/s | PyTorch fp32 samples/s | ratio | Pretrain GFLOP/s | share of peak | PyTorch share of fp32 peak |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|");
+        foreach (var l in Loops)
+            text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {l.Name} | {l.Precision} | {l.Pretrain:N0} | {(l.Baseline is double b ? b.ToString("N0", CultureInfo.InvariantCulture) : "-")} | {(l.Ratio is double r ? r.ToString("F2", CultureInfo.InvariantCulture) + "x" : "-")} | {l.PretrainGflops:F1} | {l.PeakShare * 100:F0}% | {(l.BaselinePeakShare is double s ? (s * 100).ToString("F0", CultureInfo.InvariantCulture) + "%" : "-")} |"));
+        return text.ToString();
+    }
+
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        if (sorted.Count == 0)
+            throw new ArgumentException("compare report: no values to take the median of.");
+        var mid = sorted.Count / 2;
+        return sorted.Count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+
+    private static double Number(JsonNode node, string field) => (double?)node[field] ?? throw Missing("Pretrain", field);
+
+    private static InvalidDataException Missing(string program, string field) =>
+        new($"compare report: a {program} result file has no {field}; rerun benchmarks/compare.sh so that both programs write their current format.");
+}

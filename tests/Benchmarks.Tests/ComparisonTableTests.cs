@@ -1,0 +1,66 @@
+using System.Text.Json.Nodes;
+
+namespace Pretrain.Benchmarks.Tests;
+
+/// <summary>The report of benchmarks/compare.sh: loops matched by name, medians over runs, ratios and shares of the peak.</summary>
+public sealed class ComparisonTableTests
+{
+    private static JsonNode PretrainRun(double peak, double dae, double daeBf16, double ranking) => JsonNode.Parse($$"""
+        {
+          "matmulPeakGflops": {{peak}}, "matmulPeakGflopsBFloat16": {{4 * peak}},
+          "loops": [
+            { "name": "a_dae_784_500", "precision": "float32", "flopsPerSample": 1e6, "samplesPerSecond": {{dae}} },
+            { "name": "a_dae_784_500", "precision": "bfloat16", "flopsPerSample": 1e6, "samplesPerSecond": {{daeBf16}} },
+            { "name": "g_aux_ranking_text", "precision": "float32", "flopsPerSample": 2e5, "samplesPerSecond": {{ranking}} }
+          ]
+        }
+        """)!;
+
+    private static JsonNode BaselineRun(double dae) => JsonNode.Parse($$"""
+        { "rows": { "e_mm_2048": { "gflops": 120 }, "a_dae_784_500": { "samples_per_s": {{dae}} }, "b_rbm_cd1_784_500": { "samples_per_s": 1 } } }
+        """)!;
+
+    [Fact]
+    public void Loops_are_matched_by_name_and_compared_with_the_median_float32_baseline()
+    {
+        var table = new ComparisonTable(
+            [PretrainRun(100, 30000, 60000, 5000), PretrainRun(80, 10000, 50000, 7000), PretrainRun(120, 20000, 40000, 6000)],
+            [BaselineRun(25000), BaselineRun(15000), BaselineRun(20000)]);
+
+        table.PeakGflops.Should().Be(100);
+        table.BaselinePeakGflops.Should().Be(120);
+        var dae = table.Loops.Single(l => l is { Name: "a_dae_784_500", Precision: "float32" });
+        dae.Pretrain.Should().Be(20000);
+        dae.Baseline.Should().Be(20000);
+        dae.Ratio.Should().BeApproximately(1.0, 1e-12);
+        dae.PretrainGflops.Should().BeApproximately(20, 1e-9);
+        dae.PeakShare.Should().BeApproximately(0.2, 1e-12);
+        dae.BaselinePeakShare.Should().BeApproximately(0.2, 1e-12);
+        var bf16 = table.Loops.Single(l => l is { Name: "a_dae_784_500", Precision: "bfloat16" });
+        bf16.Ratio.Should().BeApproximately(2.5, 1e-12, "bfloat16 is compared with PyTorch's float32 figure");
+        bf16.PeakShare.Should().BeApproximately(50.0 / 400, 1e-12, "against the bfloat16 peak");
+    }
+
+    [Fact]
+    public void A_loop_the_baseline_lacks_and_a_run_without_baseline_give_null_ratios()
+    {
+        var withBaseline = new ComparisonTable([PretrainRun(100, 20000, 50000, 6000)], [BaselineRun(20000)]);
+        withBaseline.Loops.Single(l => l.Name == "g_aux_ranking_text").Ratio.Should().BeNull();
+
+        var alone = new ComparisonTable([PretrainRun(100, 20000, 50000, 6000)], []);
+        alone.Loops.Should().OnlyContain(l => l.Baseline == null && l.Ratio == null && l.BaselinePeakShare == null);
+        alone.BaselinePeakGflops.Should().BeNull();
+        alone.ToMarkdown().Should().Contain("| a_dae_784_500 | float32 | 20,000 | - | - | 20.0 | 20% | - |");
+    }
+
+    [Fact]
+    public void Median_of_an_even_count_is_the_mean_of_the_middle_two() =>
+        ComparisonTable.Median([4, 1, 3, 2]).Should().Be(2.5);
+
+    [Fact]
+    public void A_result_file_without_the_expected_fields_is_refused_with_a_message_naming_the_field()
+    {
+        var act = () => new ComparisonTable([JsonNode.Parse("""{ "loops": [] }""")!], []);
+        act.Should().Throw<InvalidDataException>().WithMessage("*matmulPeakGflops*");
+    }
+}
