@@ -50,17 +50,8 @@ public sealed class DataShardCommandTests : IDisposable
         data.Labels.Should().BeNull();
 
         File.WriteAllBytes(Path.Combine(_folder, "broken.npy"), [0x93, (byte)'N', (byte)'U']);
-        var error = new StringWriter();
-        var original = Console.Error;
-        Console.SetError(error);
-        try
-        {
-            Pretrain("data", "shard", Path.Combine(_folder, "broken.npy"), "--out", Path.Combine(_folder, "never")).Should().Be(ExitCodes.InvalidInput);
-        }
-        finally
-        {
-            Console.SetError(original);
-        }
-        error.ToString().Should().Contain("broken.npy: not a NumPy .npy file");
+        var (code, _, error) = CapturedCommand.Run("data", "shard", Path.Combine(_folder, "broken.npy"), "--out", Path.Combine(_folder, "never"));
+        code.Should().Be(ExitCodes.InvalidInput);
+        error.Should().Contain("broken.npy: not a NumPy .npy file");
     }
 }

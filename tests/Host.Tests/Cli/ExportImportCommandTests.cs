@@ -15,22 +15,7 @@ public sealed class ExportImportCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private static (int Code, string Out, string Error) Pretrain(params string[] args)
-    {
-        var (output, error) = (new StringWriter(), new StringWriter());
-        var (originalOut, originalError) = (Console.Out, Console.Error);
-        Console.SetOut(output);
-        Console.SetError(error);
-        try
-        {
-            return (PretrainCommand.Create().Parse(args).Invoke(), output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(originalOut);
-            Console.SetError(originalError);
-        }
-    }
+    private static (int Code, string Out, string Error) Pretrain(params string[] args) => CapturedCommand.Run(args);
 
     private string SaveNetwork()
     {

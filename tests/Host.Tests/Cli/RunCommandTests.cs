@@ -94,19 +94,9 @@ public sealed class RunCommandTests : IDisposable
             { "device": "cpu", "output": "{{_folder.Replace("\\", "/", StringComparison.Ordinal)}}/runs",
               "data": { "train": { "format": "csv", "path": "bad.csv", "labelColumn": "label" } } }
             """);
-        var error = new StringWriter();
-        var original = Console.Error;
-        Console.SetError(error);
-        try
-        {
-            Pretrain("run", recipe).Should().Be(ExitCodes.InvalidInput);
-        }
-        finally
-        {
-            Console.SetError(original);
-        }
+        var (code, _, printed) = CapturedCommand.Run("run", recipe);
+        code.Should().Be(ExitCodes.InvalidInput);
 
-        var printed = error.ToString();
         printed.Split("expected a number, received 'oops'").Length.Should().Be(2, $"the error is printed once, received:\n{printed}");
         printed.Should().NotContain("   at ", "no stack trace for the user");
         var run = Directory.GetDirectories(Path.Combine(_folder, "runs")).Should().ContainSingle().Subject;
