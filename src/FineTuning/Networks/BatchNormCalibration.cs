@@ -13,12 +13,15 @@ namespace Pretrain.FineTuning.Networks;
 /// </summary>
 public static class BatchNormCalibration
 {
+    /// <summary>Training examples the statistics are estimated on by default.</summary>
+    public const int DefaultSampleSize = 4096;
+
     /// <summary>
     /// Calibrates every <see cref="NormBase"/> child of <paramref name="network"/> in order, on the first
     /// <paramref name="sampleSize"/> rows of <paramref name="features"/> (the network's own inputs), and returns their
     /// names. The network is left in evaluation mode; its other weights are untouched.
     /// </summary>
-    public static IReadOnlyList<string> Calibrate(Sequential network, Tensor features, int sampleSize = 4096)
+    public static IReadOnlyList<string> Calibrate(Sequential network, Tensor features, int sampleSize = DefaultSampleSize)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(features);

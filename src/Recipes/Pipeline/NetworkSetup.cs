@@ -94,7 +94,7 @@ internal static class NetworkSetup
             {
                 var calibrated = BatchNormCalibration.Calibrate(network, data.Train.Features);
                 context.Logger.LogInformation("Batch normalizations {Layers} start as the identity (statistics from {Count} training examples), keeping the pretrained function",
-                    string.Join(", ", calibrated), Math.Min(4096, data.Train.Count));
+                    string.Join(", ", calibrated), Math.Min(BatchNormCalibration.DefaultSampleSize, data.Train.Count));
             }
             return network;
         }

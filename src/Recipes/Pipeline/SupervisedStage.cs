@@ -64,7 +64,7 @@ internal static class SupervisedStage
 
             // The trained weights, in PyTorch's [out, in] layout, for reuse here (model.restore) or in other frameworks,
             // and the manifest that makes them usable without the recipe or the training data (pretrain predict).
-            SavedNetworkWriter.Save(best!, NetworkSetup.Spec(loaded, data, stack), data.Train.SampleShape, data.Scaler,
+            SavedNetworkWriter.Save(best!, spec, data.Train.SampleShape, data.Scaler,
                 DataSourceLoader.ClassNames(loaded.Recipe.Data!.Train, loaded.Resolve), folder.File(fromScratch ? "network-scratch.safetensors" : "network.safetensors"));
             var test = data.Test is null ? null : TestReport.Write(best!, data, folder, context, label, fromScratch ? "confusion-scratch" : "confusion");
             WriteCurves(bestHistory!, folder, fromScratch ? "-scratch" : "", $"{label}, learning rate {bestRate}", context);
