@@ -10,9 +10,10 @@ using static TorchSharp.torch;
 namespace Pretrain.Benchmarks;
 
 /// <summary>
-/// The convolutional loops of the baseline's <c>throughput_torch.py</c> (<c>f_conv_dae_block1</c>, <c>f_conv_finetune</c>):
-/// one conv-autoencoder layer epoch (1->32 3x3, padding 1, 2x2 pooling, upsampling decoder, masking noise, BCE) and one
-/// epoch of fine-tuning the CNN 1->32->64 (3x3, pooling) -> 256 -> 10 with Adam, batch 128, on Fashion-MNIST rows.
+/// The convolutional loops of the baseline's <c>throughput_torch.py</c> (<c>f_conv_dae_block1</c>, <c>f_conv_finetune</c>),
+/// with the layer and CNN of <see cref="ConvLoops"/> (which the <c>loops</c> mode times under those names) on rows of
+/// this machine's Fashion-MNIST: one conv-autoencoder layer epoch with the baseline's upsampling decoder, the same layer
+/// with a tied transposed decoder for comparison, and one epoch of fine-tuning the CNN, batch 128.
 ///   dotnet run -c Release --project benchmarks/Pretrain.Benchmarks -- conv [--quick]
 /// </summary>
 internal static class ConvBenchmark
@@ -28,22 +29,14 @@ internal static class ConvBenchmark
         using var input = new TensorLayerInput(data.Features.to(context.Device).reshape(rows, 1, 28, 28), owns: true);
         Console.WriteLine($"Data: {rows} rows of {description}; device {context.DescribeDevice()}; {repetitions} timed repetition(s) after a warm-up.");
 
-        var layer = new ConvAutoencoderOptions
-        {
-            Channels = 32, Kernel = 3, Padding = 1, PoolSize = 2, Decoder = ConvDecoder.Upsampling, TiedWeights = false,
-            Noise = NoiseKind.Masking, NoiseLevel = 0.25, Epochs = 1, BatchSize = 128,
-        };
+        var layer = ConvLoops.Block1Layer;
         var dae = Measurement.Run("Conv DAE 1->32 3x3 pool 2 (upsampling decoder, masking, BCE, Adam), 1 epoch", rows, repetitions,
             () => layer.CreateTrainer().Fit(input, null, context, "conv1").Dispose());
 
         var transposed = Measurement.Run("Conv DAE 1->32 3x3 pool 2 (tied transposed decoder, masking, BCE, Adam), 1 epoch", rows, repetitions,
             () => (layer with { Decoder = ConvDecoder.Transposed, TiedWeights = true }).CreateTrainer().Fit(input, null, context, "conv1").Dispose());
 
-        var spec = new MlpSpec(784, [256], 10, ActivationKind.Relu)
-        {
-            ImageShape = [1, 28, 28],
-            Convolutions = [new ConvLayerSpec(32, new ConvolutionGeometry(3, Padding: 1, PoolSize: 2)), new ConvLayerSpec(64, new ConvolutionGeometry(3, Padding: 1, PoolSize: 2))],
-        };
+        var spec = ConvLoops.FineTuneSpec;
         using var onDevice = data.To(context.Device);
         var finetune = Measurement.Run("CNN 1->32->64 (3x3, pool 2) -> 256 -> 10 fine-tuning, Adam, 1 epoch", rows, repetitions, () =>
         {
