@@ -1,3 +1,4 @@
+using Pretrain.Pretraining.Layers.Convolutions;
 using System.Text.Json;
 using Pretrain.Pretraining.Layers;
 using Pretrain.Pretraining.Layers.ConvAutoencoders;
@@ -127,7 +128,7 @@ public sealed class AuxiliaryEncoder : IDisposable
         for (var i = 0; i < _convWeights.Count; i++)
         {
             var geometry = Spec.Convolutions[i].Geometry;
-            h = Spec.Activation.Apply(Im2ColConvolution.Conv2d(h, _convWeights[i], _convBiases[i], geometry.Stride, geometry.Padding));
+            h = Spec.Activation.Apply(RepeatableConvolution.Conv2d(h, _convWeights[i], _convBiases[i], geometry.Stride, geometry.Padding));
             if (geometry.PoolSize > 1)
                 h = nn.functional.max_pool2d(h, [geometry.PoolSize, geometry.PoolSize]);
         }

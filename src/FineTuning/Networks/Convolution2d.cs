@@ -1,3 +1,4 @@
+using Pretrain.Pretraining.Layers.Convolutions;
 using Pretrain.Pretraining.Layers;
 using Pretrain.Pretraining.Layers.ConvAutoencoders;
 using TorchSharp;
@@ -8,8 +9,8 @@ namespace Pretrain.FineTuning.Networks;
 
 /// <summary>
 /// A trainable 2-D convolution with PyTorch's <c>nn.Conv2d</c> parameters (<c>weight</c> [C', C, k, k], <c>bias</c>
-/// [C']) computed as im2col and a matrix product (<see cref="Im2ColConvolution"/>): libtorch 2.10's CPU <c>conv2d</c>
-/// gives non-repeatable input gradients here, and fine-tuning must give the same network twice for the same seed.
+/// [C']) computed by <see cref="RepeatableConvolution"/>: libtorch 2.10's CPU <c>conv2d</c> input gradient now and then
+/// returns NaN here, and fine-tuning must give the same network twice for the same seed.
 /// Pooling, normalization and activation are separate modules after it.
 /// </summary>
 public sealed class Convolution2d : nn.Module<Tensor, Tensor>
@@ -50,5 +51,5 @@ public sealed class Convolution2d : nn.Module<Tensor, Tensor>
     public long FanOut => weight.shape[0] * Kernel * Kernel;
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor input) => Im2ColConvolution.Conv2d(input, weight, bias, Stride, Padding);
+    public override Tensor forward(Tensor input) => RepeatableConvolution.Conv2d(input, weight, bias, Stride, Padding);
 }

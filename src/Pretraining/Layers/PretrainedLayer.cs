@@ -104,7 +104,7 @@ public sealed class PretrainedLayer : IDisposable
             return Activation.Apply(nn.functional.linear(input.dim() == 2 ? input : input.flatten(1), Weight, Bias)).MoveToOuterDisposeScope();
         // [B, ...] -> [B, C, H, W]: the layer knows its image shape even when the data arrives flat.
         var images = input.reshape([input.shape[0], .. InputShape]);
-        var preActivation = ConvAutoencoders.Im2ColConvolution.Conv2d(images, Weight, Bias, geometry.Stride, geometry.Padding);
+        var preActivation = Convolutions.RepeatableConvolution.Conv2d(images, Weight, Bias, geometry.Stride, geometry.Padding);
         if (geometry.IsProbabilistic)
             return ConvRbm.ProbabilisticMaxPooling.Pooled(preActivation, geometry.PoolSize).MoveToOuterDisposeScope();
         var hidden = Activation.Apply(preActivation);

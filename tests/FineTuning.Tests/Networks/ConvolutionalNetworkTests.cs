@@ -55,7 +55,7 @@ public sealed class ConvolutionalNetworkTests
         // Finite differences in float64 on the same function: loss = sum(conv(x)^2) / 2.
         using var w = convolution.Weight.detach().to(ScalarType.Float64).requires_grad_();
         using var b = convolution.Bias.detach().to(ScalarType.Float64).requires_grad_();
-        Tensor Loss() => Pretrain.Pretraining.Layers.ConvAutoencoders.Im2ColConvolution.Conv2d(x, w, b, 2, 1).pow(2).sum() / 2;
+        Tensor Loss() => Pretrain.Pretraining.Layers.Convolutions.RepeatableConvolution.Conv2d(x, w, b, 2, 1).pow(2).sum() / 2;
         Loss().backward();
         var analytic = w.grad!.clone();
         using var _ = no_grad();

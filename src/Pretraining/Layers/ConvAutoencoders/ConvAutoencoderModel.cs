@@ -1,3 +1,4 @@
+using Pretrain.Pretraining.Layers.Convolutions;
 using Pretrain.Pretraining.Layers.Autoencoders;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -81,7 +82,7 @@ internal sealed class ConvAutoencoderModel : IDisposable
 
     /// <summary>Feature maps before pooling, [B, C', H1, W1], of images [B, C, H, W].</summary>
     private static Tensor Encode(ConvAutoencoderOptions options, Tensor weight, Tensor bias, Tensor images) =>
-        options.Activation.Apply(Im2ColConvolution.Conv2d(images, weight, bias, options.Stride, options.Padding));
+        options.Activation.Apply(RepeatableConvolution.Conv2d(images, weight, bias, options.Stride, options.Padding));
 
     /// <summary>
     /// What the decoder sees of <paramref name="hidden"/>: the maps themselves without pooling; with pooling, each
@@ -114,12 +115,12 @@ internal sealed class ConvAutoencoderModel : IDisposable
         {
             // Folding to the image's own size puts back the rows the floor in the encoder's size formula dropped.
             var g = options.Geometry;
-            return Im2ColConvolution.ConvTranspose2d(code, kernels, bias, g.Stride, g.Padding, height, width);
+            return RepeatableConvolution.ConvTranspose2d(code, kernels, bias, g.Stride, g.Padding, height, width);
         }
         using var scope = NewDisposeScope();
         var upsampled = nn.functional.interpolate(code, size: [height, width], mode: InterpolationMode.Nearest);
         // Padding k/2 keeps the size for odd kernels; even kernels give one row and column more, cut off here.
-        var convolved = Im2ColConvolution.Conv2d(upsampled, kernels, bias, padding: options.Kernel / 2);
+        var convolved = RepeatableConvolution.Conv2d(upsampled, kernels, bias, padding: options.Kernel / 2);
         return convolved.narrow(2, 0, height).narrow(3, 0, width).MoveToOuterDisposeScope();
     }
 

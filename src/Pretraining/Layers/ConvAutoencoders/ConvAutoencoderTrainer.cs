@@ -70,7 +70,7 @@ public sealed class ConvAutoencoderTrainer : ILayerTrainer
                 onBatch();
                 // One non-finite batch would poison every weight for good (Adam spreads a NaN to all later steps), so
                 // it is skipped and counted rather than applied. The NaNs once seen here came from libtorch's conv2d
-                // input gradient (see Im2ColConvolution, which avoids it); the guard stays for diverging rates.
+                // input gradient (see RepeatableConvolution, which avoids it); the guard stays for diverging rates.
                 if (!FiniteUpdate(loss, model))
                 {
                     skipped++;

@@ -1,3 +1,4 @@
+using Pretrain.Pretraining.Layers.Convolutions;
 using Pretrain.Pretraining.Layers.ConvAutoencoders;
 using Pretrain.Pretraining.Layers.Rbm;
 using static TorchSharp.torch;
@@ -11,7 +12,7 @@ namespace Pretrain.Pretraining.Layers.ConvRbm;
 /// [K, H1, W1]), the energy is E(v, h) = -sum h.I + (visible term), the visible term being -sum b_c v (Bernoulli) or
 /// sum (v - b_c)^2 / 2 (unit-variance Gaussian). With probabilistic max-pooling of size P, at most one detection unit
 /// of each P x P window is on (<see cref="ProbabilisticMaxPooling"/>). Owns its tensors, which contrastive divergence
-/// updates in place (no autograd). Every convolution is <see cref="Im2ColConvolution"/>'s.
+/// updates in place (no autograd). Every convolution is <see cref="RepeatableConvolution"/>'s.
 /// </summary>
 public sealed class ConvRbmModel : IRbmModel, IDisposable
 {
@@ -61,7 +62,7 @@ public sealed class ConvRbmModel : IRbmModel, IDisposable
         new Dictionary<string, Tensor> { ["weight"] = Weight, ["hidden.bias"] = HiddenBias, ["visible.bias"] = VisibleBias };
 
     /// <summary>I = conv(v, W) + c, [B, K, H1, W1].</summary>
-    public Tensor HiddenPreActivation(Tensor visible) => Im2ColConvolution.Conv2d(visible, Weight, HiddenBias, 1, Padding);
+    public Tensor HiddenPreActivation(Tensor visible) => RepeatableConvolution.Conv2d(visible, Weight, HiddenBias, 1, Padding);
 
     /// <summary>p(h = 1 | v) of every detection unit, [B, K, H1, W1]: sigmoid(I), or the window softmax with pooling.</summary>
     public Tensor HiddenProbabilities(Tensor visible)
@@ -88,7 +89,7 @@ public sealed class ConvRbmModel : IRbmModel, IDisposable
     {
         using var scope = NewDisposeScope();
         // The transposed convolution is the adjoint of HiddenPreActivation's: sum h.conv(v, W) = sum v.convT(h, W).
-        var pre = Im2ColConvolution.ConvTranspose2d(hidden, Weight, null, 1, Padding, _image[1], _image[2]) + VisibleBias.view(1, -1, 1, 1);
+        var pre = RepeatableConvolution.ConvTranspose2d(hidden, Weight, null, 1, Padding, _image[1], _image[2]) + VisibleBias.view(1, -1, 1, 1);
         return (Visible == VisibleUnits.Bernoulli ? pre.sigmoid() : pre).MoveToOuterDisposeScope();
     }
 
@@ -127,7 +128,7 @@ public sealed class ConvRbmModel : IRbmModel, IDisposable
         ArgumentNullException.ThrowIfNull(visibleBias);
         ArgumentNullException.ThrowIfNull(v);
         using var scope = NewDisposeScope();
-        var pre = Im2ColConvolution.Conv2d(v, weight, hiddenBias, 1, padding);
+        var pre = RepeatableConvolution.Conv2d(v, weight, hiddenBias, 1, padding);
         var hiddenTerm = (poolSize > 1 ? ProbabilisticMaxPooling.LogPartition(pre, poolSize) : nn.functional.softplus(pre)).sum([1, 2, 3]);
         var bias = visibleBias.view(1, -1, 1, 1);
         var visibleTerm = visible == VisibleUnits.Bernoulli ? -(v * bias).sum([1, 2, 3]) : 0.5 * (v - bias).square().sum([1, 2, 3]);
