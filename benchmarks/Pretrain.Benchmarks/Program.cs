@@ -20,6 +20,12 @@ using static TorchSharp.torch;
 // "conv [--quick]" the convolutional autoencoder and CNN fine-tuning epochs (ConvBenchmark);
 // "peak" the matrix-product peak (MatmulPeak); "loops" and "report" are the two halves of benchmarks/compare.sh
 // (LoopsMode: the loops under the baseline's names; CompareReport: medians, ratios and the table).
+// Every mode tunes glibc's allocator as `pretrain` does (NativeAllocator); --default-allocator leaves it as it is,
+// to measure what the tuning is worth.
+if (!args.Contains("--default-allocator"))
+    NativeAllocator.KeepFreedMemory();
+if (args.FirstOrDefault() != "report")
+    Console.WriteLine($"Allocator: {(NativeAllocator.Tuned ? "glibc tuned to keep freed memory (NativeAllocator)" : "as the C library sets it")}.");
 switch (args.FirstOrDefault())
 {
     case "peak": return MatmulPeak.Run(args);

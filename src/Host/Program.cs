@@ -1,4 +1,5 @@
 using Pretrain.Host.Cli;
+using Pretrain.Pretraining.Runtime;
 using Serilog;
 
 namespace Pretrain.Host;
@@ -7,6 +8,8 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        // Before libtorch allocates: batches reuse freed memory instead of faulting fresh pages in (up to 3x faster).
+        NativeAllocator.KeepFreedMemory();
         // A bootstrap logger catches anything before a command's host (and its configured logger) exists.
         Log.Logger = new LoggerConfiguration()
             .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture)

@@ -1,3 +1,4 @@
+using Pretrain.Pretraining.Layers.Convolutions;
 using static TorchSharp.torch;
 
 namespace Pretrain.Pretraining.Layers.ConvRbm;
@@ -7,7 +8,7 @@ namespace Pretrain.Pretraining.Layers.ConvRbm;
 /// over positions (hidden positions for the kernels and filter biases, pixels for the channel biases), so the learning
 /// rate means what it means for a dense RBM whatever the image size. Up to those averages, each statistic is minus
 /// the gradient of the free energy: for the kernels, sum over positions of p(h | v) times the input patch under the
-/// kernel, which is exactly the patch matrix of <c>unfold</c> times the hidden maps.
+/// kernel, which is the correlation of the input with the hidden maps (<see cref="RepeatableConvolution.KernelCorrelation"/>).
 /// </summary>
 public static class ConvRbmGradient
 {
@@ -25,21 +26,15 @@ public static class ConvRbmGradient
         using var scope = NewDisposeScope();
         var positive = Statistics(v0, h0, kernel, padding);
         var negative = Statistics(vk, hk, kernel, padding);
-        var weight = (positive.Weight - negative.Weight).view(h0.shape[1], v0.shape[1], kernel, kernel);
+        var weight = positive.Weight - negative.Weight;
         return (weight.MoveToOuterDisposeScope(), (positive.Hidden - negative.Hidden).MoveToOuterDisposeScope(),
             (positive.Visible - negative.Visible).MoveToOuterDisposeScope());
     }
 
     private static (Tensor Weight, Tensor Hidden, Tensor Visible) Statistics(Tensor v, Tensor h, int kernel, int padding)
     {
-        var (batch, filters) = (h.shape[0], h.shape[1]);
-        // [B, C*k*k, L]: the input patch under the kernel at each of the L = H1*W1 hidden positions.
-        var patches = nn.functional.unfold(v, (kernel, kernel), padding: (padding, padding));
-        var positions = patches.shape[2];
-        // [K, B*L] x [B*L, C*k*k]: every filter's activations times the patches it saw, summed over examples and positions.
-        var hidden = h.reshape(batch, filters, positions).transpose(0, 1).reshape(filters, batch * positions);
-        var columns = patches.transpose(0, 1).reshape(patches.shape[1], batch * positions);
-        var weight = hidden.matmul(columns.t()) / (batch * positions);
+        var averagedOver = h.shape[0] * h.shape[2] * h.shape[3];
+        var weight = RepeatableConvolution.KernelCorrelation(v, h, kernel, 1, padding) / averagedOver;
         return (weight, h.mean([0, 2, 3]), v.mean([0, 2, 3]));
     }
 }

@@ -29,7 +29,9 @@ internal sealed class ConvolutionFunction : autograd.SingleTensorFunction<Convol
         var (input, weight) = (saved[0], saved[1]);
         var geometry = (ConvolutionGeometry)ctx.get_data(GeometryKey);
         var inputGradient = input.requires_grad ? InputGradient(grad_output, input, weight, geometry) : null;
-        var weightGradient = weight.requires_grad ? WeightGradient(grad_output, input, weight, geometry) : null;
+        var weightGradient = weight.requires_grad
+            ? RepeatableConvolution.KernelCorrelation(input, grad_output, weight.shape[2], geometry.Stride, geometry.Padding)
+            : null;
         return [inputGradient!, weightGradient!, null!];
     }
 
@@ -39,18 +41,5 @@ internal sealed class ConvolutionFunction : autograd.SingleTensorFunction<Convol
         var spread = RepeatableConvolution.SpreadForTransposedConvolution(
             outputGradient, geometry.Stride, weight.shape[2], geometry.Padding, input.shape[2], input.shape[3]);
         return nn.functional.conv2d(spread, RepeatableConvolution.FlippedTransposedKernels(weight));
-    }
-
-    /// <summary>
-    /// dW[o, c, i, j] = Σ over b, y, x of g[b, o, y, x] · x_padded[b, c, s·y + i, s·x + j]: a forward convolution of
-    /// the input, with batch and channels swapped, by the output gradient as kernels dilated by the stride.
-    /// </summary>
-    private static Tensor WeightGradient(Tensor outputGradient, Tensor input, Tensor weight, ConvolutionGeometry geometry)
-    {
-        var kernel = weight.shape[2];
-        var correlation = nn.functional.conv2d(
-            input.transpose(0, 1), outputGradient.transpose(0, 1), null,
-            padding: [geometry.Padding], dilation: [geometry.Stride]);
-        return correlation.narrow(2, 0, kernel).narrow(3, 0, kernel).transpose(0, 1);
     }
 }

@@ -44,6 +44,23 @@ public static class RepeatableConvolution
         return output.MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// The gradient of a convolution's kernels [C', C, k, k] from its <paramref name="input"/> [B, C, H, W] and its
+    /// output gradient <paramref name="outputGradient"/> [B, C', H1, W1] (summed over examples and positions):
+    /// dW[o, c, i, j] = Σ over b, y, x of g[b, o, y, x] · x_padded[b, c, s·y + i, s·x + j]. Computed as a forward
+    /// convolution of the input, with batch and channels swapped, by the output gradient as kernels dilated by the
+    /// stride; the convolutional RBM uses it for its contrastive-divergence statistics too.
+    /// </summary>
+    public static Tensor KernelCorrelation(Tensor input, Tensor outputGradient, long kernel, long stride = 1, long padding = 0)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(outputGradient);
+        using var scope = NewDisposeScope();
+        var correlation = nn.functional.conv2d(
+            input.transpose(0, 1), outputGradient.transpose(0, 1), null, padding: [padding], dilation: [stride]);
+        return correlation.narrow(2, 0, kernel).narrow(3, 0, kernel).transpose(0, 1).MoveToOuterDisposeScope();
+    }
+
     /// <summary>[C', C, k, k] kernels as the [C, C', k, k] kernels of the adjoint (transposed) convolution.</summary>
     internal static Tensor FlippedTransposedKernels(Tensor weight) => weight.flip(2, 3).transpose(0, 1);
 
