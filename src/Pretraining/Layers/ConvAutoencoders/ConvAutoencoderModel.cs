@@ -118,7 +118,11 @@ internal sealed class ConvAutoencoderModel : IDisposable
             return RepeatableConvolution.ConvTranspose2d(code, kernels, bias, g.Stride, g.Padding, height, width);
         }
         using var scope = NewDisposeScope();
-        var upsampled = nn.functional.interpolate(code, size: [height, width], mode: InterpolationMode.Nearest);
+        // With stride 1 the unpooled code already has the image's size, and nearest interpolation to the same size is
+        // a copy whose backward pass cost a third of a step.
+        var upsampled = code.shape[2] == height && code.shape[3] == width
+            ? code
+            : nn.functional.interpolate(code, size: [height, width], mode: InterpolationMode.Nearest);
         // Padding k/2 keeps the size for odd kernels; even kernels give one row and column more, cut off here.
         var convolved = RepeatableConvolution.Conv2d(upsampled, kernels, bias, padding: options.Kernel / 2);
         return convolved.narrow(2, 0, height).narrow(3, 0, width).MoveToOuterDisposeScope();
