@@ -38,7 +38,7 @@ public sealed class ContrastiveDivergence : IDisposable
         ArgumentNullException.ThrowIfNull(vk);
         ArgumentNullException.ThrowIfNull(hk);
         // 1. <v h>_data - <v h>_model, each averaged over its own rows.
-        var weight = h0.t().mm(v0) / v0.shape[0] - hk.t().mm(vk) / vk.shape[0];
+        var weight = addmm(h0.t().mm(v0), hk.t(), vk, beta: 1f / v0.shape[0], alpha: -1f / vk.shape[0]);
         var hidden = h0.mean([0]) - hk.mean([0]);
         var visible = v0.mean([0]) - vk.mean([0]);
         return (weight, hidden, visible);
@@ -71,7 +71,7 @@ public sealed class ContrastiveDivergence : IDisposable
 
         // 3. Gradient, weight decay on W only, sparsity pressure on the hidden biases.
         var (dw, dc, db) = model.Gradient(v0, h0, vk, hk);
-        dw = dw - _options.WeightDecay * model.Weight;
+        dw = dw.add_(model.Weight, alpha: -_options.WeightDecay);
         if (_options.SparsityTarget is double target)
             dc = dc - _options.SparsityCost * (RunningMean(model.MeanActivation(h0)) - target);
 

@@ -43,13 +43,13 @@ public sealed class RbmModel : IRbmModel, IDisposable
         new Dictionary<string, Tensor> { ["weight"] = Weight, ["hidden.bias"] = HiddenBias, ["visible.bias"] = VisibleBias };
 
     /// <summary>p(h = 1 | v) = sigmoid(v W^T + c), [B, H].</summary>
-    public Tensor HiddenProbabilities(Tensor visible) => (MatMul(visible, Weight.t()) + HiddenBias).sigmoid();
+    public Tensor HiddenProbabilities(Tensor visible) => Affine(HiddenBias, visible, Weight.t()).sigmoid_();
 
     /// <summary>E[v | h]: sigmoid(h W + b) for Bernoulli units, h W + b for Gaussian ones, [B, V].</summary>
     public Tensor VisibleMean(Tensor hidden)
     {
-        var preActivation = MatMul(hidden, Weight) + VisibleBias;
-        return Visible == VisibleUnits.Bernoulli ? preActivation.sigmoid() : preActivation;
+        var preActivation = Affine(VisibleBias, hidden, Weight);
+        return Visible == VisibleUnits.Bernoulli ? preActivation.sigmoid_() : preActivation;
     }
 
     /// <inheritdoc />
@@ -70,8 +70,8 @@ public sealed class RbmModel : IRbmModel, IDisposable
     public static Tensor SampleBinary(Tensor probabilities, Generator generator)
     {
         ArgumentNullException.ThrowIfNull(probabilities);
-        using var uniform = rand(probabilities.shape, generator: generator, device: probabilities.device);
-        return (uniform < probabilities).to(probabilities.dtype);
+        // In place: the uniform draws become the 0/1 states, one tensor instead of three.
+        return rand(probabilities.shape, generator: generator, device: probabilities.device, dtype: probabilities.dtype).lt_(probabilities);
     }
 
     /// <summary>A sample of the visible units given their mean: Bernoulli draws, or mean plus unit Gaussian noise.</summary>
@@ -106,6 +106,11 @@ public sealed class RbmModel : IRbmModel, IDisposable
         HiddenBias.Dispose();
         VisibleBias.Dispose();
     }
+
+    // bias + a b as one addmm in float32 (no separate product and sum tensors: the RBM step is short, so each
+    // extra tensor per batch shows in its throughput).
+    private Tensor Affine(Tensor bias, Tensor a, Tensor b) =>
+        Precision == Precision.Float32 ? addmm(bias, a, b, beta: 1, alpha: 1) : MatMul(a, b).add_(bias);
 
     private Tensor MatMul(Tensor a, Tensor b)
     {
