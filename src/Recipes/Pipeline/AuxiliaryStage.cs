@@ -71,7 +71,6 @@ internal static class AuxiliaryStage
         Pictures.TryDraw(context.Logger, "the auxiliary pretraining pictures", () =>
         {
             LossCurvePlot.WriteAuxiliary(folder, history);
-            if (sampleShape.Count >= 2 && stack.Layers[0].Convolution is null)
-                FilterGrid.Write(folder.File("layer1-filters.png"), stack.Layers[0].Weight, (int)sampleShape[^2], (int)sampleShape[^1]);
+            FirstLayerFilters.TryWrite(folder, stack, sampleShape);
         });
 }

@@ -8,9 +8,8 @@ namespace Pretrain.Recipes.Reports;
 
 /// <summary>
 /// The pictures people expect after pretraining, written into the run folder: one loss-curve chart per layer
-/// (<c>layerK-loss.png</c>) and, for image inputs, the first layer's filters (<c>layer1-filters.png</c>; the kernels of
-/// a convolutional layer on one-channel images) and, for dense layers, ten inputs above their reconstructions through
-/// layer 1 (<c>layer1-reconstructions.png</c>).
+/// (<c>layerK-loss.png</c>) and, for one-channel image inputs, the first layer's filters (<see cref="FirstLayerFilters"/>)
+/// and, for dense layers, ten inputs above their reconstructions through layer 1 (<c>layer1-reconstructions.png</c>).
 /// </summary>
 internal static class StackPictures
 {
@@ -20,19 +19,11 @@ internal static class StackPictures
         foreach (var stage in history.Stages)
             LossCurvePlot.Write(folder.File($"layer{++index}-loss.png"), stage, history.Of(stage));
 
-        // One-channel images only ([H, W] or [1, H, W]): a filter over colour planes is not one picture.
-        if (stack.Layers.Count == 0 || SampleShapes.AsImage(samples.SampleShape) is not [1, var rows, var cols])
+        // Reconstructions only for dense first layers on one-channel images (none for convolutional layers yet).
+        if (!FirstLayerFilters.TryWrite(folder, stack, samples.SampleShape) || stack.Layers[0].Convolution is not null)
             return;
-        if (stack.Layers[0].Convolution is { } convolution)
-        {
-            // One-channel kernels are small images themselves; no reconstruction picture for convolutional layers yet.
-            if (stack.Layers[0].InputShape[0] != 1)
-                return;
-            using var kernels = stack.Layers[0].Weight.flatten(1);
-            FilterGrid.Write(folder.File("layer1-filters.png"), kernels, convolution.Kernel, convolution.Kernel, scale: 6);
-            return;
-        }
-        FilterGrid.Write(folder.File("layer1-filters.png"), stack.Layers[0].Weight, (int)rows, (int)cols);
+        var image = SampleShapes.AsImage(samples.SampleShape)!;
+        var (rows, cols) = (image[1], image[2]);
 
         using var scope = NewDisposeScope();
         var inputs = samples.Features.narrow(0, 0, Math.Min(10, samples.Count)).to(stack.Layers[0].Weight.device);

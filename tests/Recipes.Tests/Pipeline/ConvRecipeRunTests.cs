@@ -67,6 +67,7 @@ public sealed class ConvRecipeRunTests : IDisposable
         manifest.Layers.Select(l => l.OutputShape).Should().BeEquivalentTo(new[] { new long[] { 4, 14, 14 }, [4, 7, 7] }, o => o.WithStrictOrdering());
         result.AuxiliaryScore.Should().BeInRange(0, 1, "the share of held-out views that found their partner");
         result.TestAccuracy.Should().BeGreaterThan(0.15);
+        File.Exists(Path.Combine(result.RunFolder, "layer1-filters.png")).Should().BeTrue("the encoder's first kernels are drawn as for greedy layers");
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
