@@ -13,8 +13,26 @@ namespace Pretrain.Pretraining.Data;
 /// </summary>
 public sealed class ChunkedEncoder
 {
-    /// <summary>Rows encoded per step. Default 4096.</summary>
-    public int ChunkSize { get; init; } = 4096;
+    /// <summary>
+    /// Rows encoded per step. Default 256: enough rows for efficient matrix products, few enough that a frozen
+    /// convolutional bottom's feature maps stay small (see <see cref="RowsWithin"/>).
+    /// </summary>
+    public int ChunkSize { get; init; } = 256;
+
+    /// <summary>Size of the largest tensor one chunk should make, for <see cref="RowsWithin"/>: 16 MiB.</summary>
+    public const long ChunkBytes = 16L << 20;
+
+    /// <summary>
+    /// Rows per chunk (at most <paramref name="maxRows"/>, at least 16) whose largest float32 tensor of
+    /// <paramref name="valuesPerRow"/> values a row stays within <see cref="ChunkBytes"/>. Why: chunks of convolutional
+    /// feature maps reach hundreds of megabytes at 1,024 rows, and memory that large is mapped afresh for every chunk
+    /// (and faulted in page by page), which made caching a conv layer's outputs take ten times its compute.
+    /// </summary>
+    public static int RowsWithin(long valuesPerRow, int maxRows)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(valuesPerRow);
+        return (int)Math.Clamp(ChunkBytes / (valuesPerRow * sizeof(float)), 16, Math.Max(16, maxRows));
+    }
 
     /// <summary>Largest result kept on a CUDA device. Default 2 GiB.</summary>
     public long DeviceBudgetBytes { get; init; } = 2L << 30;

@@ -57,7 +57,7 @@ public sealed class FrozenOutputCache
         ArgumentNullException.ThrowIfNull(plan);
         var encoder = new ChunkedEncoder
         {
-            ChunkSize = BatchSize,
+            ChunkSize = ChunkedEncoder.RowsWithin(Math.Max(layer.WidestIntermediateSize, layer.InputSize), BatchSize),
             DeviceBudgetBytes = plan.Placement == CachePlacement.Device ? DeviceBudgetBytes : -1,
         };
         if (plan.Placement != CachePlacement.DiskShards)

@@ -92,6 +92,12 @@ public sealed class PretrainedLayer : IDisposable
     public int OutputSize => (int)SampleShapes.Size(OutputShape);
 
     /// <summary>
+    /// Values per example of the largest tensor <see cref="Encode"/> makes: a convolution's feature maps before
+    /// pooling (about <see cref="OutputSize"/> times the pooling window), else the output.
+    /// </summary>
+    public long WidestIntermediateSize => Convolution is { PoolSize: > 1 } g ? (long)OutputSize * g.PoolSize * g.PoolSize : OutputSize;
+
+    /// <summary>
     /// Encodes <paramref name="input"/> float32 [B, ...] (any shape holding <see cref="InputSize"/> values per example,
     /// e.g. flat [B, 784] or [B, 1, 28, 28]) to [B, ...<see cref="OutputShape"/>] without gradients (on the layer's device).
     /// </summary>
