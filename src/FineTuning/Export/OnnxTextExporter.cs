@@ -70,7 +70,7 @@ internal static class OnnxTextExporter
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = OnnxExporter.Opset });
         model.MetadataProps.Add(new StringStringEntryProto { Key = "classes", Value = JsonSerializer.Serialize(manifest.Classes) });
-        model.MetadataProps.Add(new StringStringEntryProto { Key = "input", Value = JsonSerializer.Serialize(manifest.Input, TextNetworkManifest.SerializerOptions) });
+        model.MetadataProps.Add(new StringStringEntryProto { Key = "input", Value = JsonSerializer.Serialize(manifest.Input, TextNetworkExporter.Compact) });
         model.MetadataProps.Add(new StringStringEntryProto { Key = "vocabulary", Value = JsonSerializer.Serialize(vocabulary) });
         return model;
     }

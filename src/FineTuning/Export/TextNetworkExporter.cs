@@ -15,6 +15,9 @@ namespace Pretrain.FineTuning.Export;
 /// </summary>
 internal static class TextNetworkExporter
 {
+    /// <summary>The manifest's serializer settings on one line: metadata values are single strings.</summary>
+    public static readonly JsonSerializerOptions Compact = new(TextNetworkManifest.SerializerOptions) { WriteIndented = false };
+
     public static void Export(string manifestPath, ExportFormat format, string outputPath, bool probabilities)
     {
         var manifest = TextNetworkManifestReader.Read(manifestPath);
@@ -37,8 +40,8 @@ internal static class TextNetworkExporter
                     ["layout"] = "out,in",
                     ["writer"] = "Pretrain",
                     ["classes"] = JsonSerializer.Serialize(manifest.Classes),
-                    ["architecture"] = JsonSerializer.Serialize(manifest.Architecture, TextNetworkManifest.SerializerOptions),
-                    ["input"] = JsonSerializer.Serialize(manifest.Input, TextNetworkManifest.SerializerOptions),
+                    ["architecture"] = JsonSerializer.Serialize(manifest.Architecture, Compact),
+                    ["input"] = JsonSerializer.Serialize(manifest.Input, Compact),
                     ["vocabulary"] = JsonSerializer.Serialize(tokens),
                 });
                 break;
