@@ -115,6 +115,8 @@ public sealed partial class ModelCatalog
     private void AddTextModel(CatalogEntry entry, string manifestPath)
     {
         var manifest = TextNetworkManifestReader.Read(manifestPath);
+        // Checked here first so that a modified file is reported under its own name rather than its copy's.
+        TextNetworkManifestReader.VerifyChecksums(manifestPath, manifest);
         Add(entry with { Kind = TextNetworkManifest.Kind }, temp =>
         {
             var copy = Path.Combine(temp, SavedNetwork.ManifestFileName);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Pretrain.Auxiliary.Text;
+using Pretrain.FineTuning.Catalog;
 using Pretrain.FineTuning.Library;
 using Pretrain.FineTuning.Models;
 using Pretrain.Pretraining;
@@ -120,6 +121,24 @@ public sealed class SavedTextClassifierTests : IDisposable
 
         FluentActions.Invoking(() => SavedTextClassifier.Load(_folder)).Should().Throw<DataException>()
             .Which.Message.Should().Contain("network").And.Contain(named);
+    }
+
+    [Fact]
+    public void The_catalog_copies_a_text_model_with_its_vocabulary_and_refuses_a_modified_one()
+    {
+        using var _ = SavedTextFiles.Save(_folder).Classifier;
+        var catalog = new ModelCatalog(Path.Combine(_folder, "catalog"));
+
+        catalog.AddNetwork(new CatalogEntry { Name = "words" }, _folder);
+
+        catalog.Get("words").Kind.Should().Be("text");
+        using (var original = SavedTextClassifier.Load(_folder))
+        using (var copy = SavedTextClassifier.Load(catalog.PathOf("words")))
+            copy.PredictText(Documents).SelectMany(p => p).Should().Equal(original.PredictText(Documents).SelectMany(p => p));
+        File.AppendAllText(Path.Combine(_folder, "network.vocabulary.json"), " ");
+        FluentActions.Invoking(() => catalog.AddNetwork(new CatalogEntry { Name = "changed" }, _folder)).Should().Throw<DataException>()
+            .WithMessage($"{Path.Combine(_folder, "network.vocabulary.json")}: checksum mismatch*");
+        catalog.List().Select(e => e.Name).Should().Equal("words");
     }
 
     [Fact]
