@@ -18,7 +18,8 @@ namespace Pretrain.FineTuning.Library;
 /// <summary>
 /// The entry point for .NET code that builds on a pretrained stack: load it (from a stack folder or a catalog name),
 /// turn it into a TorchSharp classifier with a new head, freeze or unfreeze its lower layers, fine-tune it on your own
-/// tensors and evaluate it. Everything the command line does, without recipes.
+/// tensors and evaluate it. Everything the command line does, without recipes. A text run's saved model loads too and
+/// classifies raw strings (<see cref="Text"/>, <see cref="PredictText"/>).
 /// </summary>
 /// <example>
 /// <code>
