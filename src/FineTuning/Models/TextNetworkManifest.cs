@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Pretrain.Pretraining.Layers;
 
 namespace Pretrain.FineTuning.Models;
@@ -90,7 +91,8 @@ public sealed record TextNetworkArchitecture
     /// <summary>Number of classes (logits).</summary>
     public int ClassCount { get; init; }
 
-    /// <summary>Width of the pooled vector the softmax layer reads.</summary>
+    /// <summary>Width of the pooled vector the softmax layer reads (worked out from the fields above, not stored).</summary>
+    [JsonIgnore]
     public int PooledFeatures => Pooling == "words" ? EmbeddingSize : HiddenLayers.Count > 0 ? HiddenLayers[^1] : Window * EmbeddingSize;
 
     /// <summary>

@@ -23,6 +23,7 @@ public sealed class TextNetworkManifestTests : IDisposable
         TextNetworkManifestReader.VerifyChecksums(Manifest, manifest);
 
         manifest.Version.Should().Be(2, "text models need format version 2");
+        File.ReadAllText(Manifest).Should().NotContain("pooledFeatures", "it follows from the other fields");
         manifest.Architecture.Should().BeEquivalentTo(TextModelFiles.Architecture);
         NetworkManifestReader.KindOf(Manifest).Should().Be("text");
         FluentActions.Invoking(() => NetworkManifestReader.Read(Manifest)).Should().Throw<DataException>().WithMessage("*architecture.kind: 'text'*");
