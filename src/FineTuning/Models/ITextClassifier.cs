@@ -24,6 +24,6 @@ public interface ITextClassifier : IDisposable
     /// </summary>
     float[][] PredictText(IEnumerable<string> documents);
 
-    /// <summary>Class probabilities <c>[N, C]</c> (float32, on the model's device) for a batch of documents.</summary>
+    /// <summary>Class probabilities <c>[N, C]</c> (float32, on the model's device; the caller disposes it) for a batch of documents.</summary>
     Tensor PredictProbabilities(IReadOnlyList<string> documents);
 }

@@ -18,11 +18,11 @@ namespace Pretrain.Recipes.Pipeline;
 public sealed record TextPredictionSource(string Path, TextCorpusFormat Format, string? LabelField = null, string? TextField = null)
 {
     /// <summary>
-    /// Whether the documents carry labels: csv/tsv when a label column is named, or when neither column is named and
+    /// Whether the documents carry labels (a method: it reads the start of the file): csv/tsv when a label column is named, or when neither column is named and
     /// the first row has two fields or more (the recipes' layout, label then text); jsonl when a label field is named,
     /// or the first object has a <c>label</c> field; lines when the path is a folder (the file names are the labels).
     /// </summary>
-    public bool HasLabels => Format switch
+    public bool HasLabels() => Format switch
     {
         TextCorpusFormat.Csv or TextCorpusFormat.Tsv => LabelField is not null || (TextField is null && FirstRowFields() > 1),
         TextCorpusFormat.Jsonl => LabelField is not null || JsonLinesCorpus.FirstObjectHas(Path, "label"),
@@ -32,7 +32,7 @@ public sealed record TextPredictionSource(string Path, TextCorpusFormat Format, 
     /// <summary>The documents, streamed, with their labels when <see cref="HasLabels"/> (empty for a row that leaves its label empty).</summary>
     public IEnumerable<TextRecord> Records()
     {
-        var labelled = HasLabels;
+        var labelled = HasLabels();
         var options = new TextCorpusOptions { Format = Format, LabelField = LabelField, TextField = TextField };
         return Format switch
         {

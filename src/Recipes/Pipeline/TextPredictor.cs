@@ -51,7 +51,7 @@ public static class TextPredictor
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         var classes = model.ClassNames;
         var ids = classes.Select((name, id) => (name, id)).ToDictionary(c => c.name, c => (long)c.id, StringComparer.Ordinal);
-        var labelled = documents.HasLabels;
+        var labelled = documents.HasLabels();
         var batches = (int)Math.Min(int.MaxValue, Math.Max(1, (documents.EstimatedCount() + batchSize - 1) / batchSize));
         var (count, tested, correct) = (0L, 0L, 0L);
         progress?.OnFitStart("predict", 1, batches);

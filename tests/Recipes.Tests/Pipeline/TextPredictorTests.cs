@@ -70,10 +70,10 @@ public sealed class TextPredictorTests : IDisposable
             rows.Should().HaveCount(Documents.Length + 1, source.Path);
             Probabilities(rows).Should().Equal(Expected(), source.Path);
             summary.Examples.Should().Be(Documents.Length);
-            rows[0].EndsWith(",label", StringComparison.Ordinal).Should().Be(source.HasLabels, source.Path);
-            (summary.Accuracy is not null).Should().Be(source.HasLabels, source.Path);
+            rows[0].EndsWith(",label", StringComparison.Ordinal).Should().Be(source.HasLabels(), source.Path);
+            (summary.Accuracy is not null).Should().Be(source.HasLabels(), source.Path);
         }
-        sources.Select(s => s.HasLabels).Should().Equal(true, false, false, true, false);
+        sources.Select(s => s.HasLabels()).Should().Equal(true, false, false, true, false);
     }
 
     [Fact]
