@@ -26,28 +26,40 @@ public static class DelimitedCorpus
     /// <exception cref="DataException">The file is missing or empty, a column is unknown, or a row lacks a field.</exception>
     public static IReadOnlyList<LabeledDocument> Load(string path, char delimiter, TextCorpusOptions options, WordTokenizer tokenizer, int minWords = 1)
     {
-        ArgumentNullException.ThrowIfNull(options);
         var collector = new DocumentCollector(tokenizer, minWords);
+        foreach (var record in Records(path, delimiter, options, labelled: true))
+            collector.Add(record.Text, record.Label!);
+        return collector.Documents;
+    }
+
+    /// <summary>
+    /// The rows of <paramref name="path"/> as raw texts with their labels, streamed (one row in memory at a time).
+    /// When <paramref name="labelled"/> is false no label column is read (labels are null) and the text column defaults
+    /// to the second column of rows that have two, else the first.
+    /// </summary>
+    /// <exception cref="DataException">The file is missing or empty, a column is unknown, or a row lacks a field.</exception>
+    public static IEnumerable<TextRecord> Records(string path, char delimiter, TextCorpusOptions options, bool labelled)
+    {
+        ArgumentNullException.ThrowIfNull(options);
         using var records = CsvRecordReader.Open(path, delimiter);
         if (!records.Read())
-            throw new DataException(path, "empty file: expected rows of a label and a text.");
+            throw new DataException(path, labelled ? "empty file: expected rows of a label and a text." : "empty file: expected rows with a text.");
         var first = records.Fields();
         var header = (options.Header ?? LooksLikeHeader(first, options)) ? first : null;
-        var label = Column(path, "label", options.LabelField, 0, header, first.Count);
-        var text = Column(path, "text", options.TextField, 1, header, first.Count);
-        if (label.Index == text.Index)
-            throw new DataException(path, $"the label and the text are both column {label.Index + 1} ('{label.Name}'): expected two different columns.");
+        (int Index, string Name)? label = labelled ? Column(path, "label", options.LabelField, 0, header, first.Count) : null;
+        var text = Column(path, "text", options.TextField, labelled || first.Count > 1 ? 1 : 0, header, first.Count);
+        if (label?.Index == text.Index)
+            throw new DataException(path, $"the label and the text are both column {text.Index + 1} ('{text.Name}'): expected two different columns.");
         if (header is not null && !records.Read())
             throw new DataException(path, "no rows after the header.");
         do
         {
-            foreach (var column in new[] { label, text })
+            foreach (var column in label is { } l ? new[] { l, text } : [text])
                 if (column.Index >= records.FieldCount)
                     throw new DataException(path, $"line {records.Line}, column {column.Index + 1} ('{column.Name}'): expected a field, received a row of {records.FieldCount} field(s).");
-            collector.Add(records.FieldText(text.Index), records.FieldText(label.Index).Trim());
+            yield return new TextRecord(records.FieldText(text.Index), label is { } c ? records.FieldText(c.Index).Trim() : null, records.Line);
         }
         while (records.Read());
-        return collector.Documents;
     }
 
     private static bool LooksLikeHeader(IReadOnlyList<string> first, TextCorpusOptions options)

@@ -48,6 +48,13 @@ public sealed class DocumentClassifier : IDisposable
     public IEnumerable<Parameter> Parameters =>
         (Pooling == DocumentPooling.Words ? [Encoder.Embedding!] : Encoder.Parameters).Append(HeadWeight).Append(HeadBias);
 
+    /// <summary>
+    /// The tensors by name, as a saved text model stores them: the encoder's (<c>embedding.weight</c>,
+    /// <c>hidden1.weight</c>, <c>hidden1.bias</c>, ...), then <c>head.weight</c> <c>[classes, pooled]</c> and <c>head.bias</c>.
+    /// </summary>
+    public IReadOnlyDictionary<string, Tensor> State =>
+        new Dictionary<string, Tensor>(Encoder.State) { ["head.weight"] = HeadWeight, ["head.bias"] = HeadBias };
+
     /// <summary>Class logits <c>[documents, classes]</c> for padded documents <c>[documents, length]</c> of token ids.</summary>
     public Tensor Forward(Tensor documents)
     {

@@ -20,8 +20,21 @@ public static class JsonLinesCorpus
     public static IReadOnlyList<LabeledDocument> Load(string path, string labelField, string textField, WordTokenizer tokenizer, int minWords = 1)
     {
         ArgumentNullException.ThrowIfNull(labelField);
-        ArgumentNullException.ThrowIfNull(textField);
         var collector = new DocumentCollector(tokenizer, minWords);
+        foreach (var record in Records(path, labelField, textField))
+            collector.Add(record.Text, record.Label!);
+        return collector.Documents;
+    }
+
+    /// <summary>
+    /// The objects of <paramref name="path"/> as raw texts with their labels, streamed line by line. With a null
+    /// <paramref name="labelField"/> no label is read (labels are null); else every object needs the field (null for
+    /// an empty label).
+    /// </summary>
+    /// <exception cref="DataException">The file is missing or empty, or a line is not an object with those fields.</exception>
+    public static IEnumerable<TextRecord> Records(string path, string? labelField, string textField)
+    {
+        ArgumentNullException.ThrowIfNull(textField);
         var lines = 0;
         foreach (var (number, line) in Utf8TextFile.Lines(path))
         {
@@ -34,11 +47,24 @@ public static class JsonLinesCorpus
                 throw new DataException(path, $"line {number}: expected a JSON object, received {Describe(root)}.");
             if (!root.TryGetProperty(textField, out var text) || text.ValueKind != JsonValueKind.String)
                 throw new DataException(path, $"line {number}: expected a string field \"{textField}\", received {(text.ValueKind == JsonValueKind.Undefined ? "no such field" : Describe(text))}.");
-            collector.Add(text.GetString()!, Label(path, number, root, labelField));
+            yield return new TextRecord(text.GetString()!, labelField is null ? null : Label(path, number, root, labelField), number);
         }
         if (lines == 0)
             throw new DataException(path, "empty file: expected one JSON object per line.");
-        return collector.Documents;
+    }
+
+    /// <summary>Whether the first object of <paramref name="path"/> has the field <paramref name="field"/> (false for a file without objects).</summary>
+    public static bool FirstObjectHas(string path, string field)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        foreach (var (number, line) in Utf8TextFile.Lines(path))
+        {
+            if (string.IsNullOrWhiteSpace(line))
+                continue;
+            using var document = Parse(path, number, line);
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty(field, out _);
+        }
+        return false;
     }
 
     private static JsonDocument Parse(string path, int number, string line)

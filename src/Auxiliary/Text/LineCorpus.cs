@@ -17,25 +17,38 @@ public static class LineCorpus
     /// <exception cref="DataException">The path is missing, holds no lines, or a file is not UTF-8.</exception>
     public static IReadOnlyList<LabeledDocument> Load(string path, WordTokenizer tokenizer, int minWords = 1)
     {
-        ArgumentNullException.ThrowIfNull(path);
         var collector = new DocumentCollector(tokenizer, minWords);
-        var files = Directory.Exists(path) ? TextFiles.In(path) : [path];
+        foreach (var record in Records(path, labelFile: true))
+            collector.Add(record.Text, record.Label!);
+        return collector.Documents;
+    }
+
+    /// <summary>
+    /// The non-blank lines of <paramref name="path"/> (a file, or the <c>.txt</c> files of a folder in name order),
+    /// streamed, each labelled with its file's name without extension; a single file's lines are unlabelled (null)
+    /// unless <paramref name="labelFile"/>.
+    /// </summary>
+    /// <exception cref="DataException">The path is missing, holds no lines, or a file is not UTF-8.</exception>
+    public static IEnumerable<TextRecord> Records(string path, bool labelFile)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var folder = Directory.Exists(path);
+        var files = folder ? TextFiles.In(path) : [path];
         if (files.Count == 0)
             throw new DataException(path, "no .txt files in the folder: expected one file of lines per category.");
         foreach (var file in files)
         {
-            var category = Path.GetFileNameWithoutExtension(file);
+            var category = folder || labelFile ? Path.GetFileNameWithoutExtension(file) : null;
             var lines = 0;
-            foreach (var (_, line) in Utf8TextFile.Lines(file))
+            foreach (var (number, line) in Utf8TextFile.Lines(file))
             {
                 if (string.IsNullOrWhiteSpace(line))
                     continue;
                 lines++;
-                collector.Add(line, category);
+                yield return new TextRecord(line, category, number);
             }
             if (lines == 0)
                 throw new DataException(file, "empty file: expected one document per line.");
         }
-        return collector.Documents;
     }
 }

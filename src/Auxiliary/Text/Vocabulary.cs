@@ -87,12 +87,12 @@ public sealed class Vocabulary
     public void Save(string path) =>
         AtomicFile.WriteAllText(path, JsonSerializer.Serialize(new VocabularyFile(Lowercase, _tokens, _counts), FileOptions));
 
-    /// <summary>Reads a vocabulary written by <see cref="Save"/>, with a clear error naming the file when it is not one.</summary>
+    /// <summary>Reads a vocabulary written by <see cref="Save"/>; a file that is not one is a <see cref="DataException"/> naming it.</summary>
     public static Vocabulary Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path))
-            throw new PretrainException($"{path}: vocabulary file not found.");
+            throw new DataException(path, "vocabulary file not found.");
         VocabularyFile? file;
         try
         {
@@ -100,14 +100,14 @@ public sealed class Vocabulary
         }
         catch (JsonException e)
         {
-            throw new PretrainException($"{path}: not a vocabulary file ({e.Message}).");
+            throw new DataException(path, $"not a vocabulary file ({e.Message}).", e);
         }
         if (file?.Tokens is not { Count: >= FirstWordId } tokens || file.Counts is not { } counts || counts.Count != tokens.Count)
-            throw new PretrainException($"{path}: a vocabulary file needs 'tokens' (starting with {PaddingToken} and {UnknownToken}) and one 'counts' entry per token.");
+            throw new DataException(path, $"a vocabulary file needs 'tokens' (starting with {PaddingToken} and {UnknownToken}) and one 'counts' entry per token.");
         if (tokens[PaddingId] != PaddingToken || tokens[UnknownId] != UnknownToken)
-            throw new PretrainException($"{path}: tokens[0] must be {PaddingToken} and tokens[1] {UnknownToken}, found '{tokens[0]}' and '{tokens[1]}'.");
+            throw new DataException(path, $"tokens[0] must be {PaddingToken} and tokens[1] {UnknownToken}, found '{tokens[0]}' and '{tokens[1]}'.");
         if (tokens.Distinct(StringComparer.Ordinal).Count() != tokens.Count)
-            throw new PretrainException($"{path}: 'tokens' lists a word twice.");
+            throw new DataException(path, "'tokens' lists a word twice.");
         return new Vocabulary(tokens.ToList(), counts.ToList(), file.Lowercase);
     }
 

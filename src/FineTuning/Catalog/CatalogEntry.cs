@@ -6,7 +6,7 @@ public sealed record CatalogEntry
     /// <summary>Unique name: lower-case letters, digits, '.', '_' and '-'.</summary>
     public required string Name { get; init; }
 
-    /// <summary>What kind of model the folder holds; <c>stack</c> (a pretrained stack, docs/stack-format.md) or <c>network</c> (a saved network, docs/saved-network.md).</summary>
+    /// <summary>What kind of model the folder holds; <c>stack</c> (a pretrained stack, docs/stack-format.md), <c>network</c> (a saved network) or <c>text</c> (a saved text model; both docs/saved-network.md).</summary>
     public string Kind { get; init; } = "stack";
 
     /// <summary>What it was trained for (e.g. <c>unsupervised pretraining, 784-500-500 DAE</c>).</summary>

@@ -88,12 +88,18 @@ public sealed partial class ModelCatalog
     /// <summary>
     /// Copies a saved network (a folder holding <c>network.json</c>, or a manifest path) into the catalog as
     /// <paramref name="entry"/>: the manifest becomes the entry's <c>network.json</c>, next to its weights file, and the
-    /// copy is loaded (checksum included) before it becomes visible. <c>catalog:NAME</c> then loads it.
+    /// copy is loaded (checksum included) before it becomes visible. <c>catalog:NAME</c> then loads it. A text model
+    /// (kind <c>text</c>) is copied with its vocabulary file, and its copy's manifest and checksums are checked.
     /// </summary>
     public void AddNetwork(CatalogEntry entry, string network)
     {
         ArgumentNullException.ThrowIfNull(entry);
         var manifestPath = SavedNetwork.ManifestPathOf(network);
+        if (NetworkManifestReader.KindOf(manifestPath) == TextNetworkManifest.Kind)
+        {
+            AddTextModel(entry, manifestPath);
+            return;
+        }
         var manifest = NetworkManifestReader.Read(manifestPath);
         Add(entry with { Kind = "network" }, temp =>
         {
@@ -103,6 +109,22 @@ public sealed partial class ModelCatalog
             {
                 // Loading verifies the copy's checksum and shapes before it becomes visible.
             }
+        });
+    }
+
+    private void AddTextModel(CatalogEntry entry, string manifestPath)
+    {
+        var manifest = TextNetworkManifestReader.Read(manifestPath);
+        // Checked here first so that a modified file is reported under its own name rather than its copy's.
+        TextNetworkManifestReader.VerifyChecksums(manifestPath, manifest);
+        Add(entry with { Kind = TextNetworkManifest.Kind }, temp =>
+        {
+            var copy = Path.Combine(temp, SavedNetwork.ManifestFileName);
+            File.Copy(manifestPath, copy);
+            File.Copy(TextNetworkManifestReader.WeightsPath(manifestPath, manifest), Path.Combine(temp, manifest.Weights.File));
+            File.Copy(TextNetworkManifestReader.VocabularyPath(manifestPath, manifest), Path.Combine(temp, manifest.Vocabulary.File));
+            // The tokenizer and classifier live in Pretrain.Auxiliary; the checks here are the manifest's and both checksums.
+            TextNetworkManifestReader.VerifyChecksums(copy, TextNetworkManifestReader.Read(copy));
         });
     }
 

@@ -17,19 +17,32 @@ public static class ClassificationEvaluator
         ArgumentNullException.ThrowIfNull(data);
         if (data.Labels is null)
             throw new ArgumentException($"{data.Source}: evaluation needs labels.", nameof(data));
-        var classes = data.ClassCount;
         model.eval();
+        return Evaluate(model.forward, data.Features, data.Labels, data.ClassCount, device, batchSize);
+    }
+
+    /// <summary>
+    /// Evaluates any classifier given as <paramref name="logitsOf"/> (inputs <c>[n, ...]</c> on <paramref name="device"/>
+    /// to logits <c>[n, classes]</c>, called without gradients) on <paramref name="inputs"/> (any dtype, <c>[N, ...]</c>)
+    /// and int64 <paramref name="labels"/> <c>[N]</c>, in batches of <paramref name="batchSize"/>.
+    /// </summary>
+    public static ClassificationReport Evaluate(Func<Tensor, Tensor> logitsOf, Tensor inputs, Tensor labels, int classes, Device device, int batchSize = 1024)
+    {
+        ArgumentNullException.ThrowIfNull(logitsOf);
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(labels);
+        var count = inputs.shape[0];
         using var outer = NewDisposeScope();
         using var _ = no_grad();
         var confusion = zeros(classes * classes, dtype: ScalarType.Int64, device: device);
         double lossSum = 0;
-        for (long start = 0; start < data.Count; start += batchSize)
+        for (long start = 0; start < count; start += batchSize)
         {
             using var scope = NewDisposeScope();
-            var length = Math.Min(batchSize, data.Count - start);
-            var x = data.Features.narrow(0, start, length).to(device);
-            var y = data.Labels.narrow(0, start, length).to(device);
-            var logits = model.forward(x);
+            var length = Math.Min(batchSize, count - start);
+            var x = inputs.narrow(0, start, length).to(device);
+            var y = labels.narrow(0, start, length).to(device);
+            var logits = logitsOf(x);
             lossSum += nn.functional.cross_entropy(logits, y, reduction: nn.Reduction.Sum).item<float>();
             var predicted = logits.argmax(1);
             confusion.add_((y * classes + predicted).bincount(null, classes * classes));
@@ -50,6 +63,6 @@ public static class ClassificationEvaluator
             correct += matrix[t, t];
             perClass[t] = row == 0 ? double.NaN : (double)matrix[t, t] / row;
         }
-        return new ClassificationReport(lossSum / data.Count, (double)correct / data.Count, perClass, matrix);
+        return new ClassificationReport(lossSum / count, (double)correct / count, perClass, matrix);
     }
 }

@@ -10,7 +10,8 @@ namespace Pretrain.FineTuning.Export;
 /// <summary>
 /// Exports a saved network (<see cref="SavedNetwork"/>) to a file other runtimes load: ONNX (<see cref="OnnxExporter"/>,
 /// raw inputs in, scaling included), or the weights alone as safetensors or NumPy <c>.npz</c> with PyTorch's names and
-/// <c>[out, in]</c> layout. What <c>pretrain export</c> does; documented in docs/export.md.
+/// <c>[out, in]</c> layout. A text model (<see cref="TextNetworkManifest"/>) exports the same three ways, its ONNX graph
+/// taking token ids (<see cref="OnnxTextExporter"/>). What <c>pretrain export</c> does; documented in docs/export.md.
 /// </summary>
 public static class NetworkExporter
 {
@@ -55,7 +56,13 @@ public static class NetworkExporter
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(outputPath);
-        using var network = SavedNetwork.Load(ModelCatalog.ResolveStack(model));
+        var manifestPath = SavedNetwork.ManifestPathOf(ModelCatalog.ResolveStack(model));
+        if (NetworkManifestReader.KindOf(manifestPath) == TextNetworkManifest.Kind)
+        {
+            TextNetworkExporter.Export(manifestPath, format, outputPath, probabilities);
+            return Path.GetFullPath(outputPath);
+        }
+        using var network = SavedNetwork.Load(manifestPath);
         var manifest = network.Manifest;
         switch (format)
         {

@@ -18,15 +18,15 @@ internal sealed class OnnxGraph
     /// <summary>The graph being built.</summary>
     public GraphProto Graph { get; } = new() { Name = "pretrain-network" };
 
-    /// <summary>Declares a float32 graph input or output of shape <c>[batch, width]</c>.</summary>
-    public static ValueInfoProto BatchOf(string name, long width) => new()
+    /// <summary>Declares a graph input or output of shape <c>[batch, width]</c>, float32 unless <paramref name="type"/> says otherwise.</summary>
+    public static ValueInfoProto BatchOf(string name, long width, TensorProto.Types.DataType type = TensorProto.Types.DataType.Float) => new()
     {
         Name = name,
         Type = new TypeProto
         {
             TensorType = new TypeProto.Types.Tensor
             {
-                ElemType = (int)TensorProto.Types.DataType.Float,
+                ElemType = (int)type,
                 Shape = new TensorShapeProto
                 {
                     Dim =
@@ -69,10 +69,17 @@ internal sealed class OnnxGraph
     }
 
     /// <summary>Adds an int64 initializer (a vector), as Reshape's target shape needs; returns its name.</summary>
-    public string Int64Constant(string name, params long[] values)
+    public string Int64Constant(string name, params long[] values) => Int64Constant(name, values, [values.Length]);
+
+    /// <summary>Adds an int64 initializer holding <paramref name="values"/> with <paramref name="dims"/> (none: a scalar); returns its name.</summary>
+    public string Int64Constant(string name, long[] values, long[] dims)
     {
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(dims);
+        if (dims.Aggregate(1L, (a, b) => a * b) != values.Length)
+            throw new ArgumentException($"constant '{name}' has {values.Length} values, which do not fill [{string.Join(", ", dims)}].", nameof(dims));
         var tensor = new TensorProto { Name = Reserve(name), DataType = (int)TensorProto.Types.DataType.Int64 };
-        tensor.Dims.Add(values.Length);
+        tensor.Dims.AddRange(dims);
         tensor.Int64Data.AddRange(values);
         Graph.Initializer.Add(tensor);
         return tensor.Name;

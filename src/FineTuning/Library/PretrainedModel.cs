@@ -18,7 +18,8 @@ namespace Pretrain.FineTuning.Library;
 /// <summary>
 /// The entry point for .NET code that builds on a pretrained stack: load it (from a stack folder or a catalog name),
 /// turn it into a TorchSharp classifier with a new head, freeze or unfreeze its lower layers, fine-tune it on your own
-/// tensors and evaluate it. Everything the command line does, without recipes.
+/// tensors and evaluate it. Everything the command line does, without recipes. A text run's saved model loads too and
+/// classifies raw strings (<see cref="Text"/>, <see cref="PredictText"/>).
 /// </summary>
 /// <example>
 /// <code>
@@ -33,19 +34,22 @@ public sealed partial class PretrainedModel : IDisposable
 {
     private readonly PretrainedStack? _stack;
 
-    private PretrainedModel(PretrainedStack? stack, SavedNetwork? network, string source, RunContext context)
+    private PretrainedModel(PretrainedStack? stack, SavedNetwork? network, ITextClassifier? text, string source, RunContext context)
     {
         _stack = stack;
         Network = network;
+        Text = text;
         Source = source;
         Context = context;
     }
 
     /// <summary>
     /// The pretrained layers (frozen tensors; networks get copies). Throws <see cref="InvalidOperationException"/> when
-    /// the model is a saved network (<see cref="Network"/>) rather than a stack.
+    /// the model is a saved network (<see cref="Network"/>) or a text model (<see cref="Text"/>) rather than a stack.
     /// </summary>
-    public PretrainedStack Stack => _stack ?? throw new InvalidOperationException($"{Source} is a saved network, not a pretrained stack; use Network.");
+    public PretrainedStack Stack => _stack ?? throw new InvalidOperationException(Text is null
+        ? $"{Source} is a saved network, not a pretrained stack; use Network."
+        : $"{Source} is a text model, not a pretrained stack; use Text or PredictText.");
 
     /// <summary>
     /// The saved network (a run's <c>network.json</c> and weights) when one was loaded, else null. Its
@@ -54,21 +58,28 @@ public sealed partial class PretrainedModel : IDisposable
     /// </summary>
     public SavedNetwork? Network { get; }
 
+    /// <summary>
+    /// The text model (a text run's <c>network.json</c>, its weights and vocabulary) when one was loaded, else null:
+    /// it classifies raw documents (<see cref="ITextClassifier.PredictText"/>; <see cref="PredictText"/> is the same call).
+    /// Needs the Pretrain.Auxiliary library at run time, which holds the tokenizer and the document classifier.
+    /// </summary>
+    public ITextClassifier? Text { get; }
+
     /// <summary>Where the stack or network was loaded from.</summary>
     public string Source { get; }
 
     /// <summary>The device, seed and logger used for training and evaluation.</summary>
     public RunContext Context { get; }
 
-    /// <summary>Input width D of the stack or network.</summary>
+    /// <summary>Input width D of the stack or network (a text model reads documents and has none: <see cref="InvalidOperationException"/>).</summary>
     public int InputFeatures => Network?.InputFeatures ?? Stack.InputFeatures;
 
     /// <summary>
     /// Loads a stack folder, a saved network (a folder holding <c>network.json</c>, such as a run folder, or the
     /// <c>.json</c> manifest itself), or <c>catalog:NAME</c> from the model catalog (<c>$PRETRAIN_MODELS</c>), which
-    /// may hold either.
+    /// may hold either. A text run's saved model (<c>architecture.kind: "text"</c>) loads as <see cref="Text"/>.
     /// </summary>
-    /// <param name="source">A stack folder (containing <c>stack.json</c>), a saved network, or <c>catalog:NAME</c>.</param>
+    /// <param name="source">A stack folder (containing <c>stack.json</c>), a saved network or text model, or <c>catalog:NAME</c>.</param>
     /// <param name="device"><c>auto</c> (CUDA when available), <c>cpu</c>, <c>cuda</c> or <c>cuda:N</c>.</param>
     /// <param name="seed">Seed for head initialisation and shuffling.</param>
     public static PretrainedModel Load(string source, string device = "auto", int seed = 0)
@@ -76,10 +87,21 @@ public sealed partial class PretrainedModel : IDisposable
         ArgumentNullException.ThrowIfNull(source);
         var path = ModelCatalog.ResolveStack(source);
         var context = RunContext.Create(DeviceSpec.Parse(device), seed);
-        return IsSavedNetwork(path)
-            ? new PretrainedModel(null, SavedNetwork.Load(path, context.Device), path, context)
-            : new PretrainedModel(StackStore.Load(path, context.Device), null, path, context);
+        if (!IsSavedNetwork(path))
+            return new PretrainedModel(StackStore.Load(path, context.Device), null, null, path, context);
+        var manifest = SavedNetwork.ManifestPathOf(path);
+        return NetworkManifestReader.KindOf(manifest) == TextNetworkManifest.Kind
+            ? new PretrainedModel(null, null, TextModelBridge.Load(manifest, context.Device), path, context)
+            : new PretrainedModel(null, SavedNetwork.Load(path, context.Device), null, path, context);
     }
+
+    /// <summary>
+    /// Class probabilities for raw documents with a text model (<see cref="Text"/>): one row per document, one value per
+    /// class in <see cref="ITextClassifier.ClassNames"/> order. Throws <see cref="InvalidOperationException"/> for a
+    /// stack or a network, which read numeric features.
+    /// </summary>
+    public float[][] PredictText(IEnumerable<string> documents) =>
+        (Text ?? throw new InvalidOperationException($"{Source} is not a text model; it reads numeric features, not documents.")).PredictText(documents);
 
     /// <summary>
     /// A new classifier: the lowest <paramref name="reuseLayers"/> pretrained layers (all by default), then optional
@@ -91,6 +113,8 @@ public sealed partial class PretrainedModel : IDisposable
     {
         if (classCount < 2)
             throw new ArgumentException($"a classifier needs at least 2 classes, received {classCount}.", nameof(classCount));
+        if (Text is not null)
+            throw new InvalidOperationException($"{Source} is a text model: it classifies documents as it is (Text, PredictText); new classifiers are built from stacks and dense networks.");
         using var generator = Context.CreateGenerator(RandomStream.LibraryClassifier);
         var network = Network is null
             ? StackNetwork.Build(Stack, classCount, generator, dropout, reuseLayers, extraLayers)
@@ -129,6 +153,7 @@ public sealed partial class PretrainedModel : IDisposable
     {
         _stack?.Dispose();
         Network?.Dispose();
+        Text?.Dispose();
     }
 
     private Dataset Wrap(Tensor x, Tensor y, string role)

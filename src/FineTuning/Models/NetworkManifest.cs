@@ -16,14 +16,17 @@ public sealed record NetworkManifest
     /// <summary>The format's name; always <see cref="FormatName"/>.</summary>
     public const string FormatName = "pretrain-network";
 
-    /// <summary>The format version this code writes and reads.</summary>
-    public const int CurrentVersion = 1;
+    /// <summary>
+    /// The newest format version this code reads. Version 2 added text models (<see cref="TextNetworkManifest"/>);
+    /// dense and convolutional networks are still written as version 1, which every version of Pretrain reads.
+    /// </summary>
+    public const int CurrentVersion = 2;
 
     /// <summary>Always <c>pretrain-network</c>.</summary>
     public string Format { get; init; } = FormatName;
 
-    /// <summary>Format version.</summary>
-    public int Version { get; init; } = CurrentVersion;
+    /// <summary>Format version: 1 for the networks this record describes.</summary>
+    public int Version { get; init; } = 1;
 
     /// <summary>The network's layers.</summary>
     public required NetworkArchitecture Architecture { get; init; }

@@ -15,8 +15,68 @@ public static partial class NetworkManifestReader
 {
     private const long MaxManifestBytes = 64L * 1024 * 1024;
 
-    /// <summary>Reads the manifest at <paramref name="path"/> and checks it (and the weights file's size) as described above.</summary>
+    /// <summary>
+    /// Reads the manifest at <paramref name="path"/> and checks it (and the weights file's size) as described above. A
+    /// text model's manifest (<see cref="KindOf"/> says <c>text</c>) is refused with a message pointing to
+    /// <see cref="TextNetworkManifestReader"/>: its input is documents, not features.
+    /// </summary>
     public static NetworkManifest Read(string path)
+    {
+        if (KindOf(path) == TextNetworkManifest.Kind)
+            throw new DataException(path, "architecture.kind: 'text': a text model reads documents, not numeric features; load it as a text model (PretrainedModel.Load, SavedTextClassifier.Load, pretrain predict).");
+        var manifest = Deserialize<NetworkManifest>(path);
+        Check(path, manifest);
+        return manifest;
+    }
+
+    /// <summary>
+    /// The <c>architecture.kind</c> of the manifest at <paramref name="path"/> (<c>mlp</c> when absent, as version 1
+    /// allows), read without checking the rest: what a loader looks at to choose between a network and a text model.
+    /// A missing, oversized or non-JSON file is a <see cref="DataException"/> naming it.
+    /// </summary>
+    public static string KindOf(string path)
+    {
+        using var document = Parse(path);
+        return document.RootElement.ValueKind == JsonValueKind.Object
+            && document.RootElement.TryGetProperty("architecture", out var architecture)
+            && architecture.ValueKind == JsonValueKind.Object
+            && architecture.TryGetProperty("kind", out var kind)
+            && kind.ValueKind == JsonValueKind.String
+                ? kind.GetString()!
+                : "mlp";
+    }
+
+    /// <summary>The manifest at <paramref name="path"/> as <typeparamref name="T"/>; a missing field, null or wrong type names its JSON path.</summary>
+    internal static T Deserialize<T>(string path)
+        where T : class
+    {
+        var text = ReadText(path);
+        T? manifest;
+        try
+        {
+            manifest = JsonSerializer.Deserialize<T>(text, NetworkManifest.SerializerOptions);
+        }
+        catch (JsonException e)
+        {
+            throw new DataException(path, $"not a valid network manifest: {e.Message}", e);
+        }
+        return manifest ?? throw new DataException(path, "not a valid network manifest: the file holds null.");
+    }
+
+    private static JsonDocument Parse(string path)
+    {
+        var text = ReadText(path);
+        try
+        {
+            return JsonDocument.Parse(text);
+        }
+        catch (JsonException e)
+        {
+            throw new DataException(path, $"not a valid network manifest: {e.Message}", e);
+        }
+    }
+
+    private static string ReadText(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
         var file = new FileInfo(path);
@@ -24,19 +84,7 @@ public static partial class NetworkManifestReader
             throw new DataException(path, "network manifest not found.");
         if (file.Length > MaxManifestBytes)
             throw new DataException(path, $"a network manifest of {file.Length} bytes is not plausible (at most {MaxManifestBytes}).");
-        NetworkManifest? manifest;
-        try
-        {
-            manifest = JsonSerializer.Deserialize<NetworkManifest>(File.ReadAllText(path), NetworkManifest.SerializerOptions);
-        }
-        catch (JsonException e)
-        {
-            throw new DataException(path, $"not a valid network manifest: {e.Message}", e);
-        }
-        if (manifest is null)
-            throw new DataException(path, "not a valid network manifest: the file holds null.");
-        Check(path, manifest);
-        return manifest;
+        return File.ReadAllText(path);
     }
 
     /// <summary>The weights file <paramref name="manifest"/> names, next to the manifest at <paramref name="manifestPath"/>.</summary>
@@ -106,15 +154,25 @@ public static partial class NetworkManifestReader
             Fail("classes", "expected distinct, non-empty names.");
 
         var weights = manifest.Weights;
-        if (weights.File.Length == 0 || weights.File != Path.GetFileName(weights.File) || weights.File is "." or "..")
-            Fail("weights.file", $"expected a file name in the manifest's folder, received '{weights.File}'.");
-        if (!Sha256Pattern().IsMatch(weights.Sha256))
-            Fail("weights.sha256", $"expected 64 hexadecimal digits, received '{weights.Sha256}'.");
-        var weightsFile = new FileInfo(WeightsPath(path, manifest));
-        if (!weightsFile.Exists)
-            Fail("weights.file", $"'{weights.File}' not found next to the manifest.");
+        var weightsFile = CheckFile(path, "weights", weights.File, weights.Sha256);
         if (!TryParameterBytes(a, out var bytes) || bytes > weightsFile.Length)
             Fail("architecture", $"the layers need {(bytes < 0 ? "more than 2^63" : bytes.ToString(CultureInfo.InvariantCulture))} bytes of float32 weights but '{weights.File}' has {weightsFile.Length} bytes.");
+    }
+
+    /// <summary>
+    /// Checks a file a manifest names (<paramref name="field"/><c>.file</c> and <c>.sha256</c>): a plain name in the
+    /// manifest's folder, 64 hexadecimal digits, and the file present. Returns the file.
+    /// </summary>
+    internal static FileInfo CheckFile(string manifestPath, string field, string name, string sha256)
+    {
+        if (name.Length == 0 || name != Path.GetFileName(name) || name is "." or "..")
+            throw new DataException(manifestPath, $"{field}.file: expected a file name in the manifest's folder, received '{name}'.");
+        if (!Sha256Pattern().IsMatch(sha256))
+            throw new DataException(manifestPath, $"{field}.sha256: expected 64 hexadecimal digits, received '{sha256}'.");
+        var file = new FileInfo(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(manifestPath))!, name));
+        if (!file.Exists)
+            throw new DataException(manifestPath, $"{field}.file: '{name}' not found next to the manifest.");
+        return file;
     }
 
     /// <summary>The image shape holds the input features and every block fits the maps it slides over.</summary>
@@ -172,7 +230,7 @@ public static partial class NetworkManifestReader
         }
     }
 
-    private static bool TryMultiply(long a, long b, out long product)
+    internal static bool TryMultiply(long a, long b, out long product)
     {
         try
         {

@@ -7,15 +7,15 @@ using Pretrain.Pretraining;
 namespace Pretrain.Host.Cli;
 
 /// <summary>
-/// <c>pretrain eval RUN_FOLDER</c>: evaluates a finished run's network (<c>network.safetensors</c>) on the test data of
-/// its recipe, without training anything; prints loss, accuracy, per-class accuracy and the confusion matrix and
-/// writes them to <c>RUN/eval.json</c>.
+/// <c>pretrain eval RUN_FOLDER</c>: evaluates a finished run's saved network (<c>network.json</c> and its weights; a
+/// text run's saved text model) on the test data of its recipe, without training anything; prints loss, accuracy,
+/// per-class accuracy and the confusion matrix and writes them to <c>RUN/eval.json</c>.
 /// </summary>
 internal static class EvalCommand
 {
     public static Command Create()
     {
-        var run = new Argument<string>("run") { Description = "A run folder holding recipe.json and network.safetensors." };
+        var run = new Argument<string>("run") { Description = "A run folder holding recipe.json and its saved network (network.json and network.safetensors; a text run's text model too)." };
         var recipeOption = new Option<string?>("--recipe")
         {
             Description = "The recipe to take the data from, when it differs from the run's recipe.json or uses paths relative to the original recipe's folder.",
@@ -47,7 +47,7 @@ internal static class EvalCommand
     {
         var evaluation = RunEvaluator.Evaluate(runPath, recipePath, overrides, cancellation);
         var report = evaluation.Report;
-        Console.Out.WriteLine($"Test accuracy {report.Accuracy:F4} (loss {report.Loss:F4}) on {evaluation.Examples} examples of {evaluation.TestData}");
+        Console.Out.WriteLine($"Test accuracy {report.Accuracy:F4} (loss {report.Loss:F4}) on {evaluation.Examples} examples of {evaluation.Description}");
         Console.Out.WriteLine(ConfusionMatrixReport.ToText(report));
         return ExitCodes.Success;
     }

@@ -24,7 +24,7 @@ public static class FileChecksum
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path))
-            throw new DataException(path, "weights file not found.");
+            throw new DataException(path, "file not found (the manifest names it).");
         var actual = Sha256(path);
         if (!string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase))
             throw new DataException(path, $"checksum mismatch: the manifest expects SHA-256 {expected}, the file has {actual} (modified or cut short).");

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Pretrain.FineTuning.Catalog;
 using Pretrain.FineTuning.Models;
@@ -64,11 +63,7 @@ public static class NetworkPredictor
         AtomicFile.Write(outputPath, stream =>
         {
             using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
-            var header = new List<string> { "predicted" };
-            header.AddRange(classes.Select(c => $"p_{c}"));
-            if (examples.HasLabels)
-                header.Add("label");
-            writer.WriteLine(string.Join(",", header.Select(Field)));
+            writer.WriteLine(PredictionCsv.Header(classes, examples.HasLabels));
             for (var b = 1; ; b++)
             {
                 cancellation.ThrowIfCancellationRequested();
@@ -95,25 +90,6 @@ public static class NetworkPredictor
         var labels = y?.cpu().data<long>().ToArray();
         if (labels is not null && Array.FindIndex(labels, l => l >= classes.Count) is var bad and >= 0)
             throw new DataException(source, $"example {first + bad} has label {labels[bad]} but the network knows {classes.Count} classes (0..{classes.Count - 1}).");
-        var row = new StringBuilder();
-        long correct = 0;
-        for (var i = 0; i < predicted.Length; i++)
-        {
-            row.Clear().Append(Field(classes[(int)predicted[i]]));
-            for (var c = 0; c < classes.Count; c++)
-                row.Append(',').Append(values[i * classes.Count + c].ToString("R", CultureInfo.InvariantCulture));
-            if (labels is not null)
-            {
-                row.Append(',').Append(Field(classes[(int)labels[i]]));
-                if (labels[i] == predicted[i])
-                    correct++;
-            }
-            writer.WriteLine(row);
-        }
-        return correct;
+        return PredictionCsv.WriteRows(writer, classes, values, predicted, labels);
     }
-
-    /// <summary>A CSV field, quoted when it holds a comma, a quote or a line break.</summary>
-    private static string Field(string value) =>
-        value.AsSpan().IndexOfAny(",\"\r\n") < 0 ? value : $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
 }

@@ -1,3 +1,4 @@
+using Pretrain.Auxiliary.Text;
 using Pretrain.Pretraining;
 using Pretrain.Recipes.Model;
 
@@ -34,6 +35,48 @@ public static class PredictionSource
             "npz" => new NpzSourceSpec { Path = path, Labels = HasArray(path, "y") ? "y" : null },
             "idx" => new IdxSourceSpec { Images = path, Labels = labels },
             _ => throw new PretrainException($"--format: expected one of {Formats}, received '{format}'."),
+        };
+    }
+
+    /// <summary>The formats <see cref="ForText"/> accepts, for a text model.</summary>
+    public const string TextFormats = "csv, tsv, jsonl, lines";
+
+    /// <summary>
+    /// The documents of <paramref name="path"/> for a text model: a file or, for <c>lines</c>, a folder of <c>.txt</c>
+    /// files. The format is <paramref name="format"/> (<c>csv</c>, <c>tsv</c>, <c>jsonl</c> or <c>lines</c>) or comes
+    /// from the extension (<c>.csv</c>, <c>.tsv</c>/<c>.tab</c>, <c>.jsonl</c>/<c>.ndjson</c>, <c>.txt</c>; a folder is
+    /// <c>lines</c>). <paramref name="labelColumn"/> and <paramref name="textColumn"/> name the label and text columns
+    /// of a table or fields of JSON Lines (see <see cref="TextPredictionSource.HasLabels"/> when they are left out).
+    /// Throws <see cref="PretrainException"/> for an unknown format or an option that does not fit it.
+    /// </summary>
+    public static TextPredictionSource ForText(string path, string? format = null, string? labelColumn = null, string? textColumn = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var kind = (format ?? TextFormatFromExtension(path)).ToLowerInvariant();
+        var parsed = kind switch
+        {
+            "csv" => TextCorpusFormat.Csv,
+            "tsv" => TextCorpusFormat.Tsv,
+            "jsonl" => TextCorpusFormat.Jsonl,
+            "lines" => TextCorpusFormat.Lines,
+            _ => throw new PretrainException($"--format: a text model reads documents: expected one of {TextFormats}, received '{format}'."),
+        };
+        if (parsed == TextCorpusFormat.Lines && (labelColumn ?? textColumn) is not null)
+            throw new PretrainException($"--{(labelColumn is null ? "text" : "label")}-column: applies to csv, tsv and jsonl files; {path} is read as lines (one unlabelled document per line, or a folder of .txt files named after their category).");
+        return new TextPredictionSource(path, parsed, labelColumn, textColumn);
+    }
+
+    private static string TextFormatFromExtension(string path)
+    {
+        if (Directory.Exists(path))
+            return "lines";
+        return Path.GetExtension(path).ToLowerInvariant() switch
+        {
+            ".csv" => "csv",
+            ".tsv" or ".tab" => "tsv",
+            ".jsonl" or ".ndjson" => "jsonl",
+            ".txt" => "lines",
+            _ => throw new PretrainException($"{path}: cannot tell the format from the file name; give --format ({TextFormats})."),
         };
     }
 

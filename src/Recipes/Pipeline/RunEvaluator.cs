@@ -12,14 +12,17 @@ namespace Pretrain.Recipes.Pipeline;
 /// <summary>What <see cref="RunEvaluator.Evaluate"/> measured.</summary>
 /// <param name="Report">Loss, accuracy, per-class accuracy and confusion matrix on the test data.</param>
 /// <param name="Examples">Number of test examples.</param>
-/// <param name="TestData">Where the test data came from (the recipe's <c>data.test</c>).</param>
-public sealed record RunEvaluation(ClassificationReport Report, long Examples, DataSourceSpec TestData);
+/// <param name="TestData">Where the test data came from (the recipe's <c>data.test</c>); null for a text run, whose test documents are a share of its corpus.</param>
+/// <param name="Description">The test data in words, for messages.</param>
+public sealed record RunEvaluation(ClassificationReport Report, long Examples, DataSourceSpec? TestData, string Description);
 
 /// <summary>
 /// Re-evaluates a finished run's network on its recipe's test data without training, and writes <c>RUN/eval.json</c>.
 /// The network, its input scaling and its class count come from the saved network's manifest (<c>RUN/network.json</c>,
 /// <see cref="SavedNetwork"/>): only the test data is read, nothing is refitted. Runs saved before manifests existed
-/// are rebuilt from the recipe as before. Used by <c>pretrain eval</c>; library callers get the same result.
+/// are rebuilt from the recipe as before. A text run's saved model (<c>network.json</c> of kind <c>text</c>) is tested
+/// on the test documents of its corpus, split again with the run's seed (<see cref="TextRunEvaluator"/>). Used by
+/// <c>pretrain eval</c>; library callers get the same result.
 /// </summary>
 public static class RunEvaluator
 {
@@ -32,6 +35,9 @@ public static class RunEvaluator
     {
         ArgumentNullException.ThrowIfNull(runPath);
         var folder = RunFolder.Open(runPath);
+        var manifest = folder.File(SavedNetwork.ManifestFileName);
+        if (File.Exists(manifest) && NetworkManifestReader.KindOf(manifest) == TextNetworkManifest.Kind)
+            return TextRunEvaluator.Evaluate(folder, RecipeLoader.Load(recipePath ?? folder.File("recipe.json"), overrides), cancellation);
         var weights = folder.File("network.safetensors");
         if (!File.Exists(weights))
             throw new PretrainException($"{runPath}: no network.safetensors (only runs with a supervised stage have a network to evaluate).");
@@ -43,7 +49,7 @@ public static class RunEvaluator
             ? FromManifest(folder, loaded, context)
             : FromRecipe(folder, loaded, context, weights);
         folder.WriteJson("eval.json", new { report.Loss, report.Accuracy, report.PerClassAccuracy, Examples = report.Count });
-        return new RunEvaluation(report, report.Count, loaded.Recipe.Data.Test);
+        return new RunEvaluation(report, report.Count, loaded.Recipe.Data.Test, loaded.Recipe.Data.Test.ToString());
     }
 
     private static ClassificationReport FromManifest(RunFolder folder, LoadedRecipe loaded, RunContext context)

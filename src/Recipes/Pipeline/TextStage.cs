@@ -17,21 +17,21 @@ namespace Pretrain.Recipes.Pipeline;
 /// The text pipeline: reads a categorized corpus, builds the vocabulary, pretrains a window encoder on the auxiliary
 /// language task (is the centre word real or replaced), prints nearest neighbours in the embedding, then classifies
 /// documents by category with few labels starting from the pretrained encoder and, for comparison, from scratch.
-/// Writes <c>vocabulary.json</c> and <c>encoder.safetensors</c> (the reusable model) into the run folder.
+/// Writes <c>vocabulary.json</c> and <c>encoder.safetensors</c> (the pretrained encoder) into the run folder, and the
+/// classifier trained from the pretrained encoder with <c>text.labelsPerClass</c> labels as a self-contained text model
+/// (<c>network.json</c>, <c>network.safetensors</c>, <c>network.vocabulary.json</c>; docs/saved-network.md) that
+/// <c>pretrain predict</c>, <c>eval</c>, <c>export</c> and <c>PretrainedModel.Load</c> use.
 /// </summary>
 internal static class TextStage
 {
+    /// <summary>The saved text model's weights in the run folder; its manifest is <c>network.json</c> beside them.</summary>
+    public const string ModelWeightsFile = "network.safetensors";
+
     public static RunResult Run(TextSection text, LoadedRecipe loaded, RunFolder folder, RunContext context, ITrainingCallback? progress, RunResult result)
     {
         var log = context.Logger;
         var tokenizer = new WordTokenizer(text.Lowercase);
-        var corpus = loaded.Resolve(text.CorpusPath);
-        if (text.Format == TextCorpusFormat.Records && !Directory.Exists(corpus))
-            throw new Pretraining.PretrainException($"text.{text.CorpusPathField}: {corpus} not found (the fortune files come with the Debian packages fortunes-min and fortunes: apt-get install fortunes).");
-        var documents = TextCorpus.Load(corpus, text.CorpusOptions, tokenizer, text.MinWords);
-        // With label budgets, the labelled training documents reach the largest budget; validation documents come after them.
-        var labelled = Math.Max(text.LabelsPerClass, text.LabelBudgets.DefaultIfEmpty(0).Max());
-        var split = TextDocumentSplit.Make(documents, text.Categories, text.TestFraction, labelled, text.ValidationPerClass, context.Seed);
+        var (documents, split) = ReadCorpus(text, loaded, tokenizer, context.Seed);
         log.LogInformation("Read {Documents} documents ({Words} words) from {Folder}; the auxiliary task sees {Unlabeled} of them, the test set holds {Test} of the {Categories} labelled categories",
             documents.Count, documents.Sum(d => d.Words.Count), text.CorpusPath, split.Unlabeled.Count, split.Test.Count, text.Categories.Count);
 
@@ -54,7 +54,7 @@ internal static class TextStage
         SafeTensorsFile.Write(folder.File("encoder.safetensors"), encoder.State);
         EmbeddingReport.Write(folder, text.Neighbours, vocabulary, encoder.Embedding!, before, context);
 
-        var budgets = Classify(text, vocabulary, split, encoder, context);
+        var budgets = Classify(text, vocabulary, split, encoder, folder, context);
         var main = budgets.Single(b => b.Labels == text.LabelsPerClass);
         log.LogInformation("Document classification with {Labels} labels per category: test accuracy {Pretrained:P2} from the pretrained encoder, {Scratch:P2} from scratch, {BagOfWords:P2} for the bag-of-words baseline",
             text.LabelsPerClass, main.Pretrained.Test, main.Scratch.Test, main.BagOfWords);
@@ -67,6 +67,21 @@ internal static class TextStage
             BagOfWordsTestAccuracy = main.BagOfWords,
             LabelBudgets = text.LabelBudgets.Count > 0 ? budgets.Select(b => b.ToResult()).ToList() : null,
         };
+    }
+
+    /// <summary>
+    /// Reads the corpus <paramref name="text"/> names and splits it as the run does (the same seed gives the same test
+    /// documents): what <c>pretrain eval</c> reads to test a text run's saved model again.
+    /// </summary>
+    internal static (IReadOnlyList<LabeledDocument> Documents, TextDocumentSplit Split) ReadCorpus(TextSection text, LoadedRecipe loaded, WordTokenizer tokenizer, int seed)
+    {
+        var corpus = loaded.Resolve(text.CorpusPath);
+        if (text.Format == TextCorpusFormat.Records && !Directory.Exists(corpus))
+            throw new Pretraining.PretrainException($"text.{text.CorpusPathField}: {corpus} not found (the fortune files come with the Debian packages fortunes-min and fortunes: apt-get install fortunes).");
+        var documents = TextCorpus.Load(corpus, text.CorpusOptions, tokenizer, text.MinWords);
+        // With label budgets, the labelled training documents reach the largest budget; validation documents come after them.
+        var labelled = Math.Max(text.LabelsPerClass, text.LabelBudgets.DefaultIfEmpty(0).Max());
+        return (documents, TextDocumentSplit.Make(documents, text.Categories, text.TestFraction, labelled, text.ValidationPerClass, seed));
     }
 
     /// <summary>Adds <c>text.unlabeled</c> to the auxiliary task's documents, leaving out lines identical to a test document.</summary>
@@ -112,7 +127,7 @@ internal static class TextStage
     /// Trains and tests the pretrained, scratch and bag-of-words classifiers at <c>labelsPerClass</c> and at every label
     /// budget, on the same validation and test documents.
     /// </summary>
-    private static List<Budget> Classify(TextSection text, Vocabulary vocabulary, TextDocumentSplit split, AuxiliaryEncoder pretrained, RunContext context)
+    private static List<Budget> Classify(TextSection text, Vocabulary vocabulary, TextDocumentSplit split, AuxiliaryEncoder pretrained, RunFolder folder, RunContext context)
     {
         var categories = text.Categories.ToList();
         (Tensor Documents, Tensor Labels) Tensors(IReadOnlyList<LabeledDocument> docs) =>
@@ -123,7 +138,7 @@ internal static class TextStage
         using var disposables = new DisposableTensors(validX, validY, testX, testY);
         var trainer = new DocumentClassifierTrainer(text.Classifier);
 
-        Arm TrainAndTest(AuxiliaryEncoder start, Tensor trainX, Tensor trainY, string arm)
+        Arm TrainAndTest(AuxiliaryEncoder start, Tensor trainX, Tensor trainY, string arm, bool save = false)
         {
             using var headGenerator = context.CreateGenerator(RandomStream.TextClassifierHead);
             using var model = new DocumentClassifier(start, categories.Count, context.Device, headGenerator, text.Classifier.Pooling);
@@ -131,6 +146,12 @@ internal static class TextStage
             var test = DocumentClassifierTrainer.Accuracy(model, testX, testY);
             context.Logger.LogInformation("Document classifier {Arm} with {Count} labelled documents: validation accuracy {Validation:P2} at epoch {Best} of {Run}, test accuracy {Test:P2} on {Tested} documents",
                 arm, trainX.shape[0], validation, best, run, test, testX.shape[0]);
+            if (save)
+            {
+                // The weights the test accuracy was measured with (the trainer restored the best epoch's).
+                var manifest = SavedTextClassifierWriter.Save(model, vocabulary, text.MaxWords, categories, folder.File(ModelWeightsFile));
+                context.Logger.LogInformation("Saved the text model (classifier {Arm}) to {Manifest}", arm, manifest);
+            }
             return new Arm(test, validation, best, run);
         }
 
@@ -151,7 +172,7 @@ internal static class TextStage
             var train = split.TrainingBudget(labels);
             var (trainX, trainY) = Tensors(train);
             using var trainTensors = new DisposableTensors(trainX, trainY);
-            var withPretraining = TrainAndTest(pretrained.Clone(), trainX, trainY, "from the pretrained encoder");
+            var withPretraining = TrainAndTest(pretrained.Clone(), trainX, trainY, "from the pretrained encoder", save: labels == text.LabelsPerClass);
             using var scratchGenerator = context.CreateGenerator(RandomStream.TextScratch);
             var fromScratch = TrainAndTest(new AuxiliaryEncoder(pretrained.Spec, context.Device, scratchGenerator), trainX, trainY, "from scratch");
             results.Add(new Budget(labels, train.Count, withPretraining, fromScratch, BagOfWords(train)));

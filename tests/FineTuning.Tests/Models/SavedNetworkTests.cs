@@ -61,7 +61,7 @@ public sealed class SavedNetworkTests : IDisposable
     [InlineData("input.shape", "[4, 2]", "input.shape")]
     [InlineData("scaling.scale", "[1, 0]", "scaling.scale")]
     [InlineData("format", "\"pretrain-stack\"", "format")]
-    [InlineData("version", "2", "version")]
+    [InlineData("version", "3", "version")]
     [InlineData("weights.file", "\"../network.safetensors\"", "weights.file")]
     [InlineData("architecture.hiddenLayers", "[2147483647, 2147483647]", "architecture")]
     public void A_manifest_that_does_not_match_its_weights_is_refused_naming_the_field_or_tensor(string field, string value, string named)
