@@ -5,28 +5,32 @@ using Pretrain.Recipes.Model;
 namespace Pretrain.Recipes.Pipeline;
 
 /// <summary>
-/// The data source of a file to predict on, as <c>pretrain predict</c> names it: a path, an optional format
-/// (<c>csv</c>, <c>tsv</c>, <c>npy</c>, <c>npz</c> or <c>idx</c>; else taken from the extension) and where the labels are.
+/// The data source of a file or folder to predict on, as <c>pretrain predict</c> names it: a path, an optional format
+/// (<c>csv</c>, <c>tsv</c>, <c>npy</c>, <c>npz</c>, <c>idx</c> or <c>imageFolder</c>; else taken from the extension, and
+/// a folder is an image folder) and where the labels are.
 /// </summary>
 public static class PredictionSource
 {
     /// <summary>The formats <see cref="For"/> accepts.</summary>
-    public const string Formats = "csv, tsv, npy, npz, idx";
+    public const string Formats = "csv, tsv, npy, npz, idx, imageFolder";
 
     /// <summary>
     /// A <see cref="DataSourceSpec"/> for <paramref name="path"/>. <paramref name="labelColumn"/> names the CSV label
     /// column (header name or 0-based index); <paramref name="labels"/> is the labels file of an <c>npy</c> or
-    /// <c>idx</c> input; an <c>npz</c> archive's labels are its array <c>y</c> when present. Throws
-    /// <see cref="PretrainException"/> for an unknown format or a label option that does not fit it.
+    /// <c>idx</c> input; an <c>npz</c> archive's labels are its array <c>y</c> when present; an image folder's are its
+    /// class folders, when it has them. An image folder's size is left empty: <see cref="NetworkPredictor"/> decodes the
+    /// images to the network's input shape. Throws <see cref="PretrainException"/> for an unknown format or a label
+    /// option that does not fit it.
     /// </summary>
     public static DataSourceSpec For(string path, string? format = null, string? labelColumn = null, string? labels = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         var kind = (format ?? FromExtension(path)).ToLowerInvariant();
+        var shown = kind == "imagefolder" ? "imageFolder (labels are the class folders' names)" : kind;
         if (labelColumn is not null && kind is not ("csv" or "tsv"))
-            throw new PretrainException($"--label-column: applies to csv and tsv files; {path} is read as {kind}.");
+            throw new PretrainException($"--label-column: applies to csv and tsv files; {path} is read as {shown}.");
         if (labels is not null && kind is not ("npy" or "idx"))
-            throw new PretrainException($"--labels: applies to npy and idx files; {path} is read as {kind}.");
+            throw new PretrainException($"--labels: applies to npy and idx files; {path} is read as {shown}.");
         return kind switch
         {
             "csv" => new CsvSourceSpec { Path = path, LabelColumn = labelColumn },
@@ -34,6 +38,7 @@ public static class PredictionSource
             "npy" => new NpySourceSpec { Features = path, Labels = labels },
             "npz" => new NpzSourceSpec { Path = path, Labels = HasArray(path, "y") ? "y" : null },
             "idx" => new IdxSourceSpec { Images = path, Labels = labels },
+            "imagefolder" => new ImageFolderSourceSpec { Directory = path, Size = [] },
             _ => throw new PretrainException($"--format: expected one of {Formats}, received '{format}'."),
         };
     }
@@ -82,6 +87,8 @@ public static class PredictionSource
 
     private static string FromExtension(string path)
     {
+        if (Directory.Exists(path))
+            return "imagefolder";
         var name = Path.GetFileName(path).ToLowerInvariant();
         if (name.EndsWith(".gz", StringComparison.Ordinal))
             name = name[..^3];
