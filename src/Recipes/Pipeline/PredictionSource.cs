@@ -44,15 +44,17 @@ public static class PredictionSource
     }
 
     /// <summary>The formats <see cref="ForText"/> accepts, for a text model.</summary>
-    public const string TextFormats = "csv, tsv, jsonl, lines";
+    public const string TextFormats = "csv, tsv, jsonl, lines, records, folders";
 
     /// <summary>
-    /// The documents of <paramref name="path"/> for a text model: a file or, for <c>lines</c>, a folder of <c>.txt</c>
-    /// files. The format is <paramref name="format"/> (<c>csv</c>, <c>tsv</c>, <c>jsonl</c> or <c>lines</c>) or comes
-    /// from the extension (<c>.csv</c>, <c>.tsv</c>/<c>.tab</c>, <c>.jsonl</c>/<c>.ndjson</c>, <c>.txt</c>; a folder is
-    /// <c>lines</c>). <paramref name="labelColumn"/> and <paramref name="textColumn"/> name the label and text columns
-    /// of a table or fields of JSON Lines (see <see cref="TextPredictionSource.HasLabels"/> when they are left out).
-    /// Throws <see cref="PretrainException"/> for an unknown format or an option that does not fit it.
+    /// The documents of <paramref name="path"/> for a text model, in the layouts the text recipes read: a file, or a folder
+    /// for <c>lines</c>, <c>records</c> and <c>folders</c>. The format is <paramref name="format"/> (<c>csv</c>,
+    /// <c>tsv</c>, <c>jsonl</c>, <c>lines</c>, <c>records</c> or <c>folders</c>) or comes from the extension (<c>.csv</c>,
+    /// <c>.tsv</c>/<c>.tab</c>, <c>.jsonl</c>/<c>.ndjson</c>, <c>.txt</c>) or, for a folder, from what it holds:
+    /// sub-folders make it <c>folders</c>, <c>.txt</c> files <c>lines</c>, other files <c>records</c> (the fortune files
+    /// have no extension). <paramref name="labelColumn"/> and <paramref name="textColumn"/> name the label and text
+    /// columns of a table or fields of JSON Lines (see <see cref="TextPredictionSource.HasLabels"/> when they are left
+    /// out). Throws <see cref="PretrainException"/> for an unknown format or an option that does not fit it.
     /// </summary>
     public static TextPredictionSource ForText(string path, string? format = null, string? labelColumn = null, string? textColumn = null)
     {
@@ -64,17 +66,30 @@ public static class PredictionSource
             "tsv" => TextCorpusFormat.Tsv,
             "jsonl" => TextCorpusFormat.Jsonl,
             "lines" => TextCorpusFormat.Lines,
+            "records" => TextCorpusFormat.Records,
+            "folders" => TextCorpusFormat.Folders,
             _ => throw new PretrainException($"--format: a text model reads documents: expected one of {TextFormats}, received '{format}'."),
         };
-        if (parsed == TextCorpusFormat.Lines && (labelColumn ?? textColumn) is not null)
-            throw new PretrainException($"--{(labelColumn is null ? "text" : "label")}-column: applies to csv, tsv and jsonl files; {path} is read as lines (one unlabelled document per line, or a folder of .txt files named after their category).");
+        if (parsed is TextCorpusFormat.Lines or TextCorpusFormat.Records or TextCorpusFormat.Folders && (labelColumn ?? textColumn) is not null)
+            throw new PretrainException($"--{(labelColumn is null ? "text" : "label")}-column: applies to csv, tsv and jsonl files; {path} is read as {kind} ({Layout(parsed)}).");
         return new TextPredictionSource(path, parsed, labelColumn, textColumn);
     }
+
+    private static string Layout(TextCorpusFormat format) => format switch
+    {
+        TextCorpusFormat.Lines => "one unlabelled document per line, or a folder of .txt files named after their category",
+        TextCorpusFormat.Records => "documents separated by % lines, labelled by a folder of such files with their names",
+        _ => "a .txt file per document, labelled by the category folders holding them",
+    };
 
     private static string TextFormatFromExtension(string path)
     {
         if (Directory.Exists(path))
-            return "lines";
+        {
+            if (Directory.EnumerateDirectories(path).Any(d => !Path.GetFileName(d).StartsWith('.')))
+                return "folders";
+            return TextFiles.In(path).Count > 0 ? "lines" : "records";
+        }
         return Path.GetExtension(path).ToLowerInvariant() switch
         {
             ".csv" => "csv",
