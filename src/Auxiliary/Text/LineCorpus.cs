@@ -24,9 +24,9 @@ public static class LineCorpus
     }
 
     /// <summary>
-    /// The non-blank lines of <paramref name="path"/> (a file, or the <c>.txt</c> files of a folder in name order),
-    /// streamed, each labelled with its file's name without extension; a single file's lines are unlabelled (null)
-    /// unless <paramref name="labelFile"/>.
+    /// The non-blank lines of <paramref name="path"/> (a file, or the <c>.txt</c> files of a folder in name order, each
+    /// record naming its file), streamed, each labelled with its file's name without extension; a single file's lines
+    /// are unlabelled (null) unless <paramref name="labelFile"/>.
     /// </summary>
     /// <exception cref="DataException">The path is missing, holds no lines, or a file is not UTF-8.</exception>
     public static IEnumerable<TextRecord> Records(string path, bool labelFile)
@@ -45,7 +45,7 @@ public static class LineCorpus
                 if (string.IsNullOrWhiteSpace(line))
                     continue;
                 lines++;
-                yield return new TextRecord(line, category, number);
+                yield return new TextRecord(line, category, number, folder ? file : null);
             }
             if (lines == 0)
                 throw new DataException(file, "empty file: expected one document per line.");

@@ -7,18 +7,18 @@ namespace Pretrain.Host.Cli;
 
 /// <summary>
 /// <c>pretrain predict MODEL --data FILE</c>: applies a saved network (a run folder or its <c>network.json</c>) to a
-/// data file, without the recipe or the training data, reading it a batch at a time with a progress bar on a terminal,
-/// and writes the predictions and class probabilities as CSV (<see cref="NetworkPredictor"/>); prints the accuracy when
-/// the file is labeled. A text model (a text run's <c>network.json</c>) reads a file of documents instead
-/// (<see cref="TextPredictor"/>: csv, tsv, jsonl or lines) and writes the same columns.
+/// data file or image folder, without the recipe or the training data, reading it a batch at a time with a progress bar
+/// on a terminal, and writes the predictions and class probabilities as CSV (<see cref="NetworkPredictor"/>); prints the
+/// accuracy when the data is labeled. A text model (a text run's <c>network.json</c>) reads documents instead
+/// (<see cref="TextPredictor"/>: csv, tsv, jsonl, lines, records or folders) and writes the same columns.
 /// </summary>
 internal static class PredictCommand
 {
     public static Command Create()
     {
         var model = new Argument<string>("model") { Description = "A run folder holding network.json, the path of a saved network's .json manifest, or catalog:NAME (a network or a text model)." };
-        var data = new Option<string>("--data") { Description = "The file to predict on (for a text model: a file of documents, or a folder of .txt files).", Required = true };
-        var format = new Option<string?>("--format") { Description = $"The data file's format: {PredictionSource.Formats}; for a text model {PredictionSource.TextFormats} (default: from the extension)." };
+        var data = new Option<string>("--data") { Description = "The file to predict on, or a folder of images (one sub-folder per class, or the images directly inside); for a text model a file or folder of documents.", Required = true };
+        var format = new Option<string?>("--format") { Description = $"The data file's format: {PredictionSource.Formats}; for a text model {PredictionSource.TextFormats} (default: from the extension; a folder is an image folder, or for a text model folders, lines or records by what it holds)." };
         var labelColumn = new Option<string?>("--label-column") { Description = "CSV/TSV: the label column, by header name or 0-based index; JSON Lines (text models): the label field; the accuracy is then printed." };
         var textColumn = new Option<string?>("--text-column") { Description = "Text models, CSV/TSV: the text column (header name or 0-based index; given alone, the file is read without labels); JSON Lines: the text field (default text)." };
         var labels = new Option<string?>("--labels") { Description = "npy/idx: the labels file; the accuracy is then printed." };

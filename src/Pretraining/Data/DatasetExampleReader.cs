@@ -3,8 +3,8 @@ using static TorchSharp.torch;
 namespace Pretrain.Pretraining.Data;
 
 /// <summary>
-/// Serves a <see cref="Dataset"/> already in memory a batch at a time, for sources that are read whole (NPZ archives,
-/// the embedded and downloaded Fashion-MNIST); takes ownership of the dataset.
+/// Serves a <see cref="Dataset"/> already in memory a batch at a time, for sources that are read whole (the embedded
+/// and downloaded Fashion-MNIST, shards); takes ownership of the dataset.
 /// </summary>
 public sealed class DatasetExampleReader : IExampleReader
 {

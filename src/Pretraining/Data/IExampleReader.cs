@@ -5,8 +5,9 @@ namespace Pretrain.Pretraining.Data;
 /// <summary>
 /// A data file read a batch of examples at a time, so that applying a network to a file larger than memory keeps
 /// memory flat (what <c>pretrain predict</c> does). Readers: <see cref="CsvExampleReader"/>,
-/// <see cref="NpyExampleReader"/> and <see cref="IdxExampleReader"/> stream the file; <see cref="DatasetExampleReader"/>
-/// serves a <see cref="Dataset"/> already in memory. Problems in the data surface as <see cref="DataException"/>s
+/// <see cref="NpyExampleReader"/> (also for <c>.npz</c> archives, <see cref="NpzExampleReader"/>),
+/// <see cref="IdxExampleReader"/> and <see cref="Images.ImageFolderExampleReader"/> stream the file or folder;
+/// <see cref="DatasetExampleReader"/> serves a <see cref="Dataset"/> already in memory. Problems in the data surface as <see cref="DataException"/>s
 /// naming the file, when the batch holding them is read.
 /// </summary>
 public interface IExampleReader : IDisposable

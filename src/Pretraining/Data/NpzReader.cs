@@ -17,17 +17,14 @@ public static class NpzReader
             var arrays = new Dictionary<string, NpyArray>(StringComparer.Ordinal);
             foreach (var entry in archive.Entries.Where(e => e.Name.EndsWith(".npy", StringComparison.Ordinal)))
             {
-                using var stream = entry.Open();
-                using var buffer = new MemoryStream();
-                stream.CopyTo(buffer);
                 var name = entry.FullName[..^4];
-                arrays[name] = NpyReader.Parse(buffer.ToArray(), $"{path}[{name}]");
+                arrays[name] = ReadEntry(entry, $"{path}[{name}]");
             }
             return arrays;
         }
         catch (InvalidDataException e)
         {
-            throw new DataException(path, $"not a valid .npz (zip) archive: {e.Message}", e);
+            throw NotAnArchive(path, e);
         }
     }
 
@@ -43,8 +40,32 @@ public static class NpzReader
         }
         catch (InvalidDataException e)
         {
-            throw new DataException(path, $"not a valid .npz (zip) archive: {e.Message}", e);
+            throw NotAnArchive(path, e);
         }
+    }
+
+    /// <summary>The archive entry of the array <paramref name="name"/>; a <see cref="DataException"/> listing the arrays there are when it is missing.</summary>
+    internal static ZipArchiveEntry Entry(ZipArchive archive, string path, string name) =>
+        archive.GetEntry(name + ".npy")
+        ?? throw new DataException(path, $"no array named '{name}'; the archive holds {Names(archive)}.");
+
+    /// <summary>The whole array of <paramref name="entry"/>; <paramref name="source"/> names it in errors.</summary>
+    internal static NpyArray ReadEntry(ZipArchiveEntry entry, string source)
+    {
+        using var stream = entry.Open();
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        return NpyReader.Parse(buffer.ToArray(), source);
+    }
+
+    /// <summary>The error for a file that is not a zip archive, or whose compressed data is damaged.</summary>
+    internal static DataException NotAnArchive(string path, InvalidDataException e) =>
+        new(path, $"not a valid .npz (zip) archive: {e.Message}", e);
+
+    private static string Names(ZipArchive archive)
+    {
+        var names = archive.Entries.Where(e => e.Name.EndsWith(".npy", StringComparison.Ordinal)).Select(e => e.FullName[..^4]).ToList();
+        return names.Count == 0 ? "none" : string.Join(", ", names);
     }
 
     /// <summary>Loads the arrays <paramref name="featuresKey"/> and (optionally) <paramref name="labelsKey"/> into a <see cref="Dataset"/>.</summary>

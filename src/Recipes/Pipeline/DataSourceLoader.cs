@@ -60,14 +60,20 @@ internal static class DataSourceLoader
     };
 
     /// <summary>
-    /// Opens <paramref name="source"/> to be read a batch at a time: CSV/TSV, NPY and IDX files are streamed (one batch
-    /// in memory); NPZ archives and Fashion-MNIST are loaded whole and served from memory.
+    /// Opens <paramref name="source"/> to be read a batch at a time: CSV/TSV, NPY, NPZ, IDX files and image folders are
+    /// streamed (one batch in memory); Fashion-MNIST and shards are loaded whole and served from memory. An image folder
+    /// (<c>labeled</c> true) is read as a folder per class, labelled as <paramref name="classNames"/> (e.g. a saved
+    /// network's) or else its own sorted folder names, or, when it has no class folders, as the unlabelled images
+    /// directly inside it.
     /// </summary>
-    public static IExampleReader OpenReader(DataSourceSpec source, Func<string, string> resolve) => source switch
+    public static IExampleReader OpenReader(DataSourceSpec source, Func<string, string> resolve, IReadOnlyList<string>? classNames = null) => source switch
     {
         IdxSourceSpec idx => IdxExampleReader.Open(resolve(idx.Images), idx.Labels is null ? null : resolve(idx.Labels)),
         CsvSourceSpec csv => CsvExampleReader.Open(resolve(csv.Path), new CsvOptions { LabelColumn = csv.LabelColumn, HasHeader = csv.Header, Delimiter = csv.Delimiter[0] }),
         NpySourceSpec npy => NpyExampleReader.Open(resolve(npy.Features), npy.Labels is null ? null : resolve(npy.Labels)),
+        NpzSourceSpec npz => NpzExampleReader.Open(resolve(npz.Path), npz.Features, npz.Labels),
+        ImageFolderSourceSpec { Labeled: true } folder => new ImageFolderExampleReader(ImageFolderIndex.LabeledOrFlat(resolve(folder.Directory), classNames), Decoding(folder)),
+        ImageFolderSourceSpec folder => new ImageFolderExampleReader(ImageFolderIndex.Unlabeled(resolve(folder.Directory)), Decoding(folder)),
         _ => new DatasetExampleReader(Load(source, resolve)),
     };
 

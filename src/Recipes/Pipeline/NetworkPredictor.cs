@@ -19,16 +19,20 @@ public sealed record PredictionSummary(string OutputPath, long Examples, double?
 
 /// <summary>
 /// Applies a saved network (<see cref="SavedNetwork"/>: a run folder, its <c>network.json</c>, or <c>catalog:NAME</c>) to a data file and
-/// writes a CSV with the columns <c>predicted</c>, <c>p_CLASS</c> per class and, for labeled data, <c>label</c>.
-/// The file is read a batch at a time (<see cref="IExampleReader"/>; CSV/TSV, NPY and IDX are streamed), so memory
-/// stays flat however large it is. Needs neither the recipe nor the training data. What <c>pretrain predict</c> does.
+/// writes a CSV with the columns <c>predicted</c>, <c>p_CLASS</c> per class, for labeled data <c>label</c> and, for an
+/// image folder, <c>path</c> (<see cref="PredictionCsv"/>). The data is read a batch at a time
+/// (<see cref="IExampleReader"/>: CSV/TSV, NPY, NPZ, IDX and image folders are all streamed), so memory stays flat
+/// however large it is. Needs neither the recipe nor the training data. What <c>pretrain predict</c> does.
 /// </summary>
 public static class NetworkPredictor
 {
     /// <summary>
     /// Predicts every example of <paramref name="data"/> (relative paths against the current folder) in batches of
     /// <paramref name="batchSize"/>, reporting each batch to <paramref name="progress"/>, and writes the CSV to
-    /// <paramref name="outputPath"/> atomically. Throws <see cref="PretrainException"/> with a message for the user.
+    /// <paramref name="outputPath"/> atomically. An image folder (<see cref="ImageFolderSourceSpec"/>) whose size is left
+    /// empty, as <see cref="PredictionSource.For"/> leaves it, is decoded to the network's input shape
+    /// (<see cref="NetworkImageInput"/>) and labelled by its class folders, named as the network's classes.
+    /// Throws <see cref="PretrainException"/> with a message for the user.
     /// </summary>
     public static PredictionSummary Predict(string model, DataSourceSpec data, string outputPath, Device? device = null,
         ITrainingCallback? progress = null, int batchSize = 1024, CancellationToken cancellation = default)
@@ -36,14 +40,20 @@ public static class NetworkPredictor
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
         using var network = SavedNetwork.Load(ModelCatalog.ResolveStack(model), device);
-        using var examples = DataSourceLoader.OpenReader(data, Path.GetFullPath);
+        if (data is ImageFolderSourceSpec { Size.Count: 0 } folder)
+        {
+            var decoding = NetworkImageInput.DecodingFor(network);
+            data = folder with { Channels = decoding.Channels, Size = [decoding.Height, decoding.Width] };
+        }
+        using var examples = DataSourceLoader.OpenReader(data, Path.GetFullPath, network.ClassNames);
         return Predict(network, examples, outputPath, progress, batchSize, cancellation);
     }
 
     /// <summary>
     /// Predicts every example <paramref name="examples"/> gives, <paramref name="batchSize"/> at a time, and writes the
     /// CSV to <paramref name="outputPath"/> atomically (nothing is written when a batch fails). Examples of another
-    /// width, or labels the network has no class for, are a <see cref="DataException"/> naming the file.
+    /// width, or labels the network has no class for, are a <see cref="DataException"/> naming the file. A reader whose
+    /// examples are files of their own (<see cref="IExampleFiles"/>) adds the <c>path</c> column.
     /// </summary>
     public static PredictionSummary Predict(SavedNetwork network, IExampleReader examples, string outputPath,
         ITrainingCallback? progress = null, int batchSize = 1024, CancellationToken cancellation = default)
@@ -58,12 +68,13 @@ public static class NetworkPredictor
         var classes = network.ClassNames;
         // For CSV the count is an estimate from the line count; the bar is filled at the end either way.
         var batches = (int)Math.Min(int.MaxValue, Math.Max(1, (examples.ExpectedCount + batchSize - 1) / batchSize));
+        var files = examples as IExampleFiles;
         var (count, correct) = (0L, 0L);
         progress?.OnFitStart("predict", 1, batches);
         AtomicFile.Write(outputPath, stream =>
         {
             using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
-            writer.WriteLine(PredictionCsv.Header(classes, examples.HasLabels));
+            writer.WriteLine(PredictionCsv.Header(classes, examples.HasLabels, files is not null));
             for (var b = 1; ; b++)
             {
                 cancellation.ThrowIfCancellationRequested();
@@ -71,7 +82,8 @@ public static class NetworkPredictor
                 if (examples.ReadBatch(batchSize) is not { } batch)
                     break;
                 var (x, labels) = batch;
-                correct += WriteBatch(writer, network, x, labels, count, examples.Source, classes);
+                var paths = files is null ? null : Enumerable.Range(0, (int)x.shape[0]).Select(i => files.FileOf(count + i)).ToArray();
+                correct += WriteBatch(writer, network, x, labels, paths, count, examples.Source, classes);
                 count += x.shape[0];
                 progress?.OnBatchEnd(1, b);
             }
@@ -82,7 +94,7 @@ public static class NetworkPredictor
     }
 
     /// <summary>Writes one batch's rows (examples <paramref name="first"/>.. of the file); returns how many were predicted correctly (0 for unlabeled data).</summary>
-    private static long WriteBatch(StreamWriter writer, SavedNetwork network, Tensor x, Tensor? y, long first, string source, IReadOnlyList<string> classes)
+    private static long WriteBatch(StreamWriter writer, SavedNetwork network, Tensor x, Tensor? y, string[]? paths, long first, string source, IReadOnlyList<string> classes)
     {
         var probabilities = network.PredictProbabilities(x).cpu();
         var values = probabilities.data<float>().ToArray();
@@ -90,6 +102,6 @@ public static class NetworkPredictor
         var labels = y?.cpu().data<long>().ToArray();
         if (labels is not null && Array.FindIndex(labels, l => l >= classes.Count) is var bad and >= 0)
             throw new DataException(source, $"example {first + bad} has label {labels[bad]} but the network knows {classes.Count} classes (0..{classes.Count - 1}).");
-        return PredictionCsv.WriteRows(writer, classes, values, predicted, labels);
+        return PredictionCsv.WriteRows(writer, classes, values, predicted, labels, paths);
     }
 }

@@ -23,6 +23,22 @@ public sealed class FolderCorpusTests : CorpusFolder
     }
 
     [Fact]
+    public void Records_name_their_files_and_a_root_without_category_folders_gives_unlabelled_documents()
+    {
+        var a = Write("root/cats/a.txt", "Cats purr.");
+        Write("root/urls.txt", "a list beside the category folders, not a document");
+        FolderCorpus.Records(Path.Combine(Root, "root")).Should().Equal(new TextRecord("Cats purr.", "cats", 1, a));
+
+        var flat = Write("flat/one.txt", "A lone document");
+        FolderCorpus.Records(Path.Combine(Root, "flat")).Should().Equal(new TextRecord("A lone document", null, 1, flat));
+        FluentActions.Invoking(() => FolderCorpus.Load(Path.Combine(Root, "flat"), Tokenizer)).Should().Throw<DataException>()
+            .WithMessage("*flat: no category folders*", "training needs the categories");
+        Directory.CreateDirectory(Path.Combine(Root, "bare"));
+        FluentActions.Invoking(() => FolderCorpus.Records(Path.Combine(Root, "bare"))).Should().Throw<DataException>()
+            .WithMessage("*bare: no category folders and no .txt files*");
+    }
+
+    [Fact]
     public void A_file_that_is_not_utf8_is_named_with_its_line()
     {
         Write("root/cats/a.txt", "fine");

@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using Pretrain.Pretraining.Data;
 using static TorchSharp.torch;
 
@@ -105,6 +106,69 @@ public sealed class ExampleReaderTests : TempFolder
         using var reader = NpyExampleReader.Open(path, null);
         reader.ReadBatch(2).Should().NotBeNull();
         FluentActions.Invoking(() => reader.ReadBatch(2)).Should().Throw<DataException>().WithMessage($"{path} (examples 2..3): 1 NaN or infinite value(s)*");
+    }
+
+    [Theory]
+    [InlineData(CompressionLevel.NoCompression)]
+    [InlineData(CompressionLevel.Optimal)]
+    public void Npz_batches_are_read_from_the_archive_entry_as_the_whole_archive_reader_reads_it(CompressionLevel compression)
+    {
+        // 300 examples of 40 float64 values (96 kB), so that the entry spans many of the inflater's buffers and batches.
+        var values = Enumerable.Range(0, 300 * 40).Select(i => Math.Sin(i) * 100).ToArray();
+        var labels = Enumerable.Range(0, 300).Select(i => (long)(i * 7 % 5)).ToArray();
+        var path = NpyFiles.WriteNpz(PathOf("d.npz"), new()
+        {
+            ["y"] = NpyFiles.Bytes("<i8", [300], NpyFiles.Longs(labels)),
+            ["x"] = NpyFiles.Bytes("<f8", [300, 4, 10], NpyFiles.Doubles(values), version: 2),
+        }, compression);
+
+        using var reader = NpzExampleReader.Open(path);
+        reader.ExpectedCount.Should().Be(300);
+        reader.SampleShape.Should().Equal(4L, 10L);
+        reader.Source.Should().Be(path);
+        var (features, read, batches) = ReadAll(reader, 64);
+
+        using var whole = NpzReader.LoadLabeled(path);
+        features.Should().Equal(whole.Features.data<float>().ToArray());
+        read.Should().Equal(labels);
+        batches.Should().Be(5, "300 examples in batches of 64");
+    }
+
+    [Fact]
+    public void Npz_problems_name_the_archive_and_the_array_as_the_whole_archive_reader_does()
+    {
+        var path = NpyFiles.WriteNpz(PathOf("e.npz"), new()
+        {
+            ["x"] = NpyFiles.Bytes("<f4", [3, 2], NpyFiles.Floats(1, 2, 3, 4, 5, float.PositiveInfinity)),
+            ["y"] = NpyFiles.Bytes("<i8", [2], NpyFiles.Longs(0, 1)),
+            ["z"] = "not numpy at all"u8.ToArray(),
+        });
+        FluentActions.Invoking(() => NpzExampleReader.Open(path, "features", null)).Should().Throw<DataException>()
+            .WithMessage($"{path}: no array named 'features'; the archive holds x, y, z.");
+        FluentActions.Invoking(() => NpzExampleReader.Open(path, "z", null)).Should().Throw<DataException>()
+            .WithMessage($"{path}[z]: not a NumPy .npy file*");
+        FluentActions.Invoking(() => NpzExampleReader.Open(path)).Should().Throw<DataException>()
+            .WithMessage($"{path}[y]: expected 3 labels of shape [N], received [2].");
+        using (var reader = NpzExampleReader.Open(path, labelsKey: null))
+        {
+            reader.ReadBatch(2).Should().NotBeNull();
+            FluentActions.Invoking(() => reader.ReadBatch(2)).Should().Throw<DataException>().WithMessage($"{path}[x] (examples 2..2): 1 NaN or infinite value(s)*");
+        }
+        File.WriteAllText(PathOf("zip.npz"), "not a zip");
+        FluentActions.Invoking(() => NpzExampleReader.Open(PathOf("zip.npz"))).Should().Throw<DataException>()
+            .WithMessage($"{PathOf("zip.npz")}: not a valid .npz (zip) archive*");
+    }
+
+    [Fact]
+    public void A_deflated_npz_entry_shorter_than_its_header_says_is_refused_naming_the_array_before_any_batch()
+    {
+        var values = Enumerable.Range(0, 200 * 8).Select(i => (double)(i % 251)).ToArray();
+        var whole = NpyFiles.Bytes("<f8", [200, 8], NpyFiles.Doubles(values));
+        // The header says 200 examples; the entry holds the bytes of 150, which the archive's directory says.
+        var path = NpyFiles.WriteNpz(PathOf("short.npz"), new() { ["x"] = whole[..^(50 * 8 * 8)] });
+
+        FluentActions.Invoking(() => NpzExampleReader.Open(path, labelsKey: null)).Should().Throw<DataException>()
+            .WithMessage($"{path}[x]: truncated data: shape (200, 8) of <f8 needs 12800 bytes, the file has 9600.");
     }
 
     [Fact]

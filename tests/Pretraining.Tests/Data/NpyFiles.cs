@@ -29,12 +29,13 @@ internal static class NpyFiles
 
     public static byte[] Longs(params long[] values) => values.SelectMany(BitConverter.GetBytes).ToArray();
 
-    public static string WriteNpz(string path, Dictionary<string, byte[]> arrays)
+    /// <summary>An archive of NAME.npy entries, deflated (as numpy.savez_compressed writes them) unless <paramref name="compression"/> says otherwise.</summary>
+    public static string WriteNpz(string path, Dictionary<string, byte[]> arrays, CompressionLevel compression = CompressionLevel.Optimal)
     {
         using var archive = ZipFile.Open(path, ZipArchiveMode.Create);
         foreach (var (name, bytes) in arrays)
         {
-            using var stream = archive.CreateEntry(name + ".npy").Open();
+            using var stream = archive.CreateEntry(name + ".npy", compression).Open();
             stream.Write(bytes);
         }
         return path;

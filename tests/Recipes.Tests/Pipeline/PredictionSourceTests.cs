@@ -25,7 +25,7 @@ public sealed class PredictionSourceTests
 
     [Theory]
     [InlineData("data.parquet", null, null, null, "--format")]
-    [InlineData("x.csv", "parquet", null, null, "--format: expected one of csv, tsv, npy, npz, idx, received 'parquet'")]
+    [InlineData("x.csv", "parquet", null, null, "--format: expected one of csv, tsv, npy, npz, idx, imageFolder, received 'parquet'")]
     [InlineData("x.npy", null, "label", null, "--label-column")]
     [InlineData("x.csv", null, null, "y.npy", "--labels")]
     public void Unknown_formats_and_label_options_that_do_not_fit_are_input_errors(string path, string? format, string? labelColumn, string? labels, string message) =>

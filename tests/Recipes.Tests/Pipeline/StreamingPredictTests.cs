@@ -54,6 +54,17 @@ public sealed class StreamingPredictTests : IDisposable
                 using (var y = tensor(labels))
                     NpyWriter.Write(Path.Combine(_folder, "y.npy"), y);
                 return PredictionSource.For(Path.Combine(_folder, "x.npy"), labels: Path.Combine(_folder, "y.npy"));
+            case "npz-stored" or "npz-deflated":
+                // numpy.savez stores its entries, numpy.savez_compressed deflates them.
+                var archive = Path.Combine(_folder, $"{format}.npz");
+                using (var x = tensor(pixels.Select(p => (float)p).ToArray(), [Examples, 2, 3]))
+                    NpyWriter.Write(Path.Combine(_folder, "x.npy"), x);
+                using (var y = tensor(labels))
+                    NpyWriter.Write(Path.Combine(_folder, "y.npy"), y);
+                using (var zip = ZipFile.Open(archive, ZipArchiveMode.Create))
+                    foreach (var name in new[] { "x.npy", "y.npy" })
+                        zip.CreateEntryFromFile(Path.Combine(_folder, name), name, format == "npz-stored" ? CompressionLevel.NoCompression : CompressionLevel.Optimal);
+                return PredictionSource.For(archive);
             default:
                 File.WriteAllBytes(Path.Combine(_folder, "images-idx3-ubyte.gz"), Gzip([.. IdxHeader(Examples, 2, 3), .. pixels]));
                 File.WriteAllBytes(Path.Combine(_folder, "labels-idx1-ubyte"), [.. IdxHeader(Examples), .. labels.Select(l => (byte)l)]);
@@ -90,6 +101,8 @@ public sealed class StreamingPredictTests : IDisposable
     [InlineData("csv")]
     [InlineData("npy")]
     [InlineData("idx")]
+    [InlineData("npz-stored")]
+    [InlineData("npz-deflated")]
     public void A_file_streamed_in_batches_gives_the_csv_of_the_whole_file_read_at_once(string format)
     {
         var source = Write(format);
@@ -97,6 +110,8 @@ public sealed class StreamingPredictTests : IDisposable
         var batches = new Batches();
 
         var summary = NetworkPredictor.Predict(_folder, source, streamed, progress: batches, batchSize: 7);
+        using (var reader = DataSourceLoader.OpenReader(source, Path.GetFullPath))
+            reader.Should().NotBeOfType<DatasetExampleReader>("the file is read a batch at a time, not loaded whole");
 
         using (var network = SavedNetwork.Load(_folder))
         {

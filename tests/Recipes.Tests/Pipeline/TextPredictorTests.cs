@@ -103,6 +103,74 @@ public sealed class TextPredictorTests : IDisposable
         System.IO.File.Exists(output).Should().BeFalse();
     }
 
+    [Fact]
+    public void Fortune_style_record_files_are_labelled_by_file_name_and_a_single_record_file_is_not()
+    {
+        // The fortune files' layout: records between lines holding only %, one file per category, .dat indexes beside them.
+        File("fortunes/animals", Documents[0], "%", Documents[2], "%");
+        File("fortunes/machines", "%", Documents[1], "", "%", "", Documents[3]);
+        System.IO.File.WriteAllBytes(Path.Combine(_folder, "fortunes", "animals.dat"), [0, 1, 2, 255]);
+        var folder = PredictionSource.ForText(Path.Combine(_folder, "fortunes"));
+        folder.Format.Should().Be(TextCorpusFormat.Records, "a folder of files without extensions holds records");
+
+        var (rows, summary) = Predict(folder);
+
+        rows[0].Should().Be("predicted,p_animals,p_machines,label");
+        Probabilities(rows).Should().Equal(Expected()[0], Expected()[2], Expected()[1], Expected()[3]);
+        rows.Skip(1).Select(r => r.Split(',')[^1]).Should().Equal("animals", "animals", "machines", "machines");
+        summary.Accuracy.Should().Be(rows.Skip(1).Count(r => r.Split(',')[0] == r.Split(',')[^1]) / 4.0);
+
+        var (single, singleSummary) = Predict(PredictionSource.ForText(Path.Combine(_folder, "fortunes", "machines"), "records"));
+        single[0].Should().Be("predicted,p_animals,p_machines", "one record file says nothing about its records' classes");
+        Probabilities(single).Should().Equal(Expected()[1], Expected()[3]);
+        singleSummary.Accuracy.Should().BeNull();
+    }
+
+    [Fact]
+    public void A_folder_per_category_gives_a_document_per_file_with_its_path_and_a_flat_folder_is_unlabelled()
+    {
+        File("folders/animals/one.txt", Documents[0]);
+        File("folders/animals/two.txt", Documents[2]);
+        File("folders/machines/one.txt", Documents[1]);
+        File("folders/machines/sub/ignored.txt", "documents are the .txt files of the category folder itself");
+        File("folders/urls.txt", "a note beside the category folders, as corpora often have, is not a document");
+        var source = PredictionSource.ForText(Path.Combine(_folder, "folders"));
+        source.Format.Should().Be(TextCorpusFormat.Folders, "a folder of folders is the folders layout");
+
+        var (rows, summary) = Predict(source);
+
+        rows[0].Should().Be("predicted,p_animals,p_machines,label,path");
+        rows.Skip(1).Select(r => string.Join(",", r.Split(',')[^2..])).Should().Equal("animals,animals/one.txt", "animals,animals/two.txt", "machines,machines/one.txt");
+        Probabilities(rows).Should().Equal(Expected()[0], Expected()[2], Expected()[1]);
+        summary.Examples.Should().Be(3);
+
+        File("flat/b.txt", Documents[3]);
+        File("flat/a.txt", Documents[0]);
+        var (flat, flatSummary) = Predict(PredictionSource.ForText(Path.Combine(_folder, "flat"), "folders"));
+        flat[0].Should().Be("predicted,p_animals,p_machines,path");
+        flat.Skip(1).Select(r => r.Split(',')[^1]).Should().Equal("a.txt", "b.txt");
+        Probabilities(flat).Should().Equal(Expected()[0], Expected()[3]);
+        flatSummary.Accuracy.Should().BeNull();
+    }
+
+    [Fact]
+    public void A_record_file_or_category_folder_the_model_does_not_know_is_refused_by_its_path_before_anything_is_read()
+    {
+        File("fortunes/animals", Documents[0]);
+        var plants = File("fortunes/plants", "the fern");
+        File("folders/animals/a.txt", Documents[0]);
+        File("folders/plants/a.txt", "the fern");
+        var output = Path.Combine(_folder, "never.csv");
+
+        FluentActions.Invoking(() => TextPredictor.Predict(_model, PredictionSource.ForText(Path.Combine(_folder, "fortunes")), output)).Should().Throw<DataException>()
+            .WithMessage($"{plants}: category 'plants' (the file's name) is not one of the model's classes (animals, machines); predict on a folder holding only those categories.");
+        FluentActions.Invoking(() => TextPredictor.Predict(_model, PredictionSource.ForText(Path.Combine(_folder, "folders")), output)).Should().Throw<DataException>()
+            .WithMessage($"{Path.Combine(_folder, "folders", "plants")}: category 'plants' (the folder's name) is not one of the model's classes*");
+        System.IO.File.Exists(output).Should().BeFalse();
+        FluentActions.Invoking(() => PredictionSource.ForText(Path.Combine(_folder, "fortunes"), "records", labelColumn: "x")).Should().Throw<PretrainException>()
+            .WithMessage("--label-column: applies to csv, tsv and jsonl files; * is read as records*");
+    }
+
     [Theory]
     [InlineData("docs.parquet", null, null, "cannot tell the format")]
     [InlineData("docs.csv", "npy", null, "--format: a text model reads documents")]

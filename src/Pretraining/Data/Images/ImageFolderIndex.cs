@@ -73,10 +73,33 @@ public sealed class ImageFolderIndex
             : throw new DataException(root, $"no {string.Join("/", Extensions)} images in the folder or its sub-folders.");
     }
 
+    /// <summary>
+    /// Lists a folder to predict on: class folders when <paramref name="root"/> has them (labels follow
+    /// <paramref name="classNames"/>, e.g. a model's, and a folder of another name is refused by its path; null: the
+    /// folder's own sorted names), else the images directly inside it, unlabeled. A root holding both class folders and
+    /// loose images is refused rather than leave the loose ones out, as the recipes' class-folder layout would.
+    /// </summary>
+    public static ImageFolderIndex LabeledOrFlat(string root, IReadOnlyList<string>? classNames = null)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        if (!Directory.Exists(root))
+            throw new DataException(root, "folder not found.");
+        var folders = Directory.GetDirectories(root).Select(Path.GetFileName).OfType<string>().Where(n => !n.StartsWith('.')).ToList();
+        var loose = Directory.EnumerateFiles(root).Where(IsImage).Where(f => !Path.GetFileName(f).StartsWith('.')).ToList();
+        if (folders.Count == 0)
+            return loose.Count > 0 ? Unlabeled(root)
+                : throw new DataException(root, $"no {string.Join("/", Extensions)} images and no class folders; expected ROOT/CLASS/image.png, or images directly in the folder (unlabeled).");
+        if (loose.Count > 0)
+            throw new DataException(root, $"holds both class folders ({string.Join(", ", folders.Order(StringComparer.Ordinal))}) and {loose.Count} image(s) directly inside (e.g. {Path.GetFileName(loose.Order(StringComparer.Ordinal).First())}); expected one or the other.");
+        return Labeled(root, classNames);
+    }
+
+    private static bool IsImage(string file) => Extensions.Contains(Path.GetExtension(file), StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Images under <paramref name="folder"/>, sorted by their path relative to it, so every machine sees one order.</summary>
     private static List<string> ImagesUnder(string folder) =>
         Directory.EnumerateFiles(folder, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.Hidden })
-            .Where(f => Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
+            .Where(IsImage)
             .Where(f => !Path.GetRelativePath(folder, f).Split(Path.DirectorySeparatorChar).Any(part => part.StartsWith('.')))
             .OrderBy(f => Path.GetRelativePath(folder, f).Replace(Path.DirectorySeparatorChar, '/'), StringComparer.Ordinal)
             .ToList();

@@ -51,7 +51,7 @@ public static class ImageFolderReader
     /// Decodes files <paramref name="start"/>..+<paramref name="n"/> into <paramref name="buffer"/> in parallel. When
     /// several fail, the first in file order is reported, so the message does not depend on thread timing.
     /// </summary>
-    private static void DecodeChunk(IReadOnlyList<string> files, int start, int n, ImageDecoding decoding, byte[] buffer)
+    internal static void DecodeChunk(IReadOnlyList<string> files, int start, int n, ImageDecoding decoding, byte[] buffer)
     {
         var size = decoding.SampleSize;
         var failures = new DataException?[n];
