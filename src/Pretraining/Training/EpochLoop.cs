@@ -80,7 +80,9 @@ public sealed class EpochLoop
             Notify(callback, "epoch end", c => c.OnEpochEnd(report, control));
             last = epoch;
 
-            if (Settings.Patience is int patience && tracker is not null && tracker.StaleEpochs >= patience)
+            if (Diverged(metrics) is { } diverged)
+                stopReason = diverged;
+            else if (Settings.Patience is int patience && tracker is not null && tracker.StaleEpochs >= patience)
                 stopReason = $"no better {tracker.Monitor.Name} for {patience} epochs";
             else if (control.StopRequested)
                 stopReason = control.StopReason;
@@ -94,6 +96,17 @@ public sealed class EpochLoop
         }
         Notify(callback, "fit end", c => c.OnFitEnd(stage));
         return Result(reports, tracker, last, stopReason);
+    }
+
+    // A NaN or infinite loss will not come back: training more epochs only spends time, and the best epoch's weights
+    // (restored as for early stopping) are the useful result. Seen with a finite training loss and a NaN validation
+    // loss after the epoch's last optimizer step.
+    private static string? Diverged(IReadOnlyDictionary<string, double> metrics)
+    {
+        foreach (var (name, value) in metrics)
+            if (name.Contains("Loss", StringComparison.OrdinalIgnoreCase) && !double.IsFinite(value))
+                return $"{name} became {value.ToString(CultureInfo.InvariantCulture)} (training diverged)";
+        return null;
     }
 
     private EpochLoopResult Result(List<EpochReport> reports, BestEpochTracker? tracker, int last, string? stopReason)

@@ -29,6 +29,20 @@ public sealed class EpochLoopTests : IDisposable
     }
 
     [Fact]
+    public void A_loss_that_becomes_NaN_stops_training_at_once_and_restores_the_best_epoch()
+    {
+        Dictionary<string, double> Epoch(double accuracy, double loss) => new() { ["validationAccuracy"] = accuracy, ["validationLoss"] = loss };
+        using var body = new ScriptedBody(Epoch(0.5, 1), Epoch(0.7, 0.8), Epoch(0.6, 0.9), Epoch(0.1, double.NaN), Epoch(0.8, 0.5));
+
+        var result = Loop(5, MonitoredMetric.Highest("validationAccuracy"), patience: 10).Run(body, _context, 1);
+
+        result.Epochs.Should().HaveCount(4, "nothing is gained by training on after a NaN loss");
+        result.StopReason.Should().Contain("validationLoss became NaN");
+        result.BestEpoch.Should().Be(2);
+        body.Weight.Should().Be(2);
+    }
+
+    [Fact]
     public void Without_restore_the_last_weights_stay_and_the_last_epoch_counts_as_the_result()
     {
         using var body = new ScriptedBody([.. new[] { 5.0, 3, 4 }.Select(ScriptedBody.Loss)]);
