@@ -1,7 +1,6 @@
 using Pretrain.Pretraining.Layers.Convolutions;
 using System.Text.Json;
 using Pretrain.Pretraining.Layers;
-using Pretrain.Pretraining.Layers.ConvAutoencoders;
 using Pretrain.Pretraining.Stacks;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -1,6 +1,5 @@
 using Pretrain.Pretraining.Layers.Convolutions;
 using Pretrain.Pretraining.Layers;
-using Pretrain.Pretraining.Layers.ConvAutoencoders;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -1,5 +1,4 @@
 using Pretrain.Pretraining.Layers.Convolutions;
-using Pretrain.Pretraining.Layers.ConvAutoencoders;
 using Pretrain.Pretraining.Layers.Rbm;
 using static TorchSharp.torch;
 
