@@ -45,7 +45,8 @@ public sealed class AuxiliaryTrainer
         using var trainIndices = train;
         using var heldOutIndices = heldOut;
         var batches = (int)Math.Ceiling(trainIndices.shape[0] / (double)Options.BatchSize);
-        using var optimizer = optim.Adam(encoder.Parameters.Concat(task.HeadParameters), Options.LearningRate, weight_decay: Options.WeightDecay);
+        var trainable = encoder.Parameters.Concat(task.HeadParameters).ToList();
+        using var optimizer = optim.Adam(trainable, Options.LearningRate, weight_decay: Options.WeightDecay);
         using var shuffle = context.CreateGenerator(RandomStream.AuxiliaryShuffle);
         using var corruption = context.CreateGenerator(RandomStream.AuxiliaryCorruption);
         var weights = new Dictionary<string, Tensor>(encoder.State);
@@ -55,6 +56,7 @@ public sealed class AuxiliaryTrainer
         {
             double lossSum = 0;
             long seen = 0;
+            var skipped = 0;
             using (var order = trainIndices.index_select(0, randperm(trainIndices.shape[0], generator: shuffle).to(data.device)))
             {
                 for (var b = 0; b < batches; b++)
@@ -67,13 +69,19 @@ public sealed class AuxiliaryTrainer
                     optimizer.zero_grad();
                     var loss = task.Loss(encoder, data.index_select(0, rows), labels?.index_select(0, rows), corruption);
                     loss.backward();
+                    if (!FiniteUpdate.Allowed(loss, trainable))
+                    {
+                        skipped++;
+                        onBatch();
+                        continue;
+                    }
                     optimizer.step();
                     lossSum += loss.item<float>() * rows.shape[0];
                     seen += rows.shape[0];
                     onBatch();
                 }
             }
-            var metrics = new Dictionary<string, double> { ["loss"] = lossSum / Math.Max(1, seen) };
+            var metrics = new Dictionary<string, double> { ["loss"] = seen == 0 ? double.NaN : lossSum / seen, ["skippedBatches"] = skipped };
             if (heldOutIndices.shape[0] >= 2)
                 metrics[task.ScoreName] = Evaluate(task, encoder, data, labels, heldOutIndices, context);
             return metrics;

@@ -55,7 +55,11 @@ internal sealed class SupervisedEpochs : IEpochBody, IDisposable
     {
         if (_schedule.Apply(epoch, _context))
             RebuildOptimizer();
-        var metrics = new Dictionary<string, double> { ["trainLoss"] = TrainEpoch(epoch, onBatchEnd) };
+        var (trainLoss, skipped) = TrainEpoch(epoch, onBatchEnd);
+        var metrics = new Dictionary<string, double> { ["trainLoss"] = trainLoss };
+        // Reported only when it happened, so ordinary runs keep their usual metrics.
+        if (skipped > 0)
+            metrics["skippedBatches"] = skipped;
         if (_validation is not null)
         {
             var report = ClassificationEvaluator.Evaluate(_model, _validation, _context.Device, _options.BatchSize);
@@ -136,8 +140,9 @@ internal sealed class SupervisedEpochs : IEpochBody, IDisposable
         return (optimizer, optimizer.ParamGroups.Select(g => g.LearningRate).ToArray());
     }
 
-    private double TrainEpoch(int epoch, Action onBatchEnd)
+    private (double Loss, int Skipped) TrainEpoch(int epoch, Action onBatchEnd)
     {
+        var skipped = 0;
         var batches = BatchesPerEpoch;
         _model.train();
         using var order = randperm(_train.Count, generator: _shuffling);
@@ -163,6 +168,12 @@ internal sealed class SupervisedEpochs : IEpochBody, IDisposable
                 nn.utils.clip_grad_value_(trainable, value);
             if (_options.ClipGradientNorm is double norm)
                 nn.utils.clip_grad_norm_(trainable, norm);
+            if (!FiniteUpdate.Allowed(loss, trainable))
+            {
+                skipped++;
+                onBatchEnd();
+                continue;
+            }
             _optimizer.step();
             if (_options.MaxNorm is double maxNorm)
                 ApplyMaxNorm(maxNorm);
@@ -170,7 +181,7 @@ internal sealed class SupervisedEpochs : IEpochBody, IDisposable
             batch++;
             onBatchEnd();
         }
-        return lossSum / batch;
+        return (batch == 0 ? double.NaN : lossSum / batch, skipped);
     }
 
     private void SetLearningRates(double factor)

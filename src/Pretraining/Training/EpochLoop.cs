@@ -81,7 +81,13 @@ public sealed class EpochLoop
             last = epoch;
 
             if (Diverged(metrics) is { } diverged)
+            {
+                // Without a best epoch to go back to, the weights are lost: say so instead of handing NaNs on.
+                if (!Settings.RestoreBest || tracker is not { BestEpoch: > 0 })
+                    throw new PretrainException(
+                        $"{stage}: {diverged} at epoch {epoch}, and no earlier epoch's weights were kept to go back to (the stage monitors no validation metric). Lower the learning rate and run it again.");
                 stopReason = diverged;
+            }
             else if (Settings.Patience is int patience && tracker is not null && tracker.StaleEpochs >= patience)
                 stopReason = $"no better {tracker.Monitor.Name} for {patience} epochs";
             else if (control.StopRequested)

@@ -1,3 +1,4 @@
+using Pretrain.Pretraining;
 using Pretrain.Pretraining.Runtime;
 using Pretrain.Pretraining.Training;
 
@@ -40,6 +41,16 @@ public sealed class EpochLoopTests : IDisposable
         result.StopReason.Should().Contain("validationLoss became NaN");
         result.BestEpoch.Should().Be(2);
         body.Weight.Should().Be(2);
+    }
+
+    [Fact]
+    public void A_NaN_loss_without_a_kept_best_epoch_fails_with_a_message_naming_the_stage_and_epoch()
+    {
+        using var body = new ScriptedBody([.. new[] { 5.0, double.NaN, 3 }.Select(ScriptedBody.Loss)]);
+
+        var act = () => Loop(3).Run(body, _context, 1);
+
+        act.Should().Throw<PretrainException>().WithMessage("test: loss became NaN (training diverged) at epoch 2*no earlier epoch*");
     }
 
     [Fact]

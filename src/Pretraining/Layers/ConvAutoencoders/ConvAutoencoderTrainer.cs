@@ -71,7 +71,7 @@ public sealed class ConvAutoencoderTrainer : ILayerTrainer
                 // One non-finite batch would poison every weight for good (Adam spreads a NaN to all later steps), so
                 // it is skipped and counted rather than applied. The NaNs once seen here came from libtorch's conv2d
                 // input gradient (see RepeatableConvolution, which avoids it); the guard stays for diverging rates.
-                if (!FiniteUpdate(loss, model))
+                if (!FiniteUpdate.Allowed(loss, model.Parameters))
                 {
                     skipped++;
                     continue;
@@ -98,9 +98,6 @@ public sealed class ConvAutoencoderTrainer : ILayerTrainer
         var metrics = LayerFitting.Run(body, stage, Options.Epochs, Options.Patience, "validationReconstruction", context, batches, callback);
         return Freeze(model, image, metrics);
     }
-
-    private static bool FiniteUpdate(Tensor loss, ConvAutoencoderModel model) =>
-        float.IsFinite(loss.item<float>()) && model.Parameters.All(p => p.grad is not { } grad || grad.isfinite().all().item<bool>());
 
     /// <summary>Mean reconstruction loss of clean <paramref name="data"/> (no noise, no penalty).</summary>
     private static double Reconstruction(ConvAutoencoderModel model, ILayerInput data, Device device)
