@@ -23,7 +23,7 @@ public static class RepeatableConvolution
         ArgumentNullException.ThrowIfNull(weight);
         using var scope = NewDisposeScope();
         var output = is_grad_enabled() && (input.requires_grad || weight.requires_grad)
-            ? ConvolutionFunction.apply(input, weight, new ConvolutionGeometry(stride, padding))
+            ? ConvolutionFunction.apply(input, weight, stride, padding)
             : nn.functional.conv2d(input, weight, null, strides: [stride], padding: [padding]);
         if (bias is not null)
             output = output + bias.view(1, -1, 1, 1);
