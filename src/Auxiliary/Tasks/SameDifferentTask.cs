@@ -19,6 +19,7 @@ public sealed class SameDifferentTask : IAuxiliaryTask
     private readonly ICorruption? _corruption;
     private readonly LinearHead? _head;
     private readonly ProjectionHead? _projection;
+    private readonly Func<AuxiliaryEncoder, Tensor, Tensor> _read;
 
     /// <summary>Creates the task.</summary>
     /// <param name="corruption">Makes the two views of an instance when no labels are given; may be null when labels always are.</param>
@@ -28,9 +29,15 @@ public sealed class SameDifferentTask : IAuxiliaryTask
     /// <param name="device">Where the head lives.</param>
     /// <param name="generator">Draws the head's initial weights.</param>
     /// <param name="contrastive">The NT-Xent temperature and projection head (used with <see cref="PairLoss.NtXent"/> only); defaults when null.</param>
+    /// <param name="read">
+    /// How the encoder reads a batch of instances into codes <c>[N, encoderOutputs]</c>; null reads with
+    /// <see cref="AuxiliaryEncoder.Forward"/>. Text documents are read by pooling the window encoder over their words
+    /// (<see cref="Text.DocumentPooler"/>), so the pairs are whole documents rather than windows.
+    /// </param>
     public SameDifferentTask(ICorruption? corruption, int encoderOutputs, PairLoss loss, double margin, Device device, Generator generator,
-        ContrastiveSettings? contrastive = null)
+        ContrastiveSettings? contrastive = null, Func<AuxiliaryEncoder, Tensor, Tensor>? read = null)
     {
+        _read = read ?? ((encoder, batch) => encoder.Forward(batch));
         if (loss == PairLoss.Contrastive && !(margin > 0))
             throw new ArgumentException($"same-versus-different task: the contrastive margin must be positive, received {margin}.");
         _corruption = corruption;
@@ -98,9 +105,14 @@ public sealed class SameDifferentTask : IAuxiliaryTask
         ArgumentNullException.ThrowIfNull(encoder);
         ArgumentNullException.ThrowIfNull(batch);
         var corruption = _corruption ?? throw new InvalidOperationException("contrastive pretraining needs a corruption (augmentation) to make the two views.");
-        var views = cat([corruption.Corrupt(batch, generator), corruption.Corrupt(batch, generator)]);
-        return _projection!.Forward(encoder.Forward(views));
+        var (first, second) = TwoViews(corruption, batch, generator);
+        var views = cat([first, second]);
+        return _projection!.Forward(_read(encoder, views));
     }
+
+    /// <summary>Two views of every instance: drawn together when the corruption pairs them, else independently.</summary>
+    private static (Tensor, Tensor) TwoViews(ICorruption corruption, Tensor batch, Generator generator) =>
+        corruption is IViewPair pair ? pair.Views(batch, generator) : (corruption.Corrupt(batch, generator), corruption.Corrupt(batch, generator));
 
     private static Tensor Distance(Tensor left, Tensor right) => (left - right).square().sum(1).add(1e-9).sqrt();
 
@@ -117,16 +129,15 @@ public sealed class SameDifferentTask : IAuxiliaryTask
     {
         var corruption = _corruption ?? throw new InvalidOperationException("same-versus-different without labels needs a corruption to make the two views.");
         var n = batch.shape[0];
-        var anchor = corruption.Corrupt(batch, generator);
-        var sameView = corruption.Corrupt(batch, generator);
+        var (anchor, sameView) = TwoViews(corruption, batch, generator);
         var others = batch.index_select(0, DonorRows.Draw(n, generator, batch.device, "same-versus-different"));
         var otherView = corruption.Corrupt(others, generator);
-        var codes = encoder.Forward(cat([anchor, sameView, otherView]));
+        var codes = _read(encoder, cat([anchor, sameView, otherView]));
         var (a, s, o) = (codes.narrow(0, 0, n), codes.narrow(0, n, n), codes.narrow(0, 2 * n, n));
         return (cat([a, a]), cat([s, o]), cat([ones([n], device: batch.device), zeros([n], device: batch.device)]));
     }
 
-    private static (Tensor, Tensor, Tensor) LabelPairs(AuxiliaryEncoder encoder, Tensor batch, Tensor labels, Generator generator)
+    private (Tensor, Tensor, Tensor) LabelPairs(AuxiliaryEncoder encoder, Tensor batch, Tensor labels, Generator generator)
     {
         var n = batch.shape[0];
         var sameClass = labels.unsqueeze(1) == labels.unsqueeze(0);
@@ -136,7 +147,7 @@ public sealed class SameDifferentTask : IAuxiliaryTask
         var samePartner = scores.masked_fill(sameOther.logical_not(), -1).argmax(1);
         var otherPartner = scores.masked_fill(sameClass, -1).argmax(1);
         var hasOther = sameClass.logical_not().any(1);
-        var codes = encoder.Forward(batch);
+        var codes = _read(encoder, batch);
         var keep = cat([sameOther.any(1), hasOther]);
         var left = cat([codes, codes]);
         var right = cat([codes.index_select(0, samePartner), codes.index_select(0, otherPartner)]);

@@ -1,4 +1,5 @@
 using Pretrain.Auxiliary.Encoders;
+using Pretrain.FineTuning.Freezing;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -26,7 +27,7 @@ public sealed class DocumentClassifier : IDisposable
             throw new ArgumentException($"document classifier: needs at least 2 classes, received {classes}.");
         Encoder = encoder;
         Pooling = pooling;
-        var features = pooling == DocumentPooling.Words ? encoder.Spec.EmbeddingSize : encoder.Spec.OutputSize;
+        var features = DocumentPooler.Width(encoder, pooling);
         var bound = 1 / Math.Sqrt(features);
         HeadWeight = new Parameter(empty([classes, features]).uniform_(-bound, bound, generator: generator).to(device));
         HeadBias = new Parameter(zeros([classes], device: device));
@@ -49,34 +50,40 @@ public sealed class DocumentClassifier : IDisposable
         (Pooling == DocumentPooling.Words ? [Encoder.Embedding!] : Encoder.Parameters).Append(HeadWeight).Append(HeadBias);
 
     /// <summary>
+    /// The trainable tensors by layer, lowest first: <c>embedding</c>, then <c>hidden1</c>, <c>hidden2</c>, ... (left
+    /// out when only the embeddings are pooled), then <c>head</c>: the units that freezing, gradual unfreezing and
+    /// per-layer learning rates work on.
+    /// </summary>
+    public LayerGroups LayerGroups
+    {
+        get
+        {
+            var groups = new List<(string, IReadOnlyList<Parameter>)> { ("embedding", [Encoder.Embedding!]) };
+            if (Pooling != DocumentPooling.Words)
+                groups.AddRange(Encoder.Weights.Zip(Encoder.Biases).Select((p, i) => ($"hidden{i + 1}", (IReadOnlyList<Parameter>)[p.First, p.Second])));
+            groups.Add(("head", [HeadWeight, HeadBias]));
+            return LayerGroups.Of(groups);
+        }
+    }
+
+    /// <summary>
     /// The tensors by name, as a saved text model stores them: the encoder's (<c>embedding.weight</c>,
     /// <c>hidden1.weight</c>, <c>hidden1.bias</c>, ...), then <c>head.weight</c> <c>[classes, pooled]</c> and <c>head.bias</c>.
     /// </summary>
     public IReadOnlyDictionary<string, Tensor> State =>
         new Dictionary<string, Tensor>(Encoder.State) { ["head.weight"] = HeadWeight, ["head.bias"] = HeadBias };
 
+    /// <summary>The pooled features <c>[documents, width]</c> the softmax layer reads (see <see cref="DocumentPooler"/>).</summary>
+    public Tensor Features(Tensor documents) => DocumentPooler.Pool(Encoder, documents, Pooling);
+
+    /// <summary>Class logits <c>[documents, classes]</c> from pooled features.</summary>
+    public Tensor Classify(Tensor features) => nn.functional.linear(features, HeadWeight, HeadBias);
+
     /// <summary>Class logits <c>[documents, classes]</c> for padded documents <c>[documents, length]</c> of token ids.</summary>
     public Tensor Forward(Tensor documents)
     {
         ArgumentNullException.ThrowIfNull(documents);
-        var (count, length) = (documents.shape[0], documents.shape[1]);
-        var real = (documents != Vocabulary.PaddingId).unsqueeze(2).to(Encoder.Embedding!.dtype);
-        if (Pooling == DocumentPooling.Words)
-        {
-            var embedded = Encoder.Embedding.index_select(0, documents.flatten()).view(count, length, -1);
-            return nn.functional.linear((embedded * real).sum(1) / real.sum(1).clamp_min(1), HeadWeight, HeadBias);
-        }
-        var window = Encoder.Spec.Inputs;
-        var half = window / 2;
-        // Centred windows for every position by unfolding the padded documents: [documents, length, window].
-        var padded = nn.functional.pad(documents, [half, half], value: Vocabulary.PaddingId);
-        var windows = padded.unfold(1, window, 1);
-        var codes = Encoder.Forward(windows.reshape(count * length, window)).view(count, length, -1);
-        var pooled = Pooling == DocumentPooling.MaxWindows
-            // Padding positions never win the max: they are pushed far below any activation (an all-padding document gets zeros).
-            ? (codes + (real - 1) * 1e9f).amax(1).where(real.sum(1) > 0, 0f)
-            : (codes * real).sum(1) / real.sum(1).clamp_min(1);
-        return nn.functional.linear(pooled, HeadWeight, HeadBias);
+        return Classify(Features(documents));
     }
 
     /// <inheritdoc />

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Pretrain.FineTuning.Freezing;
+using Pretrain.FineTuning.Training;
 using Pretrain.Pretraining.Runtime;
 using Pretrain.Pretraining.Training;
 using Pretrain.Pretraining.Validation;
@@ -8,7 +11,9 @@ namespace Pretrain.Auxiliary.Text;
 
 /// <summary>
 /// Trains a <see cref="DocumentClassifier"/> with Adam and cross-entropy, keeping the weights of the epoch with the
-/// best validation accuracy (restored at the end) and stopping after <c>patience</c> epochs without improvement.
+/// best validation accuracy (restored at the end) and stopping after <c>patience</c> epochs without improvement;
+/// optionally with dropout on the pooled features, gradual unfreezing from the top (the frozen encoder's features
+/// cached) and lower learning rates for lower layers, the same freezing and rates fine-tuning uses.
 /// </summary>
 public sealed class DocumentClassifierTrainer
 {
@@ -36,46 +41,97 @@ public sealed class DocumentClassifierTrainer
     /// <summary>Epochs without a better validation accuracy before stopping.</summary>
     public int Patience => Options.Patience;
 
-    /// <summary>Trains and returns the best validation accuracy and the epoch it was reached.</summary>
+    /// <summary>
+    /// Trains and returns the best validation accuracy and the epoch it was reached (whose weights are restored). With
+    /// <see cref="DocumentClassifierTrainingOptions.UnfreezeEveryEpochs"/>, layers are unfrozen gradually from the top and
+    /// the pooled features are cached while the encoder is frozen; every layer is trainable again at the end.
+    /// </summary>
     public (double ValidationAccuracy, int BestEpoch, int EpochsRun) Fit(DocumentClassifier model, Tensor documents, Tensor labels, Tensor validationDocuments, Tensor validationLabels, RunContext context)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(documents);
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentNullException.ThrowIfNull(context);
-        var parameters = model.Parameters.ToList();
-        using var optimizer = optim.Adam(parameters, LearningRate);
+        var groups = model.LayerGroups;
         using var shuffle = context.CreateGenerator(RandomStream.DocumentShuffle);
-        var weights = parameters.Select((p, i) => (p, i)).ToDictionary(x => $"parameter{x.i}", x => (Tensor)x.p);
-        var body = new EpochBody(weights, (epoch, onBatch) =>
+        using var dropping = context.CreateGenerator(RandomStream.DocumentDropout);
+        var schedule = new UnfreezingSchedule(groups.Count, Options.UnfreezeEveryEpochs);
+        optim.Optimizer? optimizer = null;
+        FrozenFeatures? cache = null;
+        var trainable = -1;
+        var weights = model.Parameters.Select((p, i) => (p, i)).ToDictionary(x => $"parameter{x.i}", x => (Tensor)x.p);
+        try
         {
-            using var order = randperm(documents.shape[0], generator: shuffle).to(documents.device);
-            for (long start = 0; start < order.shape[0]; start += BatchSize)
+            var body = new EpochBody(weights, (epoch, onBatch) =>
             {
-                context.Cancellation.ThrowIfCancellationRequested();
-                using var scope = NewDisposeScope();
-                var rows = order.narrow(0, start, Math.Min(BatchSize, order.shape[0] - start));
-                optimizer.zero_grad();
-                var loss = nn.functional.cross_entropy(model.Forward(documents.index_select(0, rows)), labels.index_select(0, rows));
-                loss.backward();
-                optimizer.step();
-                onBatch();
-            }
-            return new Dictionary<string, double> { ["validationAccuracy"] = Accuracy(model, validationDocuments, validationLabels) };
-        }, $"document classifier: epochs {Epochs}, batch {BatchSize}, rate {LearningRate}, patience {Patience}")
+                if (schedule.TrainableAt(epoch) != trainable)
+                {
+                    trainable = schedule.TrainableAt(epoch);
+                    Freezer.FreezeTo(groups, groups.Count - trainable);
+                    optimizer?.Dispose();
+                    optimizer = CreateOptimizer(groups);
+                    cache?.Dispose();
+                    // Only the softmax layer trains: the encoder's pooled features do not change, so compute them once.
+                    cache = trainable == 1 ? FrozenFeatures.Compute(model, documents, validationDocuments) : null;
+                    context.Logger.LogDebug("Document classifier epoch {Epoch}: trainable layers {Layers}{Cached}",
+                        epoch, string.Join(", ", groups.TrainableNames), cache is null ? "" : " (pooled features cached)");
+                }
+                using var order = randperm(documents.shape[0], generator: shuffle).to(documents.device);
+                for (long start = 0; start < order.shape[0]; start += BatchSize)
+                {
+                    context.Cancellation.ThrowIfCancellationRequested();
+                    using var scope = NewDisposeScope();
+                    var rows = order.narrow(0, start, Math.Min(BatchSize, order.shape[0] - start));
+                    optimizer!.zero_grad();
+                    var features = cache is null ? model.Features(documents.index_select(0, rows)) : cache.Train.index_select(0, rows);
+                    var loss = nn.functional.cross_entropy(model.Classify(Dropped(features, dropping)), labels.index_select(0, rows));
+                    loss.backward();
+                    optimizer.step();
+                    onBatch();
+                }
+                var accuracy = cache is null ? Accuracy(model, validationDocuments, validationLabels) : cache.ValidationAccuracy(model, validationLabels);
+                return new Dictionary<string, double> { ["validationAccuracy"] = accuracy };
+            }, $"document classifier: {System.Text.Json.JsonSerializer.Serialize(Options)}")
+            {
+                Generators = new Dictionary<string, Generator> { ["shuffle"] = shuffle, ["dropout"] = dropping },
+            };
+            var loop = new EpochLoop(new EpochLoopSettings
+            {
+                Stage = "document classifier", Epochs = Epochs, Monitor = MonitoredMetric.Highest("validationAccuracy"), Patience = Patience,
+                EarliestStop = schedule.AllTrainableFrom,
+                // Hundreds of short epochs inside the text stage: logged at Debug level only.
+                LogEpochs = false,
+            });
+            var batches = (int)((documents.shape[0] + BatchSize - 1) / BatchSize);
+            var result = loop.Run(body, context, batches);
+            return (result.BestValue ?? double.NaN, result.BestEpoch, result.Epochs.Count);
+        }
+        finally
         {
-            Optimizer = optimizer,
-            Generators = new Dictionary<string, Generator> { ["shuffle"] = shuffle },
-        };
-        var loop = new EpochLoop(new EpochLoopSettings
-        {
-            Stage = "document classifier", Epochs = Epochs, Monitor = MonitoredMetric.Highest("validationAccuracy"), Patience = Patience,
-            // Hundreds of short epochs inside the text stage: logged at Debug level only.
-            LogEpochs = false,
-        });
-        var batches = (int)((documents.shape[0] + BatchSize - 1) / BatchSize);
-        var result = loop.Run(body, context, batches);
-        return (result.BestValue ?? double.NaN, result.BestEpoch, result.Epochs.Count);
+            Freezer.UnfreezeAll(groups);
+            optimizer?.Dispose();
+            cache?.Dispose();
+        }
+    }
+
+    /// <summary>One Adam group per trainable layer, each at <see cref="DocumentClassifierTrainingOptions.LayerLearningRateFactor"/> times the rate of the layer above.</summary>
+    private optim.Optimizer CreateOptimizer(LayerGroups groups)
+    {
+        var perLayer = groups.Groups
+            .Select((g, i) => (Parameters: (IReadOnlyList<TorchSharp.Modules.Parameter>)g.Parameters.Where(p => p.requires_grad).ToList(),
+                LearningRate: LearningRate * Math.Pow(Options.LayerLearningRateFactor, groups.Count - 1 - i)))
+            .Where(g => g.Parameters.Count > 0)
+            .ToList();
+        return Optimizers.Create(OptimizerKind.Adam, perLayer);
+    }
+
+    /// <summary>Inverted dropout on pooled features, masks from the run's own generator.</summary>
+    private Tensor Dropped(Tensor features, Generator generator)
+    {
+        if (Options.Dropout == 0)
+            return features;
+        var keep = empty(features.shape, features.dtype).bernoulli_(1 - Options.Dropout, generator).to(features.device);
+        return features * keep / (1 - Options.Dropout);
     }
 
     /// <summary>The fraction of <paramref name="documents"/> classified as <paramref name="labels"/> says.</summary>

@@ -44,6 +44,16 @@ public sealed class LayerGroups
             .Select(g => (g.Name, (IReadOnlyList<Parameter>)g.Parameters)).ToList());
     }
 
+    /// <summary>
+    /// Groups given by name, lowest layer first, for models that are not <see cref="nn.Module"/>s (the text document
+    /// classifier); groups without parameters are left out.
+    /// </summary>
+    public static LayerGroups Of(IEnumerable<(string Name, IReadOnlyList<Parameter> Parameters)> groups)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        return new LayerGroups(groups.Where(g => g.Parameters.Count > 0).ToList());
+    }
+
     /// <summary>The parameters that currently require gradients, in group order.</summary>
     public IEnumerable<Parameter> Trainable => Groups.SelectMany(g => g.Parameters).Where(p => p.requires_grad);
 

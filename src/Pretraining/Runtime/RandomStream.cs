@@ -48,6 +48,9 @@ public enum RandomStream
     /// <summary>The order of documents when training a document classifier.</summary>
     DocumentShuffle = 701,
 
+    /// <summary>Dropout masks on the pooled features of a document classifier.</summary>
+    DocumentDropout = 702,
+
     /// <summary>The text window encoder's initial weights.</summary>
     TextEncoder = 801,
 

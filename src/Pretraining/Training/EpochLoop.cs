@@ -88,7 +88,7 @@ public sealed class EpochLoop
                         $"{stage}: {diverged} at epoch {epoch}, and no earlier epoch's weights were kept to go back to (the stage monitors no validation metric). Lower the learning rate and run it again.");
                 stopReason = diverged;
             }
-            else if (Settings.Patience is int patience && tracker is not null && tracker.StaleEpochs >= patience)
+            else if (Settings.Patience is int patience && tracker is not null && tracker.StaleEpochs >= patience && epoch >= Settings.EarliestStop)
                 stopReason = $"no better {tracker.Monitor.Name} for {patience} epochs";
             else if (control.StopRequested)
                 stopReason = control.StopReason;

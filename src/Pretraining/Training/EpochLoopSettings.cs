@@ -15,6 +15,12 @@ public sealed record EpochLoopSettings
     /// <summary>Stop after this many epochs without improving <see cref="Monitor"/>; null never stops early.</summary>
     public int? Patience { get; init; }
 
+    /// <summary>
+    /// No early stop before this epoch (1-based; default 0, any epoch): a schedule that changes what trains, such as
+    /// gradual unfreezing, gets to finish before a plateau of its first phase ends the stage.
+    /// </summary>
+    public int EarliestStop { get; init; }
+
     /// <summary>Copy the best epoch's weights back at the end (when <see cref="Monitor"/> was measured). Default true.</summary>
     public bool RestoreBest { get; init; } = true;
 

@@ -176,22 +176,50 @@ public sealed record TextAuxiliarySection : AuxiliaryTrainingOptions
         BatchSize = 256;
     }
 
-    /// <summary><c>ranking</c> (max-margin, the original) or <c>corruptedVsGood</c> (logistic).</summary>
+    /// <summary>
+    /// <c>ranking</c> (max-margin, the original: a real window must score above the same window with its centre word
+    /// replaced), <c>corruptedVsGood</c> (the same windows, a logistic real-or-replaced classifier), or
+    /// <c>sameDifferent</c> (whole documents: two views of one document, each keeping a random part of its words, are
+    /// "same", views of two documents "different"; the documents are read as the classifier reads them,
+    /// <c>text.classifier.pooling</c>). Default ranking.
+    /// </summary>
     public AuxiliaryTaskKind Task { get; init; } = AuxiliaryTaskKind.Ranking;
 
-    /// <summary>How the replacement centre word is drawn.</summary>
+    /// <summary>How the replacement centre word is drawn (ranking and corruptedVsGood).</summary>
     public TokenSampling Sampling { get; init; } = TokenSampling.Uniform;
 
-    /// <summary>Ranking margin.</summary>
+    /// <summary>Ranking margin, and the contrastive margin of sameDifferent with <c>pairLoss</c> contrastive.</summary>
     public double Margin { get; init; } = 1;
+
+    /// <summary>
+    /// sameDifferent only: how a pair is scored. Default <c>ntXent</c> (every other document of the batch is a
+    /// "different" partner at once, on a projection head that pretraining leaves behind); <c>binaryCrossEntropy</c> and
+    /// <c>contrastive</c> score one balanced pair per document.
+    /// </summary>
+    public PairLoss PairLoss { get; init; } = PairLoss.NtXent;
+
+    /// <summary>sameDifferent with <c>pairLoss</c> ntXent: temperature and projection head; null takes their defaults.</summary>
+    public ContrastiveSettings? Contrastive { get; init; }
+
+    /// <summary>sameDifferent only: the chance that a word is left out of a view (at least one word is always kept). Default 0.5.</summary>
+    public double WordDropout { get; init; } = 0.5;
+
+    /// <summary>
+    /// sameDifferent only: the two views of a document split its words between them (each word in one view only)
+    /// instead of dropping words from each independently; <c>wordDropout</c> is then not used. Default false.
+    /// </summary>
+    public bool DisjointViews { get; init; }
 
     /// <summary>The training options' problems, then the task's, each with its path relative to <c>text.auxiliary</c>.</summary>
     public override IEnumerable<OptionProblem> Problems()
     {
         foreach (var problem in base.Problems())
             yield return problem;
-        if (Task == AuxiliaryTaskKind.SameDifferent)
-            yield return new("task", "expected ranking or corruptedVsGood for text.");
+        if (WordDropout is not (>= 0 and < 1))
+            yield return new("wordDropout", $"expected a probability in [0, 1), received {WordDropout}.");
+        if (Contrastive is not null)
+            foreach (var problem in Contrastive.Problems())
+                yield return problem.Under("contrastive");
         if (!(Margin > 0))
             yield return new("margin", $"expected a positive number, received {Margin}.");
     }

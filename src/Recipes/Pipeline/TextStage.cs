@@ -98,18 +98,37 @@ internal static class TextStage
     private static double? Pretrain(TextSection text, Vocabulary vocabulary, TextDocumentSplit split, AuxiliaryEncoder encoder, RunFolder folder, RunContext context, ITrainingCallback? progress)
     {
         var section = text.Auxiliary;
-        using var windows = TextWindows.Centred(split.Unlabeled.Select(d => (IReadOnlyList<int>)vocabulary.Encode(d.Words)), text.Window).to(context.Device);
-        var corruption = new TokenReplacement(vocabulary.Count, sampling: section.Sampling, unigramCounts: vocabulary.Counts,
-            paddingToken: Vocabulary.PaddingId, firstRegularToken: Vocabulary.FirstWordId, centreOnly: true);
         using var headGenerator = context.CreateGenerator(RandomStream.TextHead);
-        using IAuxiliaryTask task = section.Task == AuxiliaryTaskKind.CorruptedVsGood
-            ? new CorruptedVersusGoodTask(corruption, encoder.Spec.OutputSize, context.Device, headGenerator)
-            : new PairwiseRankingTask(corruption, encoder.Spec.OutputSize, section.Margin, context.Device, headGenerator);
-        context.Logger.LogInformation("Auxiliary language task: {Task}, {Corruption}, on {Windows} windows of {Length} words",
-            task.Name, corruption.Describe(), windows.shape[0], text.Window);
+        var encoded = split.Unlabeled.Select(d => (IReadOnlyList<int>)vocabulary.Encode(d.Words)).ToList();
+        IAuxiliaryTask task;
+        Tensor instances;
+        string description;
+        if (section.Task == AuxiliaryTaskKind.SameDifferent)
+        {
+            // Whole documents, cut as the classifier cuts them and read as it reads them.
+            var corruption = new WordDropout(section.WordDropout, Vocabulary.PaddingId, section.DisjointViews);
+            var pooling = text.Classifier.Pooling;
+            instances = TextWindows.Padded(encoded, text.MaxWords).to(context.Device);
+            task = new SameDifferentTask(corruption, DocumentPooler.Width(encoder, pooling), section.PairLoss, section.Margin, context.Device, headGenerator,
+                section.Contrastive, (e, documents) => DocumentPooler.Pool(e, documents, pooling));
+            description = $"{corruption.Describe()}, {section.PairLoss} loss, on {instances.shape[0]} documents of up to {text.MaxWords} words pooled as {pooling}";
+        }
+        else
+        {
+            var corruption = new TokenReplacement(vocabulary.Count, sampling: section.Sampling, unigramCounts: vocabulary.Counts,
+                paddingToken: Vocabulary.PaddingId, firstRegularToken: Vocabulary.FirstWordId, centreOnly: true);
+            instances = TextWindows.Centred(encoded, text.Window).to(context.Device);
+            task = section.Task == AuxiliaryTaskKind.CorruptedVsGood
+                ? new CorruptedVersusGoodTask(corruption, encoder.Spec.OutputSize, context.Device, headGenerator)
+                : new PairwiseRankingTask(corruption, encoder.Spec.OutputSize, section.Margin, context.Device, headGenerator);
+            description = $"{corruption.Describe()}, on {instances.shape[0]} windows of {text.Window} words";
+        }
+        using var data = instances;
+        using var _ = task;
+        context.Logger.LogInformation("Auxiliary language task: {Task}, {Description}", task.Name, description);
         var history = new HistoryCallback();
         var trainer = new AuxiliaryTrainer(section);
-        var epochs = trainer.Fit(task, encoder, windows, null, context, new CompositeCallback(progress, history, new MetricsFileCallback(folder)));
+        var epochs = trainer.Fit(task, encoder, data, null, context, new CompositeCallback(progress, history, new MetricsFileCallback(folder)));
         Pictures.TryDraw(context.Logger, "the auxiliary loss curve", () => LossCurvePlot.WriteAuxiliary(folder, history));
         return epochs[^1].HeldOutScore;
     }

@@ -35,4 +35,12 @@ public sealed class DocumentClassifierTrainingOptionsTests
             new OptionProblem("patience", "expected a positive integer, received -1."));
         error.Message.Should().StartWith("document classifier training: epochs: expected a positive integer, received 0.");
     }
+
+    [Fact]
+    public void Dropout_unfreezing_and_layer_rates_out_of_range_are_named()
+    {
+        var options = new DocumentClassifierTrainingOptions { Dropout = 1, UnfreezeEveryEpochs = 0, LayerLearningRateFactor = 1.5 };
+
+        options.Problems().Select(p => p.Path).Should().Equal("dropout", "unfreezeEveryEpochs", "layerLearningRateFactor");
+    }
 }

@@ -30,6 +30,18 @@ public sealed class EpochLoopTests : IDisposable
     }
 
     [Fact]
+    public void Early_stopping_waits_for_the_earliest_stop_epoch()
+    {
+        using var body = new ScriptedBody([.. new[] { 5.0, 3, 4, 4, 4, 4, 2, 4 }.Select(ScriptedBody.Loss)]);
+        var loop = new EpochLoop(new EpochLoopSettings { Stage = "test", Epochs = 8, Monitor = MonitoredMetric.Lowest("loss"), Patience = 2, EarliestStop = 7 });
+
+        var result = loop.Run(body, _context, 1);
+
+        result.Epochs.Should().HaveCount(8, "patience ran out at epoch 4, but no stop comes before epoch 7, and epoch 7 improved");
+        result.BestEpoch.Should().Be(7);
+    }
+
+    [Fact]
     public void A_loss_that_becomes_NaN_stops_training_at_once_and_restores_the_best_epoch()
     {
         Dictionary<string, double> Epoch(double accuracy, double loss) => new() { ["validationAccuracy"] = accuracy, ["validationLoss"] = loss };

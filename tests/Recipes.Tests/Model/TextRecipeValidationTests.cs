@@ -61,5 +61,18 @@ public sealed class TextRecipeValidationTests : IDisposable
         error.Message.Should().Contain("records, csv, tsv, jsonl, lines, folders").And.Contain("received \"xml\"");
     }
 
+    [Fact]
+    public void Out_of_range_document_task_and_classifier_fields_are_refused_with_their_paths()
+    {
+        var problems = Refused("""
+              "path": "corpus", "auxiliary": { "task": "sameDifferent", "wordDropout": 1, "contrastive": { "temperature": 0 } },
+              "classifier": { "dropout": -0.1, "unfreezeEveryEpochs": 0, "layerLearningRateFactor": 0 }
+            """).Problems;
+
+        problems.Select(p => p.Path).Should().BeEquivalentTo(
+            "text.auxiliary.wordDropout", "text.auxiliary.contrastive.temperature",
+            "text.classifier.dropout", "text.classifier.unfreezeEveryEpochs", "text.classifier.layerLearningRateFactor");
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 }

@@ -8,14 +8,14 @@ public sealed class TextCorpusRunTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("pretrain-text-run-").FullName;
 
-    private string Recipe(string corpus)
+    private string Recipe(string corpus, string auxiliary = """ "epochs": 2, "batchSize": 32 """, string classifier = "")
     {
         var path = Path.Combine(_folder, "text.json");
         File.WriteAllText(path, $$"""
             { "device": "cpu", "output": "{{_folder.Replace("\\", "/", StringComparison.Ordinal)}}/runs",
               "text": { {{corpus}}, "categories": ["animals", "machines"], "window": 3, "embeddingSize": 8, "hiddenLayers": [8],
-                        "auxiliary": { "epochs": 2, "batchSize": 32 }, "labelsPerClass": 5, "validationPerClass": 5,
-                        "classifier": { "epochs": 30, "patience": 10, "learningRate": 0.01 } } }
+                        "auxiliary": { {{auxiliary}} }, "labelsPerClass": 5, "validationPerClass": 5,
+                        "classifier": { "epochs": 30, "patience": 10, "learningRate": 0.01 {{classifier}} } } }
             """);
         return path;
     }
@@ -37,6 +37,24 @@ public sealed class TextCorpusRunTests : IDisposable
 
         result.TrainExamples.Should().Be(10, "5 labelled documents per category");
         result.TestAccuracy.Should().BeGreaterThan(0.9, "the two categories share no words");
+    }
+
+    [Fact]
+    public void Document_pairs_pretrain_the_encoder_and_the_classifier_unfreezes_it_gradually()
+    {
+        var random = new Random(6);
+        string[] animals = ["cat", "dog", "horse", "cow", "sheep", "goat"], machines = ["disk", "cpu", "kernel", "cable", "screen", "mouse"];
+        string Text(string[] words) => string.Join(" ", Enumerable.Range(0, 8).Select(_ => words[random.Next(words.Length)]));
+        File.WriteAllLines(Path.Combine(_folder, "corpus.tsv"), Enumerable.Range(0, 60).SelectMany(_ => new[] { $"animals\t{Text(animals)}", $"machines\t{Text(machines)}" }));
+
+        var result = RecipeRunner.RunFile(Recipe(""" "format": "tsv", "path": "corpus.tsv" """,
+            auxiliary: """ "task": "sameDifferent", "epochs": 3, "batchSize": 16, "contrastive": { "projectionHidden": 8, "projectionSize": 4 } """,
+            classifier: """, "dropout": 0.3, "unfreezeEveryEpochs": 5, "layerLearningRateFactor": 0.5 """));
+
+        result.AuxiliaryScore.Should().BeInRange(0, 1, "the held-out share of views matched to their partner");
+        result.TestAccuracy.Should().BeGreaterThan(0.9, "the two categories share no words");
+        var metrics = File.ReadAllLines(Path.Combine(Directory.GetDirectories(Path.Combine(_folder, "runs")).Single(), "metrics.jsonl"));
+        metrics.Count(line => line.Contains("\"stage\":\"auxiliary sameDifferent\"", StringComparison.Ordinal)).Should().Be(3, "one line per pretraining epoch");
     }
 
     [Fact]

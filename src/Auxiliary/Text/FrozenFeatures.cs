@@ -1,0 +1,50 @@
+using static TorchSharp.torch;
+
+namespace Pretrain.Auxiliary.Text;
+
+/// <summary>
+/// The pooled features of the training and validation documents while a classifier's encoder is frozen: computed once,
+/// so the epochs that train only the softmax layer cost a matrix product instead of a pass through the encoder.
+/// </summary>
+internal sealed class FrozenFeatures : IDisposable
+{
+    private const int Chunk = 256;
+
+    private FrozenFeatures(Tensor train, Tensor validation) => (Train, Validation) = (train, validation);
+
+    /// <summary>Pooled features of the training documents, in their order.</summary>
+    public Tensor Train { get; }
+
+    /// <summary>Pooled features of the validation documents, in their order.</summary>
+    public Tensor Validation { get; }
+
+    /// <summary>Encodes both sets with the classifier's (frozen) encoder, in chunks, without gradients.</summary>
+    public static FrozenFeatures Compute(DocumentClassifier model, Tensor train, Tensor validation) => new(Encode(model, train), Encode(model, validation));
+
+    /// <summary>The fraction of the validation documents the classifier's softmax layer gets right from the cached features.</summary>
+    public double ValidationAccuracy(DocumentClassifier model, Tensor labels)
+    {
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        return Validation.shape[0] == 0 ? double.NaN
+            : (model.Classify(Validation).argmax(1) == labels).sum().item<long>() / (double)Validation.shape[0];
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Train.Dispose();
+        Validation.Dispose();
+    }
+
+    private static Tensor Encode(DocumentClassifier model, Tensor documents)
+    {
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        var parts = new List<Tensor>();
+        for (long start = 0; start < documents.shape[0]; start += Chunk)
+            parts.Add(model.Features(documents.narrow(0, start, Math.Min(Chunk, documents.shape[0] - start))));
+        var features = parts.Count == 0 ? zeros([0, model.HeadWeight.shape[1]], device: documents.device) : cat(parts);
+        return features.MoveToOuterDisposeScope();
+    }
+}
