@@ -49,6 +49,35 @@ public sealed class WordDropoutTests
     }
 
     [Fact]
+    public void Disjoint_views_split_each_documents_words_between_them_and_leave_neither_empty()
+    {
+        using var documents = Documents();
+        var dropout = new WordDropout(0.5, disjoint: true);
+        var before = documents.data<long>().ToArray();
+        for (ulong seed = 0; seed < 30; seed++)
+        {
+            using var g = new Generator(seed);
+            var (first, second) = dropout.Views(documents, g);
+            var (a, b) = (first.data<long>().ToArray(), second.data<long>().ToArray());
+            for (var row = 0; row < 4; row++)
+            {
+                var real = Enumerable.Range(row * 8, 8).Where(i => before[i] != 0).ToList();
+                if (real.Count >= 2)
+                    real.Should().OnlyContain(i => (a[i] == before[i]) != (b[i] == before[i]), "row {0}: each word is in exactly one view", row);
+                else if (real.Count == 1)
+                    (a[real[0]], b[real[0]]).Should().Be((before[real[0]], before[real[0]]), "a one-word document gives its word to both views");
+                if (real.Count > 0)
+                {
+                    real.Should().Contain(i => a[i] != 0, "row {0}'s first view is not empty", row);
+                    real.Should().Contain(i => b[i] != 0, "row {0}'s second view is not empty", row);
+                }
+            }
+            a.Zip(before).Should().OnlyContain(p => p.First == p.Second || p.First == 0);
+            b.Zip(before).Should().OnlyContain(p => p.First == p.Second || p.First == 0);
+        }
+    }
+
+    [Fact]
     public void Bad_probabilities_and_inputs_are_refused_with_what_was_expected()
     {
         FluentActions.Invoking(() => new WordDropout(1)).Should().Throw<ArgumentException>().WithMessage("*[0, 1)*received 1*");
