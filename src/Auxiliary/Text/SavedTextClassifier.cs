@@ -85,7 +85,9 @@ public sealed class SavedTextClassifier : ITextClassifier
         };
         // The initial weights are overwritten by the file's; a fixed generator only keeps construction deterministic.
         using var generator = new Generator(0);
-        var classifier = new DocumentClassifier(new AuxiliaryEncoder(spec, on, generator), a.ClassCount, on, generator, ParsePooling(a.Pooling));
+        // Word weights, like the other tensors, are placeholders here until the file's are copied in.
+        using var wordWeights = a.WordWeights ? ones([a.VocabularySize]) : null;
+        var classifier = new DocumentClassifier(new AuxiliaryEncoder(spec, on, generator), a.ClassCount, on, generator, ParsePooling(a.Pooling), wordWeights);
         try
         {
             ImportWeights(classifier, TextNetworkManifestReader.WeightsPath(manifestPath, manifest));

@@ -45,6 +45,7 @@ public static class SavedTextClassifierWriter
                 Window = spec.Inputs, VocabularySize = vocabulary.Count, EmbeddingSize = spec.EmbeddingSize,
                 HiddenLayers = spec.HiddenLayers.ToArray(), Activation = spec.Activation,
                 Pooling = SavedTextClassifier.PoolingName(classifier.Pooling), ClassCount = classNames.Count,
+                WordWeights = classifier.WordWeights is not null,
             },
             Input = new TextNetworkInput("text", "words", vocabulary.Lowercase, maxWords, Vocabulary.PaddingId, Vocabulary.UnknownId),
             Vocabulary = new NetworkVocabulary(Path.GetFileName(vocabularyPath), FileChecksum.Sha256(vocabularyPath)),

@@ -33,6 +33,15 @@ internal static class OnnxTextExporter
         var mask = graph.Node("Unsqueeze", "mask", [graph.Node("Cast", "mask_flat", [real], OnnxGraph.Int("to", (long)TensorProto.Types.DataType.Float)), graph.Int64Constant("axis_2", 2)]);
         var positions = graph.Int64Constant("axis_1", 1);
         var count = graph.Node("ReduceSum", "word_count", [mask, positions], OnnxGraph.Int("keepdims", 0));
+        // Weighted averages weigh each real word by its token's weight; the divisor is then the weights' sum.
+        var weight = mask;
+        var divisor = graph.Node("Max", "divisor", [count, Scalar(graph, "one", 1)]);
+        if (a.WordWeights && a.Pooling != "maxWindows")
+        {
+            var perWord = graph.Node("Gather", "word_weight_flat", [graph.Constant("pooling.wordWeights", tensors["pooling.wordWeights"]), tokens], OnnxGraph.Int("axis", 0));
+            weight = graph.Node("Mul", "word_weight", [mask, graph.Node("Unsqueeze", "word_weight_3d", [perWord, graph.Int64Constant("axis_2b", 2)])]);
+            divisor = graph.Node("Max", "weighted_divisor", [graph.Node("ReduceSum", "weight_sum", [weight, positions], OnnxGraph.Int("keepdims", 0)), Scalar(graph, "tiny", 1e-12f)]);
+        }
 
         var embedding = graph.Constant("embedding.weight", tensors["embedding.weight"]);
         string features;
@@ -51,8 +60,8 @@ internal static class OnnxTextExporter
         }
         else
         {
-            var sum = graph.Node("ReduceSum", "summed", [graph.Node("Mul", "masked", [features, mask]), positions], OnnxGraph.Int("keepdims", 0));
-            pooled = graph.Node("Div", "pooled", [sum, graph.Node("Max", "divisor", [count, Scalar(graph, "one", 1)])]);
+            var sum = graph.Node("ReduceSum", "summed", [graph.Node("Mul", "masked", [features, weight]), positions], OnnxGraph.Int("keepdims", 0));
+            pooled = graph.Node("Div", "pooled", [sum, divisor]);
         }
 
         var logits = graph.Node("Gemm", "logits", [pooled, graph.Constant("head.weight", tensors["head.weight"]), graph.Constant("head.bias", tensors["head.bias"])],

@@ -91,13 +91,21 @@ public sealed record TextNetworkArchitecture
     /// <summary>Number of classes (logits).</summary>
     public int ClassCount { get; init; }
 
+    /// <summary>
+    /// Whether the averages weigh each word by a per-token weight (the weights file's <c>pooling.wordWeights</c>
+    /// <c>[vocabulary]</c>: pooled = sum of w(token) x feature / sum of w(token) over the real words). False (default, and
+    /// in manifests written before it existed): a plain average.
+    /// </summary>
+    public bool WordWeights { get; init; }
+
     /// <summary>Width of the pooled vector the softmax layer reads (worked out from the fields above, not stored).</summary>
     [JsonIgnore]
     public int PooledFeatures => Pooling == "words" ? EmbeddingSize : HiddenLayers.Count > 0 ? HiddenLayers[^1] : Window * EmbeddingSize;
 
     /// <summary>
     /// The weights file's tensors and their shapes (all float32): <c>embedding.weight</c> <c>[vocabulary, embedding]</c>,
-    /// <c>hiddenK.weight</c> <c>[out, in]</c> and <c>hiddenK.bias</c>, <c>head.weight</c> <c>[classes, pooled]</c>, <c>head.bias</c>.
+    /// <c>hiddenK.weight</c> <c>[out, in]</c> and <c>hiddenK.bias</c>, <c>head.weight</c> <c>[classes, pooled]</c>, <c>head.bias</c>,
+    /// and with <see cref="WordWeights"/> <c>pooling.wordWeights</c> <c>[vocabulary]</c>.
     /// </summary>
     public IReadOnlyDictionary<string, long[]> TensorShapes()
     {
@@ -111,6 +119,8 @@ public sealed record TextNetworkArchitecture
         }
         shapes["head.weight"] = [ClassCount, PooledFeatures];
         shapes["head.bias"] = [ClassCount];
+        if (WordWeights)
+            shapes["pooling.wordWeights"] = [VocabularySize];
         return shapes;
     }
 }

@@ -248,4 +248,11 @@ public sealed record TextClassifierSection : DocumentClassifierTrainingOptions
     /// embeddings, and average those (<c>words</c>).
     /// </summary>
     public DocumentPooling Pooling { get; init; } = DocumentPooling.Windows;
+
+    /// <summary>
+    /// How the averages weigh a document's words: <c>uniform</c> (default, a plain average) or <c>frequency</c> (smooth
+    /// inverse frequency from the vocabulary's counts, so "the" and "of" count little; not used by maxWindows). The
+    /// sameDifferent auxiliary task reads documents with the same weights.
+    /// </summary>
+    public WordWeighting WordWeights { get; init; } = WordWeighting.Uniform;
 }

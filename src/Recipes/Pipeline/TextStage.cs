@@ -50,11 +50,12 @@ internal static class TextStage
         using var encoderGenerator = context.CreateGenerator(RandomStream.TextEncoder);
         using var encoder = new AuxiliaryEncoder(spec, context.Device, encoderGenerator);
         var before = EmbeddingReport.NeighboursOf(text.Neighbours, vocabulary, encoder.Embedding!);
-        var score = Pretrain(text, vocabulary, split, encoder, folder, context, progress);
+        using var wordWeights = text.Classifier.WordWeights == WordWeighting.Frequency ? WordWeights.Frequency(vocabulary).to(context.Device) : null;
+        var score = Pretrain(text, vocabulary, split, encoder, wordWeights, folder, context, progress);
         SafeTensorsFile.Write(folder.File("encoder.safetensors"), encoder.State);
         EmbeddingReport.Write(folder, text.Neighbours, vocabulary, encoder.Embedding!, before, context);
 
-        var budgets = Classify(text, vocabulary, split, encoder, folder, context);
+        var budgets = Classify(text, vocabulary, split, encoder, wordWeights, folder, context);
         var main = budgets.Single(b => b.Labels == text.LabelsPerClass);
         log.LogInformation("Document classification with {Labels} labels per category: test accuracy {Pretrained:P2} from the pretrained encoder, {Scratch:P2} from scratch, {BagOfWords:P2} for the bag-of-words baseline",
             text.LabelsPerClass, main.Pretrained.Test, main.Scratch.Test, main.BagOfWords);
@@ -95,7 +96,8 @@ internal static class TextStage
         return split with { Unlabeled = [.. split.Unlabeled, .. kept] };
     }
 
-    private static double? Pretrain(TextSection text, Vocabulary vocabulary, TextDocumentSplit split, AuxiliaryEncoder encoder, RunFolder folder, RunContext context, ITrainingCallback? progress)
+    private static double? Pretrain(TextSection text, Vocabulary vocabulary, TextDocumentSplit split, AuxiliaryEncoder encoder, Tensor? wordWeights,
+        RunFolder folder, RunContext context, ITrainingCallback? progress)
     {
         var section = text.Auxiliary;
         using var headGenerator = context.CreateGenerator(RandomStream.TextHead);
@@ -110,8 +112,8 @@ internal static class TextStage
             var pooling = text.Classifier.Pooling;
             instances = TextWindows.Padded(encoded, text.MaxWords).to(context.Device);
             task = new SameDifferentTask(corruption, DocumentPooler.Width(encoder, pooling), section.PairLoss, section.Margin, context.Device, headGenerator,
-                section.Contrastive, (e, documents) => DocumentPooler.Pool(e, documents, pooling));
-            description = $"{corruption.Describe()}, {section.PairLoss} loss, on {instances.shape[0]} documents of up to {text.MaxWords} words pooled as {pooling}";
+                section.Contrastive, (e, documents) => DocumentPooler.Pool(e, documents, pooling, wordWeights));
+            description = $"{corruption.Describe()}, {section.PairLoss} loss, on {instances.shape[0]} documents of up to {text.MaxWords} words pooled as {pooling}{(wordWeights is null ? "" : ", words weighted by frequency")}";
         }
         else
         {
@@ -146,7 +148,8 @@ internal static class TextStage
     /// Trains and tests the pretrained, scratch and bag-of-words classifiers at <c>labelsPerClass</c> and at every label
     /// budget, on the same validation and test documents.
     /// </summary>
-    private static List<Budget> Classify(TextSection text, Vocabulary vocabulary, TextDocumentSplit split, AuxiliaryEncoder pretrained, RunFolder folder, RunContext context)
+    private static List<Budget> Classify(TextSection text, Vocabulary vocabulary, TextDocumentSplit split, AuxiliaryEncoder pretrained, Tensor? wordWeights,
+        RunFolder folder, RunContext context)
     {
         var categories = text.Categories.ToList();
         (Tensor Documents, Tensor Labels) Tensors(IReadOnlyList<LabeledDocument> docs) =>
@@ -160,7 +163,7 @@ internal static class TextStage
         Arm TrainAndTest(AuxiliaryEncoder start, Tensor trainX, Tensor trainY, string arm, bool save = false)
         {
             using var headGenerator = context.CreateGenerator(RandomStream.TextClassifierHead);
-            using var model = new DocumentClassifier(start, categories.Count, context.Device, headGenerator, text.Classifier.Pooling);
+            using var model = new DocumentClassifier(start, categories.Count, context.Device, headGenerator, text.Classifier.Pooling, wordWeights);
             var (validation, best, run) = trainer.Fit(model, trainX, trainY, validX, validY, context);
             var test = DocumentClassifierTrainer.Accuracy(model, testX, testY);
             context.Logger.LogInformation("Document classifier {Arm} with {Count} labelled documents: validation accuracy {Validation:P2} at epoch {Best} of {Run}, test accuracy {Test:P2} on {Tested} documents",

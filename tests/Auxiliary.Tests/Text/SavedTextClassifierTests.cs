@@ -25,9 +25,11 @@ public sealed class SavedTextClassifierTests : IDisposable
     [InlineData(DocumentPooling.Windows)]
     [InlineData(DocumentPooling.Words)]
     [InlineData(DocumentPooling.MaxWindows)]
-    public void A_saved_text_model_gives_the_trained_classifiers_probabilities_for_raw_documents(DocumentPooling pooling)
+    [InlineData(DocumentPooling.Words, true)]
+    [InlineData(DocumentPooling.Windows, true)]
+    public void A_saved_text_model_gives_the_trained_classifiers_probabilities_for_raw_documents(DocumentPooling pooling, bool weighted = false)
     {
-        var (classifier, vocabulary) = SavedTextFiles.Save(_folder, pooling, maxWords: 6);
+        var (classifier, vocabulary) = SavedTextFiles.Save(_folder, pooling, maxWords: 6, weighted: weighted);
         using var _ = classifier;
         using var expected = SavedTextFiles.Probabilities(classifier, vocabulary, Documents, maxWords: 6);
 
@@ -36,6 +38,7 @@ public sealed class SavedTextClassifierTests : IDisposable
 
         loaded.ClassNames.Should().Equal(SavedTextFiles.Classes);
         loaded.Manifest.Architecture.Pooling.Should().Be(SavedTextClassifier.PoolingName(pooling));
+        loaded.Manifest.Architecture.WordWeights.Should().Be(weighted);
         actual.data<float>().ToArray().Should().Equal(expected.data<float>().ToArray(), "the same weights, vocabulary, tokenizer and cut read the same documents");
         loaded.PredictText(Documents).SelectMany(row => row).Should().Equal(expected.data<float>().ToArray());
     }

@@ -20,9 +20,11 @@ public sealed class TextModelExportTests : IDisposable
     [InlineData(DocumentPooling.Windows)]
     [InlineData(DocumentPooling.Words)]
     [InlineData(DocumentPooling.MaxWindows)]
-    public void The_onnx_model_gives_the_saved_models_probabilities_for_the_same_token_ids(DocumentPooling pooling)
+    [InlineData(DocumentPooling.Words, true)]
+    [InlineData(DocumentPooling.Windows, true)]
+    public void The_onnx_model_gives_the_saved_models_probabilities_for_the_same_token_ids(DocumentPooling pooling, bool weighted = false)
     {
-        using var _ = SavedTextFiles.Save(_folder, pooling, maxWords: 6).Classifier;
+        using var _ = SavedTextFiles.Save(_folder, pooling, maxWords: 6, weighted: weighted).Classifier;
         using var model = SavedTextClassifier.Load(_folder);
         var onnx = Path.Combine(_folder, "model.onnx");
 
