@@ -8,8 +8,8 @@ using Pretrain.Pretraining.Runtime;
 namespace Pretrain.Benchmarks;
 
 /// <summary>
-/// <c>g_aux_ranking_text</c>: one epoch of the auxiliary ranking task on text windows with the settings of
-/// <c>recipes/fortunes-auxiliary.json</c> (5-word windows, 10,000-word vocabulary, 50-wide embeddings, 100 tanh units,
+/// <c>g_aux_ranking_text</c>: one epoch of the auxiliary ranking task on text windows with the settings
+/// <c>recipes/fortunes-auxiliary.json</c> used for it before it moved to document pairs (5-word windows, 10,000-word vocabulary, 50-wide embeddings, 100 tanh units,
 /// centre word replaced by a unigram draw, margin 1, batch 256, Adam 1e-3, 5% held out and scored each epoch). The
 /// baseline has no such loop, so Pretrain is reported alone. The text is synthetic (seeded Zipf-distributed word ids,
 /// 2,000 documents of 50 words = 100,000 windows): the work per epoch depends only on those sizes, and no corpus

@@ -83,6 +83,17 @@ public sealed record TextSection : IValidatedOptions
     /// <summary>The auxiliary language task. Its defaults are the library's except epochs 5 and batchSize 256, the text task's own (set in <see cref="TextAuxiliarySection"/>'s constructor).</summary>
     public TextAuxiliarySection Auxiliary { get; init; } = new();
 
+    /// <summary>
+    /// More auxiliary tasks, trained after <c>auxiliary</c> in this order on the same encoder, each with all of
+    /// <c>auxiliary</c>'s fields and defaults; for example Collobert and Weston's ranking (word order within windows),
+    /// then sameDifferent (which words share documents). Default none.
+    /// </summary>
+    public IReadOnlyList<TextAuxiliarySection> AuxiliaryThen { get; init; } = [];
+
+    /// <summary>Every auxiliary task in the order they are trained: <c>auxiliary</c>, then <c>auxiliaryThen</c>'s.</summary>
+    internal IReadOnlyList<(TextAuxiliarySection Task, string Path)> AuxiliaryTasks =>
+        [(Auxiliary, "auxiliary"), .. AuxiliaryThen.Select((task, i) => (task, $"auxiliaryThen[{i}]"))];
+
     /// <summary>Labelled training documents per category.</summary>
     public int LabelsPerClass { get; init; } = 20;
 
@@ -151,8 +162,9 @@ public sealed record TextSection : IValidatedOptions
             yield return new("labelBudgets", "a budget is listed twice.");
         if (TestFraction is <= 0 or >= 1)
             yield return new("testFraction", $"expected a number in (0, 1), received {TestFraction}.");
-        foreach (var problem in Auxiliary.Problems())
-            yield return problem.Under("auxiliary");
+        foreach (var (task, path) in AuxiliaryTasks)
+            foreach (var problem in task.Problems())
+                yield return problem.Under(path);
         foreach (var problem in Classifier.Problems())
             yield return problem.Under("classifier");
     }

@@ -96,11 +96,22 @@ internal static class TextStage
         return split with { Unlabeled = [.. split.Unlabeled, .. kept] };
     }
 
+    /// <summary>Trains every auxiliary task of the recipe in turn on <paramref name="encoder"/>; returns the last one's held-out score.</summary>
     private static double? Pretrain(TextSection text, Vocabulary vocabulary, TextDocumentSplit split, AuxiliaryEncoder encoder, Tensor? wordWeights,
         RunFolder folder, RunContext context, ITrainingCallback? progress)
     {
-        var section = text.Auxiliary;
-        using var headGenerator = context.CreateGenerator(RandomStream.TextHead);
+        var history = new HistoryCallback();
+        double? score = null;
+        for (var i = 0; i < text.AuxiliaryTasks.Count; i++)
+            score = Pretrain(text, text.AuxiliaryTasks[i].Task, i, vocabulary, split, encoder, wordWeights, folder, context, new CompositeCallback(progress, history));
+        Pictures.TryDraw(context.Logger, "the auxiliary loss curve", () => LossCurvePlot.WriteAuxiliary(folder, history));
+        return score;
+    }
+
+    private static double? Pretrain(TextSection text, TextAuxiliarySection section, int index, Vocabulary vocabulary, TextDocumentSplit split, AuxiliaryEncoder encoder,
+        Tensor? wordWeights, RunFolder folder, RunContext context, ITrainingCallback progress)
+    {
+        using var headGenerator = context.CreateGenerator(RandomStream.TextHead, index);
         var encoded = split.Unlabeled.Select(d => (IReadOnlyList<int>)vocabulary.Encode(d.Words)).ToList();
         IAuxiliaryTask task;
         Tensor instances;
@@ -128,10 +139,8 @@ internal static class TextStage
         using var data = instances;
         using var _ = task;
         context.Logger.LogInformation("Auxiliary language task: {Task}, {Description}", task.Name, description);
-        var history = new HistoryCallback();
         var trainer = new AuxiliaryTrainer(section);
-        var epochs = trainer.Fit(task, encoder, data, null, context, new CompositeCallback(progress, history, new MetricsFileCallback(folder)));
-        Pictures.TryDraw(context.Logger, "the auxiliary loss curve", () => LossCurvePlot.WriteAuxiliary(folder, history));
+        var epochs = trainer.Fit(task, encoder, data, null, context, new CompositeCallback(progress, new MetricsFileCallback(folder)));
         return epochs[^1].HeldOutScore;
     }
 

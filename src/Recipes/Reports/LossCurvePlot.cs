@@ -33,8 +33,9 @@ internal static class LossCurvePlot
     {
         ArgumentNullException.ThrowIfNull(folder);
         ArgumentNullException.ThrowIfNull(history);
-        foreach (var stage in history.Stages)
-            Write(folder.File("auxiliary-loss.png"), stage, history.Of(stage));
+        // One picture per task: auxiliary-loss.png for the first, auxiliary-loss-2.png and on for a sequence's next ones.
+        foreach (var (stage, i) in history.Stages.Select((stage, i) => (stage, i)))
+            Write(folder.File(i == 0 ? "auxiliary-loss.png" : $"auxiliary-loss-{i + 1}.png"), stage, history.Of(stage));
     }
 
     /// <summary>Loss-like metrics: names ending in Loss, Error or Reconstruction.</summary>

@@ -66,11 +66,12 @@ public sealed class TextRecipeValidationTests : IDisposable
     {
         var problems = Refused("""
               "path": "corpus", "auxiliary": { "task": "sameDifferent", "wordDropout": 1, "contrastive": { "temperature": 0 } },
+              "auxiliaryThen": [{ "task": "ranking" }, { "task": "sameDifferent", "epochs": 0 }],
               "classifier": { "dropout": -0.1, "unfreezeEveryEpochs": 0, "layerLearningRateFactor": 0 }
             """).Problems;
 
         problems.Select(p => p.Path).Should().BeEquivalentTo(
-            "text.auxiliary.wordDropout", "text.auxiliary.contrastive.temperature",
+            "text.auxiliary.wordDropout", "text.auxiliary.contrastive.temperature", "text.auxiliaryThen[1].epochs",
             "text.classifier.dropout", "text.classifier.unfreezeEveryEpochs", "text.classifier.layerLearningRateFactor");
     }
 

@@ -8,13 +8,13 @@ public sealed class TextCorpusRunTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("pretrain-text-run-").FullName;
 
-    private string Recipe(string corpus, string auxiliary = """ "epochs": 2, "batchSize": 32 """, string classifier = "")
+    private string Recipe(string corpus, string auxiliary = """ "epochs": 2, "batchSize": 32 """, string classifier = "", string more = "")
     {
         var path = Path.Combine(_folder, "text.json");
         File.WriteAllText(path, $$"""
             { "device": "cpu", "output": "{{_folder.Replace("\\", "/", StringComparison.Ordinal)}}/runs",
               "text": { {{corpus}}, "categories": ["animals", "machines"], "window": 3, "embeddingSize": 8, "hiddenLayers": [8],
-                        "auxiliary": { {{auxiliary}} }, "labelsPerClass": 5, "validationPerClass": 5,
+                        "auxiliary": { {{auxiliary}} }, {{more}} "labelsPerClass": 5, "validationPerClass": 5,
                         "classifier": { "epochs": 30, "patience": 10, "learningRate": 0.01 {{classifier}} } } }
             """);
         return path;
@@ -40,7 +40,7 @@ public sealed class TextCorpusRunTests : IDisposable
     }
 
     [Fact]
-    public void Document_pairs_pretrain_the_encoder_and_the_classifier_unfreezes_it_gradually()
+    public void Window_ranking_then_document_pairs_pretrain_the_encoder_and_the_classifier_unfreezes_it_gradually()
     {
         var random = new Random(6);
         string[] animals = ["cat", "dog", "horse", "cow", "sheep", "goat"], machines = ["disk", "cpu", "kernel", "cable", "screen", "mouse"];
@@ -48,13 +48,17 @@ public sealed class TextCorpusRunTests : IDisposable
         File.WriteAllLines(Path.Combine(_folder, "corpus.tsv"), Enumerable.Range(0, 60).SelectMany(_ => new[] { $"animals\t{Text(animals)}", $"machines\t{Text(machines)}" }));
 
         var result = RecipeRunner.RunFile(Recipe(""" "format": "tsv", "path": "corpus.tsv" """,
-            auxiliary: """ "task": "sameDifferent", "epochs": 3, "batchSize": 16, "contrastive": { "projectionHidden": 8, "projectionSize": 4 } """,
-            classifier: """, "dropout": 0.3, "unfreezeEveryEpochs": 5, "layerLearningRateFactor": 0.5 """));
+            auxiliary: """ "task": "ranking", "epochs": 2, "batchSize": 32 """,
+            more: """ "auxiliaryThen": [{ "task": "sameDifferent", "epochs": 3, "batchSize": 16, "contrastive": { "projectionHidden": 8, "projectionSize": 4 } }], """,
+            classifier: """, "dropout": 0.3, "unfreezeEveryEpochs": 5, "layerLearningRateFactor": 0.5, "wordWeights": "frequency" """));
 
         result.AuxiliaryScore.Should().BeInRange(0, 1, "the held-out share of views matched to their partner");
         result.TestAccuracy.Should().BeGreaterThan(0.9, "the two categories share no words");
         var metrics = File.ReadAllLines(Path.Combine(Directory.GetDirectories(Path.Combine(_folder, "runs")).Single(), "metrics.jsonl"));
-        metrics.Count(line => line.Contains("\"stage\":\"auxiliary sameDifferent\"", StringComparison.Ordinal)).Should().Be(3, "one line per pretraining epoch");
+        metrics.Count(line => line.Contains("\"stage\":\"auxiliary ranking\"", StringComparison.Ordinal)).Should().Be(2, "one line per ranking epoch, first");
+        metrics.Count(line => line.Contains("\"stage\":\"auxiliary sameDifferent\"", StringComparison.Ordinal)).Should().Be(3, "then one per document-pair epoch");
+        Array.FindIndex(metrics, line => line.Contains("sameDifferent", StringComparison.Ordinal))
+            .Should().BeGreaterThan(Array.FindLastIndex(metrics, line => line.Contains("\"stage\":\"auxiliary ranking\"", StringComparison.Ordinal)));
     }
 
     [Fact]
