@@ -24,10 +24,16 @@ public sealed record MetricSpread(string Metric, IReadOnlyList<double> Values)
 /// <param name="Metrics">The spread of each metric every run reported.</param>
 public sealed record SeedSummary(IReadOnlyList<int> Seeds, IReadOnlyList<string> RunFolders, IReadOnlyList<MetricSpread> Metrics)
 {
-    /// <summary>Summarizes <paramref name="runs"/>.</summary>
+    /// <summary>
+    /// Summarizes <paramref name="runs"/>: every accuracy, and for text runs with label budgets each arm at each budget
+    /// (<c>labelBudgets[20].pretrained</c>, <c>.scratch</c>, <c>.bagOfWords</c>).
+    /// </summary>
     public static SeedSummary Of(IReadOnlyList<(int Seed, RunResult Result)> runs)
     {
         ArgumentNullException.ThrowIfNull(runs);
+        var budgets = runs.Count == 0 ? [] : runs[0].Result.LabelBudgets?.Select(b => b.LabelsPerClass).ToList() ?? [];
+        double? Budget(RunResult r, int labels, Func<LabelBudgetResult, double> arm) =>
+            r.LabelBudgets?.FirstOrDefault(b => b.LabelsPerClass == labels) is { } budget ? arm(budget) : null;
         var extractors = new (string Name, Func<RunResult, double?> Value)[]
         {
             ("testAccuracy", r => r.TestAccuracy),
@@ -36,7 +42,12 @@ public sealed record SeedSummary(IReadOnlyList<int> Seeds, IReadOnlyList<string>
             ("probe.rawInputs", r => r.Probe?.RawInputs),
             ("auxiliaryScore", r => r.AuxiliaryScore),
             ("bagOfWordsTestAccuracy", r => r.BagOfWordsTestAccuracy),
-        };
+        }.Concat(budgets.SelectMany(labels => new (string Name, Func<RunResult, double?> Value)[]
+        {
+            ($"labelBudgets[{labels}].pretrained", r => Budget(r, labels, b => b.Pretrained)),
+            ($"labelBudgets[{labels}].scratch", r => Budget(r, labels, b => b.Scratch)),
+            ($"labelBudgets[{labels}].bagOfWords", r => Budget(r, labels, b => b.BagOfWords)),
+        }));
         var metrics = extractors
             .Select(e => (e.Name, Values: runs.Select(r => e.Value(r.Result)).ToList()))
             .Where(m => m.Values.All(v => v is not null))
