@@ -115,15 +115,8 @@ public sealed class DocumentClassifierTrainer
     }
 
     /// <summary>One Adam group per trainable layer, each at <see cref="DocumentClassifierTrainingOptions.LayerLearningRateFactor"/> times the rate of the layer above.</summary>
-    private optim.Optimizer CreateOptimizer(LayerGroups groups)
-    {
-        var perLayer = groups.Groups
-            .Select((g, i) => (Parameters: (IReadOnlyList<TorchSharp.Modules.Parameter>)g.Parameters.Where(p => p.requires_grad).ToList(),
-                LearningRate: LearningRate * Math.Pow(Options.LayerLearningRateFactor, groups.Count - 1 - i)))
-            .Where(g => g.Parameters.Count > 0)
-            .ToList();
-        return Optimizers.Create(OptimizerKind.Adam, perLayer);
-    }
+    private optim.Optimizer CreateOptimizer(LayerGroups groups) =>
+        Optimizers.Create(OptimizerKind.Adam, groups.TrainableWithRates(LearningRate, Options.LayerLearningRateFactor));
 
     /// <summary>Inverted dropout on pooled features, masks from the run's own generator.</summary>
     private Tensor Dropped(Tensor features, Generator generator)

@@ -57,6 +57,17 @@ public sealed class LayerGroups
     /// <summary>The parameters that currently require gradients, in group order.</summary>
     public IEnumerable<Parameter> Trainable => Groups.SelectMany(g => g.Parameters).Where(p => p.requires_grad);
 
+    /// <summary>
+    /// Discriminative learning rates: each group's trainable parameters with <paramref name="topRate"/> for the top
+    /// group and <paramref name="factor"/> times the rate of the group above for each one below (ULMFiT); groups with
+    /// nothing trainable are left out. One optimizer parameter group per entry.
+    /// </summary>
+    public IReadOnlyList<(IReadOnlyList<Parameter> Parameters, double LearningRate)> TrainableWithRates(double topRate, double factor) =>
+        Groups.Select((g, i) => (Parameters: (IReadOnlyList<Parameter>)g.Parameters.Where(p => p.requires_grad).ToList(),
+                LearningRate: topRate * Math.Pow(factor, Count - 1 - i)))
+            .Where(g => g.Parameters.Count > 0)
+            .ToList();
+
     /// <summary>Names of the groups whose parameters all require gradients.</summary>
     public IEnumerable<string> TrainableNames => Groups.Where(g => g.Parameters.All(p => p.requires_grad)).Select(g => g.Name);
 }

@@ -130,12 +130,8 @@ internal sealed class SupervisedEpochs : IEpochBody, IDisposable
             optimizer = Optimizers.Create(_options.Optimizer, _model.parameters().Where(p => p.requires_grad), _options.LearningRate, _options.WeightDecay, _options.Momentum);
         else
         {
-            var perLayer = _groups.Groups
-                .Select((g, i) => (Parameters: (IReadOnlyList<TorchSharp.Modules.Parameter>)g.Parameters.Where(p => p.requires_grad).ToList(),
-                    LearningRate: _options.LearningRate * Math.Pow(_options.LayerLearningRateFactor, _groups.Count - 1 - i)))
-                .Where(g => g.Parameters.Count > 0)
-                .ToList();
-            optimizer = Optimizers.Create(_options.Optimizer, perLayer, _options.WeightDecay, _options.Momentum);
+            optimizer = Optimizers.Create(_options.Optimizer, _groups.TrainableWithRates(_options.LearningRate, _options.LayerLearningRateFactor),
+                _options.WeightDecay, _options.Momentum);
         }
         return (optimizer, optimizer.ParamGroups.Select(g => g.LearningRate).ToArray());
     }
