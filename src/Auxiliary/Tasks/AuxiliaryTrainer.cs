@@ -46,7 +46,7 @@ public sealed class AuxiliaryTrainer
         using var heldOutIndices = heldOut;
         var batches = (int)Math.Ceiling(trainIndices.shape[0] / (double)Options.BatchSize);
         var trainable = encoder.Parameters.Concat(task.HeadParameters).ToList();
-        using var optimizer = optim.Adam(trainable, Options.LearningRate, weight_decay: Options.WeightDecay);
+        using var optimizer = new ScalarSafeAdam(trainable, Options.LearningRate, Options.WeightDecay);
         using var shuffle = context.CreateGenerator(RandomStream.AuxiliaryShuffle);
         using var corruption = context.CreateGenerator(RandomStream.AuxiliaryCorruption);
         var weights = new Dictionary<string, Tensor>(encoder.State);

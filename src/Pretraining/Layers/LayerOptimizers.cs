@@ -12,7 +12,7 @@ internal static class LayerOptimizers
     {
         LayerOptimizer.Sgd => torch.optim.SGD(parameters, learningRate, weight_decay: weightDecay),
         LayerOptimizer.Momentum => torch.optim.SGD(parameters, learningRate, momentum: momentum, weight_decay: weightDecay),
-        LayerOptimizer.Adam => torch.optim.Adam(parameters, learningRate, weight_decay: weightDecay),
+        LayerOptimizer.Adam => new Training.ScalarSafeAdam(parameters, learningRate, weightDecay),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown optimizer"),
     };
 }

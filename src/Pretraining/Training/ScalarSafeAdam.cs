@@ -1,0 +1,68 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Pretrain.Pretraining.Training;
+
+/// <summary>
+/// Adam (Kingma and Ba, 2015) with the same state, parameter groups, options and saved state as TorchSharp's
+/// <see cref="Adam"/>, but a step that creates its scalar arguments itself and keeps each alive until the native
+/// calls that read it have returned.
+/// </summary>
+/// <remarks>
+/// Why: TorchSharp turns a <c>double</c> argument such as <c>mul_(beta1)</c> into a <see cref="Scalar"/> that owns
+/// native memory and is freed by its finalizer, and passes only its handle to libtorch. Nothing then keeps the managed
+/// object alive during the native call, so a garbage collection started by another thread can finalize it while libtorch
+/// is still reading it (dotnet/TorchSharp issues 1434 and 1496). Runs here died in Adam's step with libtorch's
+/// "Unknown scalar type", and some weights turned NaN without any trend in the loss. Scalars created here live in
+/// <c>using</c> variables, which hold them until the end of the step.
+/// AMSGrad and maximize are not offered: nothing in Pretrain asks for them.
+/// </remarks>
+public sealed class ScalarSafeAdam : Adam
+{
+    /// <summary>One parameter group at <paramref name="learningRate"/>.</summary>
+    public ScalarSafeAdam(IEnumerable<Parameter> parameters, double learningRate, double weightDecay = 0)
+        : base(parameters, learningRate, weight_decay: weightDecay)
+    {
+    }
+
+    /// <summary>One optimizer group per entry, each with its own learning rate.</summary>
+    public ScalarSafeAdam(IEnumerable<(IEnumerable<Parameter> Parameters, double LearningRate)> groups, double weightDecay = 0)
+        : base(groups.Select(g => new ParamGroup(g.Parameters, g.LearningRate, weight_decay: weightDecay)).ToList(),
+            groups.Select(g => g.LearningRate).DefaultIfEmpty(1e-3).First(), weight_decay: weightDecay)
+    {
+    }
+
+    /// <inheritdoc />
+    public override Tensor step(Func<Tensor>? closure = null) => _step<ParamGroup>(group =>
+    {
+        var options = (Options)group.Options;
+        var (beta1, beta2) = (options.beta1!.Value, options.beta2!.Value);
+        var weightDecay = options.weight_decay!.Value;
+        var learningRate = options.LearningRate!.Value;
+        using var beta1Scalar = beta1.ToScalar();
+        using var beta2Scalar = beta2.ToScalar();
+        using var gradientShare = (1 - beta1).ToScalar();
+        using var squareShare = (1 - beta2).ToScalar();
+        using var epsilon = options.eps!.Value.ToScalar();
+        using var decay = weightDecay.ToScalar();
+        foreach (var parameter in group.Parameters)
+        {
+            if (parameter.grad is not { } gradient)
+                continue;
+            using var scope = NewDisposeScope();
+            var state = (State)_state[parameter.Handle];
+            state.step += 1;
+            var firstCorrection = 1 - Math.Pow(beta1, state.step);
+            var secondCorrection = 1 - Math.Pow(beta2, state.step);
+            if (weightDecay != 0)
+                gradient = gradient.add(parameter, alpha: decay);
+            state.exp_avg.mul_(beta1Scalar).add_(gradient, alpha: gradientShare);
+            state.exp_avg_sq.mul_(beta2Scalar).addcmul_(gradient, gradient, value: squareShare);
+            using var unbias = Math.Sqrt(secondCorrection).ToScalar();
+            using var stepSize = (-learningRate / firstCorrection).ToScalar();
+            var denominator = state.exp_avg_sq.sqrt().div_(unbias).add_(epsilon);
+            parameter.addcdiv_(state.exp_avg, denominator, value: stepSize);
+        }
+    }, closure);
+}
