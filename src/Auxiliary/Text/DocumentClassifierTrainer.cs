@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Pretrain.FineTuning.Freezing;
+using Pretrain.FineTuning.Networks;
 using Pretrain.FineTuning.Training;
 using Pretrain.Pretraining.Runtime;
 using Pretrain.Pretraining.Training;
@@ -119,13 +120,8 @@ public sealed class DocumentClassifierTrainer
         Optimizers.Create(OptimizerKind.Adam, groups.TrainableWithRates(LearningRate, Options.LayerLearningRateFactor));
 
     /// <summary>Inverted dropout on pooled features, masks from the run's own generator.</summary>
-    private Tensor Dropped(Tensor features, Generator generator)
-    {
-        if (Options.Dropout == 0)
-            return features;
-        var keep = empty(features.shape, features.dtype).bernoulli_(1 - Options.Dropout, generator).to(features.device);
-        return features * keep / (1 - Options.Dropout);
-    }
+    private Tensor Dropped(Tensor features, Generator generator) =>
+        Options.Dropout == 0 ? features : SeededDropout.Apply(features, Options.Dropout, generator);
 
     /// <summary>The fraction of <paramref name="documents"/> classified as <paramref name="labels"/> says.</summary>
     public static double Accuracy(DocumentClassifier model, Tensor documents, Tensor labels)

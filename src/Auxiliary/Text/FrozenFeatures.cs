@@ -1,3 +1,4 @@
+using Pretrain.Pretraining.Data;
 using static TorchSharp.torch;
 
 namespace Pretrain.Auxiliary.Text;
@@ -8,8 +9,6 @@ namespace Pretrain.Auxiliary.Text;
 /// </summary>
 internal sealed class FrozenFeatures : IDisposable
 {
-    private const int Chunk = 256;
-
     private FrozenFeatures(Tensor train, Tensor validation) => (Train, Validation) = (train, validation);
 
     /// <summary>Pooled features of the training documents, in their order.</summary>
@@ -18,7 +17,7 @@ internal sealed class FrozenFeatures : IDisposable
     /// <summary>Pooled features of the validation documents, in their order.</summary>
     public Tensor Validation { get; }
 
-    /// <summary>Encodes both sets with the classifier's (frozen) encoder, in chunks, without gradients.</summary>
+    /// <summary>Encodes both sets with the classifier's (frozen) encoder, in chunks, without gradients (<see cref="ChunkedEncoder"/>).</summary>
     public static FrozenFeatures Compute(DocumentClassifier model, Tensor train, Tensor validation) => new(Encode(model, train), Encode(model, validation));
 
     /// <summary>The fraction of the validation documents the classifier's softmax layer gets right from the cached features.</summary>
@@ -37,14 +36,6 @@ internal sealed class FrozenFeatures : IDisposable
         Validation.Dispose();
     }
 
-    private static Tensor Encode(DocumentClassifier model, Tensor documents)
-    {
-        using var _ = no_grad();
-        using var scope = NewDisposeScope();
-        var parts = new List<Tensor>();
-        for (long start = 0; start < documents.shape[0]; start += Chunk)
-            parts.Add(model.Features(documents.narrow(0, start, Math.Min(Chunk, documents.shape[0] - start))));
-        var features = parts.Count == 0 ? zeros([0, model.HeadWeight.shape[1]], device: documents.device) : cat(parts);
-        return features.MoveToOuterDisposeScope();
-    }
+    private static Tensor Encode(DocumentClassifier model, Tensor documents) =>
+        new ChunkedEncoder().Encode(documents, model.Features, documents.device);
 }

@@ -42,8 +42,19 @@ public sealed class SeededDropout : nn.Module<Tensor, Tensor>
         if (!training || Probability == 0)
             return input.alias();
         using var scope = NewDisposeScope();
-        var keep = empty(input.shape, input.dtype).bernoulli_(1 - Probability, Generator).to(input.device);
-        return (input * keep / (1 - Probability)).MoveToOuterDisposeScope();
+        return Apply(input, Probability, Generator).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Inverted dropout of <paramref name="input"/> with masks drawn on the CPU from <paramref name="generator"/>: for
+    /// callers that keep their own generator rather than a module (the document classifier's pooled features).
+    /// </summary>
+    public static Tensor Apply(Tensor input, double probability, Generator generator)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(generator);
+        var keep = empty(input.shape, input.dtype).bernoulli_(1 - probability, generator).to(input.device);
+        return input * keep / (1 - probability);
     }
 
     /// <inheritdoc />

@@ -14,7 +14,7 @@ internal sealed class TrainableSchedule(LayerGroups groups, SupervisedTrainingOp
 
     /// <summary>Number of trainable layers (from the top) at 1-based <paramref name="epoch"/>, or null without a schedule.</summary>
     public int? TrainableAt(int epoch) =>
-        options.UnfreezeEveryEpochs is int every ? Math.Min(groups.Count, 1 + (epoch - 1) / every) : null;
+        options.UnfreezeEveryEpochs is int every ? new UnfreezingSchedule(groups.Count, every).TrainableAt(epoch) : null;
 
     /// <summary>Applies the schedule for <paramref name="epoch"/>; returns true when the trainable set changed.</summary>
     public bool Apply(int epoch, RunContext context)

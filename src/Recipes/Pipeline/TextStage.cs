@@ -101,18 +101,19 @@ internal static class TextStage
         RunFolder folder, RunContext context, ITrainingCallback? progress)
     {
         var history = new HistoryCallback();
+        var encoded = split.Unlabeled.Select(d => (IReadOnlyList<int>)vocabulary.Encode(d.Words)).ToList();
         double? score = null;
         for (var i = 0; i < text.AuxiliaryTasks.Count; i++)
-            score = Pretrain(text, text.AuxiliaryTasks[i].Task, i, vocabulary, split, encoder, wordWeights, folder, context, new CompositeCallback(progress, history));
+            score = Pretrain(text, text.AuxiliaryTasks[i].Task, i, vocabulary, encoded, encoder, wordWeights, folder, context, new CompositeCallback(progress, history));
         Pictures.TryDraw(context.Logger, "the auxiliary loss curve", () => LossCurvePlot.WriteAuxiliary(folder, history));
         return score;
     }
 
-    private static double? Pretrain(TextSection text, TextAuxiliarySection section, int index, Vocabulary vocabulary, TextDocumentSplit split, AuxiliaryEncoder encoder,
-        Tensor? wordWeights, RunFolder folder, RunContext context, ITrainingCallback progress)
+    /// <summary>Trains one auxiliary task on <paramref name="encoded"/>, the auxiliary documents as token ids.</summary>
+    private static double? Pretrain(TextSection text, TextAuxiliarySection section, int index, Vocabulary vocabulary, IReadOnlyList<IReadOnlyList<int>> encoded,
+        AuxiliaryEncoder encoder, Tensor? wordWeights, RunFolder folder, RunContext context, ITrainingCallback progress)
     {
         using var headGenerator = context.CreateGenerator(RandomStream.TextHead, index);
-        var encoded = split.Unlabeled.Select(d => (IReadOnlyList<int>)vocabulary.Encode(d.Words)).ToList();
         IAuxiliaryTask task;
         Tensor instances;
         string description;

@@ -1,5 +1,6 @@
 using Pretrain.Auxiliary.Encoders;
 using Pretrain.Auxiliary.Text;
+using Pretrain.FineTuning.Freezing;
 using Pretrain.Pretraining.Layers;
 using Pretrain.Pretraining.Runtime;
 using static TorchSharp.torch;

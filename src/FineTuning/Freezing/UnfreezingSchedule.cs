@@ -1,8 +1,9 @@
-namespace Pretrain.Auxiliary.Text;
+namespace Pretrain.FineTuning.Freezing;
 
 /// <summary>
-/// Gradual unfreezing by epoch: how many layers, counted from the top, are trainable. Without a period every layer is
-/// trainable from the first epoch.
+/// Gradual unfreezing by epoch (ULMFiT): how many layers, counted from the top, are trainable. Without a period every
+/// layer is trainable from the first epoch. Fine-tuning (<c>TrainableSchedule</c>) and the text document classifier
+/// both count with this.
 /// </summary>
 /// <param name="Layers">Number of layers with parameters.</param>
 /// <param name="Every">Epochs between two unfreezings; null trains everything at once.</param>
