@@ -12,7 +12,8 @@ namespace Pretrain.FineTuning.Caching;
 /// <summary>
 /// Supervised training that, when the bottom of the network is frozen and deterministic, computes that part's outputs
 /// once per data set and trains only the layers above on them: the big speed-up of transfer learning. The log says
-/// which layers were cached, or why none could be.
+/// which layers were cached, or why none could be. Only examples in memory are cached: on examples streamed from shards
+/// the frozen layers run on every batch, as they do without caching.
 /// </summary>
 public sealed class CachingTrainer
 {
@@ -28,7 +29,7 @@ public sealed class CachingTrainer
     /// Trains <paramref name="network"/> like <see cref="SupervisedTrainer.Fit"/> (checkpointing to and resuming from
     /// <paramref name="checkpoint"/> when given), caching its frozen bottom when it can.
     /// </summary>
-    public TrainingHistory Fit(Sequential network, Dataset train, Dataset? validation, RunContext context, ITrainingCallback? callback = null,
+    public TrainingHistory Fit(Sequential network, ILabeledInput train, ILabeledInput? validation, RunContext context, ITrainingCallback? callback = null,
         EpochCheckpoint? checkpoint = null)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -39,7 +40,9 @@ public sealed class CachingTrainer
         var why = !CacheFrozenLayers ? "caching is switched off"
             : _options.UnfreezeEveryEpochs is not null ? "gradual unfreezing changes which layers are frozen"
             : _options.Augmentation is { IsActive: true } && plan.Length > 0 ? "augmentation changes the inputs every epoch, so the frozen layers' outputs change too"
-            : plan.Length == 0 ? plan.Reason : null;
+            : plan.Length == 0 ? plan.Reason
+            : train is not Dataset || validation is not (null or Dataset) ? "the examples are streamed from shards, so the frozen layers run on every batch"
+            : null;
         if (why is not null)
         {
             context.Logger.LogInformation("Not caching frozen-layer outputs: {Reason}", why);
@@ -53,8 +56,8 @@ public sealed class CachingTrainer
             var names = string.Join(", ", network.named_children().Take(plan.Length).Select(c => c.name));
             context.Logger.LogInformation("Caching the outputs of the frozen layers {Layers} once ({Reason} above them)", names, plan.Reason);
             frozen.eval();
-            using var cachedTrain = Encode(frozen, train, context);
-            using var cachedValidation = validation is null ? null : Encode(frozen, validation, context);
+            using var cachedTrain = Encode(frozen, (Dataset)train, context);
+            using var cachedValidation = validation is null ? null : Encode(frozen, (Dataset)validation, context);
             var history = trainer.Fit(trainable, cachedTrain, cachedValidation, context, callback, checkpoint);
             network.eval();
             return history;

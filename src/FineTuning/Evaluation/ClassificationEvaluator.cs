@@ -8,17 +8,17 @@ namespace Pretrain.FineTuning.Evaluation;
 public static class ClassificationEvaluator
 {
     /// <summary>
-    /// Evaluates <paramref name="model"/> (in eval mode, without gradients) on <paramref name="data"/> in batches of
-    /// <paramref name="batchSize"/>; leaves the model in eval mode.
+    /// Evaluates <paramref name="model"/> (in eval mode, without gradients) on <paramref name="data"/> (in memory or
+    /// streamed from shards) in storage order, in batches of <paramref name="batchSize"/>; leaves the model in eval mode.
     /// </summary>
-    public static ClassificationReport Evaluate(nn.Module<Tensor, Tensor> model, Dataset data, Device device, int batchSize = 1024)
+    public static ClassificationReport Evaluate(nn.Module<Tensor, Tensor> model, ILabeledInput data, Device device, int batchSize = 1024)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
-        if (data.Labels is null)
+        if (!data.HasLabels)
             throw new ArgumentException($"{data.Source}: evaluation needs labels.", nameof(data));
         model.eval();
-        return Evaluate(model.forward, data.Features, data.Labels, data.ClassCount, device, batchSize);
+        return Evaluate(model.forward, data.LabeledBatches(batchSize, shuffle: null, device), data.Count, data.ClassCount, device);
     }
 
     /// <summary>
@@ -31,17 +31,20 @@ public static class ClassificationEvaluator
         ArgumentNullException.ThrowIfNull(logitsOf);
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(labels);
-        var count = inputs.shape[0];
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        return Evaluate(logitsOf, Slices(inputs, labels, batchSize, device), inputs.shape[0], classes, device);
+    }
+
+    /// <summary>The one evaluation loop: sums the loss and counts the confusion matrix over <paramref name="batches"/>.</summary>
+    private static ClassificationReport Evaluate(Func<Tensor, Tensor> logitsOf, IEnumerable<(Tensor X, Tensor Y)> batches, long count, int classes, Device device)
+    {
         using var outer = NewDisposeScope();
         using var _ = no_grad();
         var confusion = zeros(classes * classes, dtype: ScalarType.Int64, device: device);
         double lossSum = 0;
-        for (long start = 0; start < count; start += batchSize)
+        foreach (var (x, y) in batches)
         {
             using var scope = NewDisposeScope();
-            var length = Math.Min(batchSize, count - start);
-            var x = inputs.narrow(0, start, length).to(device);
-            var y = labels.narrow(0, start, length).to(device);
             var logits = logitsOf(x);
             lossSum += nn.functional.cross_entropy(logits, y, reduction: nn.Reduction.Sum).item<float>();
             var predicted = logits.argmax(1);
@@ -64,5 +67,30 @@ public static class ClassificationEvaluator
             perClass[t] = row == 0 ? double.NaN : (double)matrix[t, t] / row;
         }
         return new ClassificationReport(lossSum / count, (double)correct / count, perClass, matrix);
+    }
+
+    /// <summary>Consecutive slices of <paramref name="inputs"/> and <paramref name="labels"/> on <paramref name="device"/>, each disposed when the next is requested.</summary>
+    private static IEnumerable<(Tensor, Tensor)> Slices(Tensor inputs, Tensor labels, int batchSize, Device device)
+    {
+        var count = inputs.shape[0];
+        for (long start = 0; start < count; start += batchSize)
+        {
+            Tensor x, y;
+            using (var scope = NewDisposeScope())
+            {
+                var length = Math.Min(batchSize, count - start);
+                x = inputs.narrow(0, start, length).to(device).DetachFromDisposeScope();
+                y = labels.narrow(0, start, length).to(device).DetachFromDisposeScope();
+            }
+            try
+            {
+                yield return (x, y);
+            }
+            finally
+            {
+                x.Dispose();
+                y.Dispose();
+            }
+        }
     }
 }

@@ -15,6 +15,8 @@ namespace Pretrain.FineTuning.Training;
 /// One epoch of supervised training for the <see cref="EpochLoop"/>: cross-entropy minibatch backprop with the
 /// options' schedule, penalties, clipping and constraints, then the validation loss and accuracy. Owns the optimizer,
 /// which it rebuilds when gradual unfreezing changes the trainable set, and checkpoints it with the shuffling generator.
+/// The batches come from an <see cref="ILabeledInput"/> (in memory or streamed from shards), all drawn from the one
+/// shuffling generator, so the checkpointed generator state fixes the next epoch's order on either kind of input.
 /// </summary>
 internal sealed class SupervisedEpochs : IEpochBody, IDisposable
 {
@@ -22,8 +24,8 @@ internal sealed class SupervisedEpochs : IEpochBody, IDisposable
     private readonly SupervisedTrainingOptions _options;
     private readonly LayerGroups _groups;
     private readonly TrainableSchedule _schedule;
-    private readonly Dataset _train;
-    private readonly Dataset? _validation;
+    private readonly ILabeledInput _train;
+    private readonly ILabeledInput? _validation;
     private readonly RunContext _context;
     private readonly Generator _shuffling;
     private readonly ImageAugmenter? _augmenter;
@@ -31,7 +33,7 @@ internal sealed class SupervisedEpochs : IEpochBody, IDisposable
     private optim.Optimizer _optimizer;
     private double[] _baseRates;
 
-    public SupervisedEpochs(nn.Module<Tensor, Tensor> model, SupervisedTrainingOptions options, Dataset train, Dataset? validation, RunContext context)
+    public SupervisedEpochs(nn.Module<Tensor, Tensor> model, SupervisedTrainingOptions options, ILabeledInput train, ILabeledInput? validation, RunContext context)
     {
         (_model, _options, _train, _validation, _context) = (model, options, train, validation, context);
         _groups = LayerGroups.Of(model);
@@ -102,7 +104,7 @@ internal sealed class SupervisedEpochs : IEpochBody, IDisposable
     }
 
     /// <summary>The augmenter the options ask for, or null; refuses examples that are not images.</summary>
-    private static ImageAugmenter? CreateAugmenter(SupervisedTrainingOptions options, Dataset train)
+    private static ImageAugmenter? CreateAugmenter(SupervisedTrainingOptions options, ILabeledInput train)
     {
         if (options.Augmentation is not { IsActive: true } augmentation)
             return null;
@@ -141,18 +143,13 @@ internal sealed class SupervisedEpochs : IEpochBody, IDisposable
         var skipped = 0;
         var batches = BatchesPerEpoch;
         _model.train();
-        using var order = randperm(_train.Count, generator: _shuffling);
         double lossSum = 0;
         var batch = 0;
-        for (long start = 0; start < _train.Count; start += _options.BatchSize)
+        foreach (var (features, y) in _train.LabeledBatches(_options.BatchSize, _shuffling, _context.Device))
         {
             _context.Cancellation.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
-            var rows = order.narrow(0, start, Math.Min(_options.BatchSize, _train.Count - start)).to(_train.Device);
-            var x = _train.Features.index_select(0, rows).to(_context.Device);
-            if (_augmenter is not null)
-                x = _augmenter.Apply(x, _augmenting);
-            var y = _train.Labels!.index_select(0, rows).to(_context.Device);
+            var x = _augmenter is null ? features : _augmenter.Apply(features, _augmenting);
             SetLearningRates(LearningRateSchedules.Factor(_options.Schedule, epoch, (double)batch / batches, _options.Epochs, _options.ScheduleGamma, _options.ScheduleStepEpochs));
             _optimizer.zero_grad();
             var loss = nn.functional.cross_entropy(MixedPrecision.Forward(_model, x, _options.Precision), y);

@@ -28,20 +28,25 @@ public sealed class SupervisedTrainer
 
     /// <summary>
     /// Trains <paramref name="model"/> in place on <paramref name="train"/> and reports every epoch to
-    /// <paramref name="callback"/>. The model must already be on <see cref="RunContext.Device"/>. With a
+    /// <paramref name="callback"/>. The model must already be on <see cref="RunContext.Device"/>. The examples may be
+    /// in memory (a <see cref="Dataset"/>, shuffled uniformly each epoch) or streamed from shards
+    /// (<see cref="Pretrain.Pretraining.Data.Shards.ShardedLayerInput"/>, shuffled through its window); validation is
+    /// evaluated in batches either way. With a
     /// <paramref name="checkpoint"/>, the state after every epoch (weights, optimizer, shuffling and dropout generators,
     /// early-stopping state, freeze state) is saved there, and an existing checkpoint is resumed from: a killed run
     /// continues exactly where it stopped. Throws <see cref="OperationCanceledException"/> when the context's token is
     /// cancelled (checked every batch).
     /// </summary>
-    public TrainingHistory Fit(nn.Module<Tensor, Tensor> model, Dataset train, Dataset? validation, RunContext context, ITrainingCallback? callback = null,
+    public TrainingHistory Fit(nn.Module<Tensor, Tensor> model, ILabeledInput train, ILabeledInput? validation, RunContext context, ITrainingCallback? callback = null,
         EpochCheckpoint? checkpoint = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(context);
-        if (train.Labels is null)
+        if (!train.HasLabels)
             throw new ArgumentException($"{train.Source}: supervised training needs labels.", nameof(train));
+        if (validation is { HasLabels: false })
+            throw new ArgumentException($"{validation.Source}: validation needs labels.", nameof(validation));
         if (_options.Patience is not null && validation is null)
             throw new ArgumentException("early stopping (patience) needs validation data.", nameof(validation));
 

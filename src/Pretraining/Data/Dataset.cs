@@ -8,7 +8,7 @@ namespace Pretrain.Pretraining.Data;
 /// original shape, e.g. 28x28 for images) and optional labels <c>int64 [N]</c> in <c>0..ClassCount-1</c>.
 /// Owns its tensors: dispose it when done. Tensors are detached from any dispose scope.
 /// </summary>
-public sealed class Dataset : IDisposable
+public sealed class Dataset : ILabeledInput, IDisposable
 {
     /// <summary>Wraps <paramref name="features"/> and <paramref name="labels"/>, taking ownership of both.</summary>
     /// <param name="features">float32 [N, D].</param>
@@ -65,6 +65,49 @@ public sealed class Dataset : IDisposable
 
     /// <summary>The device the tensors live on.</summary>
     public Device Device => Features.device;
+
+    /// <inheritdoc />
+    public bool HasLabels => Labels is not null;
+
+    /// <summary>
+    /// Minibatches (features float32 [B, D], labels int64 [B]) on <paramref name="device"/>: with a generator, in the order
+    /// of one <c>randperm(N)</c> drawn from it (a uniform shuffle of all rows), else in storage order.
+    /// </summary>
+    public IEnumerable<(Tensor Features, Tensor Labels)> LabeledBatches(int batchSize, Generator? shuffle, Device device)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        ArgumentNullException.ThrowIfNull(device);
+        if (Labels is null)
+            throw new DataException(Source, "supervised training and evaluation need labels; these examples have none.");
+        // The permutation lives as long as the enumeration, outside the caller's per-batch scopes.
+        using var order = shuffle is null ? null : randperm(Count, generator: shuffle).DetachFromDisposeScope();
+        for (long start = 0; start < Count; start += batchSize)
+        {
+            Tensor x, y;
+            using (var scope = NewDisposeScope())
+            {
+                var length = Math.Min(batchSize, Count - start);
+                if (order is null)
+                    (x, y) = (Features.narrow(0, start, length).to(device), Labels.narrow(0, start, length).to(device));
+                else
+                {
+                    var rows = order.narrow(0, start, length).to(Device);
+                    (x, y) = (Features.index_select(0, rows).to(device), Labels.index_select(0, rows).to(device));
+                }
+                x.DetachFromDisposeScope();
+                y.DetachFromDisposeScope();
+            }
+            try
+            {
+                yield return (x, y);
+            }
+            finally
+            {
+                x.Dispose();
+                y.Dispose();
+            }
+        }
+    }
 
     /// <summary>A new dataset holding the rows at <paramref name="indices"/> (int64 [M]).</summary>
     public Dataset Select(Tensor indices)

@@ -6,10 +6,11 @@ namespace Pretrain.Pretraining.Data.Shards;
 /// <summary>
 /// A layer input streamed from a <see cref="ShardSet"/> through a window of at most <see cref="WindowRows"/> rows
 /// (<see cref="ShardWindows"/> says what randomness its shuffling gives): layer pretraining on data larger than memory,
-/// and the frozen-output cache when it spills to disk. Optionally skips rows (a validation hold-out) and transforms each
-/// batch (the input scaling). When it owns its folder (a spilled cache), disposing it deletes the folder.
+/// the frozen-output cache when it spills to disk, and, as an <see cref="ILabeledInput"/>, fine-tuning and evaluation on
+/// labeled shards. Optionally skips rows (a validation hold-out) and transforms each batch (the input scaling). When it
+/// owns its folder (a spilled cache), disposing it deletes the folder.
 /// </summary>
-public sealed class ShardedLayerInput : ILayerInput, IDisposable
+public sealed class ShardedLayerInput : ILayerInput, ILabeledInput, IDisposable
 {
     private readonly ShardWindows _windows;
     private readonly Func<Tensor, Tensor>? _transform;
@@ -51,6 +52,18 @@ public sealed class ShardedLayerInput : ILayerInput, IDisposable
     /// <inheritdoc />
     public IReadOnlyList<long> SampleShape => Set.SampleShape;
 
+    /// <inheritdoc />
+    int ILabeledInput.FeatureCount => Width;
+
+    /// <summary>The manifest's class count (0 when it has none).</summary>
+    public int ClassCount => Set.Manifest.ClassCount ?? 0;
+
+    /// <summary>The shard folder.</summary>
+    public string Source => Set.Folder;
+
+    /// <inheritdoc />
+    public bool HasLabels => Set.Manifest.Labeled;
+
     /// <summary>Rows held in the shuffling window.</summary>
     public long WindowRows => _windows.WindowRows;
 
@@ -80,7 +93,10 @@ public sealed class ShardedLayerInput : ILayerInput, IDisposable
         }
     }
 
-    /// <summary>Labeled minibatches (features float32 [B, Width] after the transform, labels int64 [B]), for supervised training.</summary>
+    /// <summary>
+    /// Labeled minibatches (features float32 [B, Width] after the transform, labels int64 [B]), for supervised training
+    /// and evaluation, drawn like <see cref="Batches"/>: a pass with the same generator state gives the same batches.
+    /// </summary>
     public IEnumerable<(Tensor Features, Tensor Labels)> LabeledBatches(int batchSize, Generator? shuffle, Device device)
     {
         if (!Set.Manifest.Labeled)
