@@ -15,10 +15,12 @@ internal static class LinearProbeStage
 {
     public static ProbeResult Run(PretrainedStack stack, PreparedData data, RunContext context)
     {
-        var test = data.Test ?? throw new InvalidOperationException("the linear probe needs test data");
-        var validation = data.Validation ?? throw new InvalidOperationException("the linear probe needs validation data");
-        var pretrained = LinearProbe.Evaluate($"the top of the {stack.Layers.Count}-layer stack", x => Flatten(stack.Encode(x)), data.Train, validation, test, context);
-        var raw = LinearProbe.Evaluate("raw inputs", x => x.alias(), data.Train, validation, test, context);
+        const string Stage = "the linear probe", Field = "evaluation.linearProbe";
+        var test = PreparedData.InMemory(data.Test ?? throw new InvalidOperationException("the linear probe needs test data"), Stage, Field);
+        var validation = PreparedData.InMemory(data.Validation ?? throw new InvalidOperationException("the linear probe needs validation data"), Stage, Field);
+        var train = PreparedData.InMemory(data.Train, Stage, Field);
+        var pretrained = LinearProbe.Evaluate($"the top of the {stack.Layers.Count}-layer stack", x => Flatten(stack.Encode(x)), train, validation, test, context);
+        var raw = LinearProbe.Evaluate("raw inputs", x => x.alias(), train, validation, test, context);
         return new ProbeResult(pretrained.Accuracy, raw.Accuracy, data.Train.Count);
     }
 

@@ -92,9 +92,14 @@ internal static class NetworkSetup
             var network = StackNetwork.Build(stack, data.Train.ClassCount, generator, model.Dropout, model.ReuseLayers, model.AddLayers, model.BatchNorm);
             if (model.BatchNorm)
             {
-                var calibrated = BatchNormCalibration.Calibrate(network, data.Train.Features);
-                context.Logger.LogInformation("Batch normalizations {Layers} start as the identity (statistics from {Count} training examples), keeping the pretrained function",
-                    string.Join(", ", calibrated), Math.Min(BatchNormCalibration.DefaultSampleSize, data.Train.Count));
+                // The first training examples in storage order, one batch (a streamed set reads them through its window).
+                foreach (var (sample, _) in data.Train.LabeledBatches(BatchNormCalibration.DefaultSampleSize, shuffle: null, context.Device))
+                {
+                    var calibrated = BatchNormCalibration.Calibrate(network, sample);
+                    context.Logger.LogInformation("Batch normalizations {Layers} start as the identity (statistics from {Count} training examples), keeping the pretrained function",
+                        string.Join(", ", calibrated), sample.shape[0]);
+                    break;
+                }
             }
             return network;
         }

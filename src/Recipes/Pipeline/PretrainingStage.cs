@@ -72,7 +72,9 @@ internal static class PretrainingStage
         };
         using var owned = data.Unlabeled is { } inMemory ? new TensorLayerInput(inMemory.Features, owns: false) : null;
         var train = data.UnlabeledStream ?? owned ?? throw new InvalidOperationException("pretraining needs the unlabeled examples prepared");
-        using var validation = data.Validation is null ? null : new TensorLayerInput(data.Validation.Features, owns: false);
+        // The validation split in memory, or streamed from the shards when it does not fit the budget (then it is a layer input itself).
+        using var heldValidation = data.Validation is Dataset held ? new TensorLayerInput(held.Features, owns: false) : null;
+        var validation = heldValidation ?? data.Validation as ILayerInput;
         var history = new HistoryCallback();
         var normalization = JsonSerializer.SerializeToElement(data.Scaler, RecipeLoader.SerializerOptions);
         context.Logger.LogInformation("Pretraining {Count} layers greedily on {Examples} unlabeled examples{Streamed}", plans.Count, train.Count,
@@ -81,7 +83,7 @@ internal static class PretrainingStage
         var stack = greedy.Run(train, validation, data.Train.SampleShape, normalization, context, folder.File(StackFolderName),
             new CompositeCallback(progress, history, new MetricsFileCallback(folder)));
         Pictures.TryDraw(context.Logger, "the pretraining pictures",
-            () => StackPictures.Write(folder, stack, section.Layers, history, data.Validation ?? data.Unlabeled ?? data.Train));
+            () => StackPictures.Write(folder, stack, section.Layers, history, data.Train.SampleShape, validation ?? train));
         return stack;
     }
 }

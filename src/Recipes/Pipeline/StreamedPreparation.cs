@@ -10,64 +10,127 @@ namespace Pretrain.Recipes.Pipeline;
 
 /// <summary>
 /// <see cref="DataPreparation"/> for a shards source larger than half the memory budget: the same seeded validation
-/// split and labeled subset as in memory (drawn from the labels alone), with only those rows read into memory; the
-/// unlabeled examples are streamed from the shards through a window of a quarter of the budget, scaled batch by batch
-/// with statistics fitted in one streamed pass.
+/// split and labeled subset as in memory (drawn from the labels alone). Everything streamed goes through a window of a
+/// quarter of the budget, scaled batch by batch with statistics fitted in one streamed pass: the unlabeled examples
+/// always; the labeled training examples unless <c>data.labelsPerClass</c> picks a subset, which is read into memory;
+/// the validation split and a shards test source only when they take more than a quarter of the budget.
 /// </summary>
 internal static class StreamedPreparation
 {
     public static PreparedData Prepare(LoadedRecipe loaded, ShardSet set, MemoryBudget budget, RunContext context)
     {
-        var data = loaded.Recipe.Data!;
+        var recipe = loaded.Recipe;
+        var data = recipe.Data!;
         context.Logger.LogInformation("Streaming the {Count} training examples in {Folder} ({Size}): more than half the memory budget of {Budget}",
             set.Count, set.Folder, MemoryBudget.Format(set.Bytes), budget);
         if (data.Unlabeled is not null)
             throw new PretrainException($"data.unlabeled: the training data in {set.Folder} is streamed under the memory budget of {budget}, and streamed pretraining reads the shards alone: "
                 + "write the extra unlabeled examples into the shard folder (pretrain data shard), or raise data.memoryBudget.");
-        if (data.LabelsPerClass is not int perClass || !set.Manifest.Labeled)
-            throw new PretrainException($"data.labelsPerClass: the training data in {set.Folder} ({MemoryBudget.Format(set.Bytes)}) is streamed under the memory budget of {budget}, "
-                + "and fine-tuning and the linear probe read their labeled examples in memory: set labelsPerClass (on labeled shards), or raise data.memoryBudget.");
+        if (!set.Manifest.Labeled)
+            throw new PretrainException($"data.train: the training data in {set.Folder} ({MemoryBudget.Format(set.Bytes)}) is streamed under the memory budget of {budget}, "
+                + "and a streamed run needs labeled shards: write the labels into the shard folder (pretrain data shard), or raise data.memoryBudget.");
+
+        var window = budget.Bytes / 4;
+        var held = data.ValidationFraction > 0 ? (long)Math.Round(set.Count * data.ValidationFraction) : 0;
+        if (data.ValidationFraction > 0 && (held <= 0 || held >= set.Count))
+            throw new PretrainException($"{set.Folder}: a validation split of {held} needs between 1 and {set.Count - 1} examples.");
+        var streamValidation = held * (set.RowBytes + sizeof(long)) > window;
+        var testSet = data.Test is ShardsSourceSpec testShards ? DataSourceLoader.OpenShards(testShards, loaded.Resolve) : null;
+        var streamTest = testSet is not null && testSet.Bytes > window;
+        // The linear probe reads all three sets whole: refuse before the streamed pass rather than after pretraining.
+        if (recipe.Pretraining is not null && recipe.Evaluation.LinearProbe
+            && (data.LabelsPerClass is null || streamValidation || streamTest))
+        {
+            var streamed = data.LabelsPerClass is null ? set.Folder : streamValidation ? $"the validation split of {set.Folder}" : testSet!.Folder;
+            throw new PretrainException($"evaluation.linearProbe: the linear probe reads its labeled examples in memory, but those of {streamed} are streamed under the memory budget of {budget}: "
+                + "turn evaluation.linearProbe off or raise data.memoryBudget (data.labelsPerClass keeps the labeled training examples in memory).");
+        }
 
         using var scope = NewDisposeScope();
         using var generator = new Generator((ulong)context.Seed);
         // The same draws as DataSplits.ValidationSplit and DataSplits.LabeledSubset make on the data in memory.
         var order = randperm(set.Count, generator: generator);
-        var held = data.ValidationFraction > 0 ? (long)Math.Round(set.Count * data.ValidationFraction) : 0;
-        if (data.ValidationFraction > 0 && (held <= 0 || held >= set.Count))
-            throw new PretrainException($"{set.Folder}: a validation split of {held} needs between 1 and {set.Count - 1} examples.");
         var validationRows = order.narrow(0, 0, held);
         var poolRows = order.narrow(0, held, set.Count - held);
         var keep = ones(set.Count, ScalarType.Bool);
         keep.index_fill_(0, validationRows, false);
-        var poolLabels = set.ReadLabels().index_select(0, poolRows);
-        var chosen = DataSplits.LabeledSubsetRows(poolLabels, set.Manifest.ClassCount!.Value, perClass, context.Seed, set.Folder);
-        var trainRows = poolRows.index_select(0, tensor(chosen));
-        context.Logger.LogInformation("Kept {PerClass} labeled examples per class: {Count} in all", perClass, chosen.Length);
 
         var scaler = DataPreparation.CreateScaler(data.Scaling, set.Manifest.Pixels);
-        using (var unscaled = new ShardedLayerInput(set, budget.Bytes / 4, keep))
+        using (var unscaled = new ShardedLayerInput(set, window, keep))
             scaler.Fit(unscaled);
-        var unlabeled = new ShardedLayerInput(set, budget.Bytes / 4, keep, scaler.Apply);
+        var owned = new List<ILabeledInput>();
+        T Own<T>(T value) where T : ILabeledInput
+        {
+            owned.Add(value);
+            return value;
+        }
         try
         {
-            using var train = set.ReadRows(trainRows);
-            using var validation = held > 0 ? set.ReadRows(validationRows) : null;
-            using var test = data.Test is null ? null : DataSourceLoader.Load(data.Test, loaded, "data.test", DataSourceLoader.ClassNames(data.Train, loaded.Resolve));
-            if (test is not null && test.FeatureCount != set.Width)
-                throw new DataException(test.Source, $"test examples have {test.FeatureCount} features but training examples have {set.Width}.");
-            return new PreparedData
+            var unlabeled = Own(new ShardedLayerInput(set, window, keep, scaler.Apply));
+            ILabeledInput train;
+            if (data.LabelsPerClass is int perClass)
             {
-                Train = DataPreparation.Place(scaler.Transform(train), context),
-                UnlabeledStream = unlabeled,
-                Validation = validation is null ? null : DataPreparation.Place(scaler.Transform(validation), context),
-                Test = test is null ? null : DataPreparation.Place(scaler.Transform(test), context),
-                Scaler = scaler.State,
-            };
+                var poolLabels = set.ReadLabels().index_select(0, poolRows);
+                var chosen = DataSplits.LabeledSubsetRows(poolLabels, set.Manifest.ClassCount!.Value, perClass, context.Seed, set.Folder);
+                using var rows = set.ReadRows(poolRows.index_select(0, tensor(chosen)));
+                train = Own(DataPreparation.Place(scaler.Transform(rows), context));
+                context.Logger.LogInformation("Kept {PerClass} labeled examples per class: {Count} in all, read into memory for fine-tuning", perClass, chosen.Length);
+            }
+            else
+            {
+                var stream = Own(new ShardedLayerInput(set, window, keep, scaler.Apply));
+                train = stream;
+                context.Logger.LogInformation("Fine-tuning streams its {Count} labeled examples from the {Shards} shards in {Folder} through a shuffling window of {Rows} rows ({Window}) under the memory budget of {Budget}: data.labelsPerClass is not set, so every example outside the validation split trains",
+                    stream.Count, set.ShardCount, set.Folder, stream.WindowRows, MemoryBudget.Format(window), budget);
+            }
+            ILabeledInput? validation = null;
+            if (held > 0)
+                validation = Own(Validation(set, validationRows, streamValidation, window, scaler, context));
+            ILabeledInput? test = null;
+            if (data.Test is not null)
+                test = Own(Test(loaded, set, testSet, streamTest, window, scaler, context));
+            return new PreparedData { Train = train, UnlabeledStream = unlabeled, Validation = validation, Test = test, Scaler = scaler.State };
         }
         catch
         {
-            unlabeled.Dispose();
+            foreach (var item in owned)
+                (item as IDisposable)?.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The validation split: in memory when it takes at most a quarter of the budget, else streamed from the shards.</summary>
+    private static ILabeledInput Validation(ShardSet set, Tensor rows, bool stream, long window, FeatureScaler scaler, RunContext context)
+    {
+        var size = MemoryBudget.Format(rows.shape[0] * (set.RowBytes + sizeof(long)));
+        if (!stream)
+        {
+            context.Logger.LogInformation("The validation split ({Count} examples, {Size}) fits a quarter of the memory budget: reading it into memory", rows.shape[0], size);
+            using var held = set.ReadRows(rows);
+            return DataPreparation.Place(scaler.Transform(held), context);
+        }
+        context.Logger.LogInformation("The validation split ({Count} examples, {Size}) takes more than a quarter of the memory budget: evaluating it streamed from the shards", rows.shape[0], size);
+        using var scope = NewDisposeScope();
+        var mask = zeros(set.Count, ScalarType.Bool).index_fill_(0, rows, true);
+        return new ShardedLayerInput(set, window, mask, scaler.Apply);
+    }
+
+    /// <summary>The test examples: streamed when they are shards larger than a quarter of the budget, else read into memory.</summary>
+    private static ILabeledInput Test(LoadedRecipe loaded, ShardSet train, ShardSet? testSet, bool stream, long window, FeatureScaler scaler, RunContext context)
+    {
+        var data = loaded.Recipe.Data!;
+        if (stream)
+        {
+            if (testSet!.Width != train.Width)
+                throw new DataException(testSet.Folder, $"test examples have {testSet.Width} features but training examples have {train.Width}.");
+            if (!testSet.Manifest.Labeled)
+                throw new DataException(testSet.Folder, "test examples need labels; the shards have none.");
+            context.Logger.LogInformation("The test examples in {Folder} ({Size}) take more than a quarter of the memory budget: evaluating them streamed", testSet.Folder, MemoryBudget.Format(testSet.Bytes));
+            return new ShardedLayerInput(testSet, window, transform: scaler.Apply);
+        }
+        using var test = DataSourceLoader.Load(data.Test!, loaded, "data.test", DataSourceLoader.ClassNames(data.Train, loaded.Resolve));
+        if (test.FeatureCount != train.Width)
+            throw new DataException(test.Source, $"test examples have {test.FeatureCount} features but training examples have {train.Width}.");
+        return DataPreparation.Place(scaler.Transform(test), context);
     }
 }

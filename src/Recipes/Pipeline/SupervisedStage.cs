@@ -28,10 +28,11 @@ internal static class SupervisedStage
         var label = stack is not null && !fromScratch ? "fine-tuning the pretrained stack" : "from random weights";
         using var start = NetworkSetup.Create(loaded, data, stack, fromScratch, context);
         var spec = NetworkSetup.Spec(loaded, data, stack);
-        context.Logger.LogInformation("Training a{Kind} {Layers} {How} on {Count} labeled examples", spec.Convolutions.Count > 0 ? " CNN" : "n MLP",
+        context.Logger.LogInformation("Training a{Kind} {Layers} {How} on {Count} labeled examples {Where}", spec.Convolutions.Count > 0 ? " CNN" : "n MLP",
             string.Join("-", spec.Convolutions.Select(c => $"conv{c.Channels}x{c.Geometry.Kernel}{(c.Geometry.PoolSize > 1 ? $"/pool{c.Geometry.PoolSize}" : "")}")
                 .Concat(spec.HiddenLayers.Prepend(spec.DenseInputFeatures).Select(u => u.ToString(System.Globalization.CultureInfo.InvariantCulture)))
-                .Append(data.Train.ClassCount.ToString(System.Globalization.CultureInfo.InvariantCulture))), label, data.Train.Count);
+                .Append(data.Train.ClassCount.ToString(System.Globalization.CultureInfo.InvariantCulture))), label, data.Train.Count,
+            data.Train is Pretraining.Data.Dataset ? "in memory" : $"streamed from shards ({data.Train.Source})");
 
         Sequential? best = null;
         TrainingHistory? bestHistory = null;

@@ -1,6 +1,9 @@
 using Pretrain.Pretraining;
+using Pretrain.Pretraining.Data;
+using Pretrain.Pretraining.Runtime;
 using Pretrain.Recipes.Model;
 using Pretrain.Recipes.Pipeline;
+using static TorchSharp.torch;
 
 namespace Pretrain.Recipes.Tests.Pipeline;
 
@@ -11,7 +14,14 @@ public sealed class ShardsRecipeTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private string Recipe(string budget, string labels = "\"labelsPerClass\": 20,")
+    private const string Pretraining = """
+        "pretraining": { "layers": [
+          { "kind": "autoencoder", "hiddenUnits": 256, "noise": "masking", "epochs": 3 },
+          { "kind": "autoencoder", "hiddenUnits": 32, "noise": "masking", "epochs": 3 } ] }
+        """;
+
+    // 5,000 embedded training images of 784 floats (15.7 MB with labels) in shards of 1,000.
+    private string Recipe(string budget, string labels = "\"labelsPerClass\": 20,", string stages = Pretraining)
     {
         var shards = Path.Combine(_folder, "train").Replace('\\', '/');
         if (!Directory.Exists(shards))
@@ -21,9 +31,7 @@ public sealed class ShardsRecipeTests : IDisposable
             { "name": "shards", "seed": 1, "device": "cpu", "output": "{{Path.Combine(_folder, "runs").Replace('\\', '/')}}",
               "data": { "train": { "format": "shards", "path": "train" }, "test": { "format": "embedded", "split": "test" },
                         {{labels}} "memoryBudget": "{{budget}}" },
-              "pretraining": { "layers": [
-                { "kind": "autoencoder", "hiddenUnits": 64, "noise": "masking", "epochs": 3 },
-                { "kind": "autoencoder", "hiddenUnits": 32, "noise": "masking", "epochs": 3 } ] } }
+              {{stages}} }
             """);
         return path;
     }
@@ -31,9 +39,10 @@ public sealed class ShardsRecipeTests : IDisposable
     [Fact]
     public void Shards_larger_than_half_the_budget_are_streamed_and_the_stack_still_learns_useful_features()
     {
-        // 5,000 images of 784 floats are 15.7 MB: a 2 MB budget streams them through a 0.5 MB window, and layer 1's
-        // 5,000 x 64 outputs (1.3 MB, more than half the budget) are spilled to disk shards for layer 2.
-        var result = RecipeRunner.RunFile(Recipe("2MB"));
+        // 5,000 images of 784 floats are 15.7 MB: an 8 MB budget streams them through a 2 MB window, reads the 500
+        // validation examples (1.6 MB, within a quarter of the budget, as the linear probe needs) into memory, and
+        // spills layer 1's 4,500 x 256 outputs (4.6 MB, more than half the budget) to disk shards for layer 2.
+        var result = RecipeRunner.RunFile(Recipe("8MB"));
 
         result.Probe!.PretrainedFeatures.Should().BeGreaterThan(0.4, "a linear probe with 200 labels on the features of a stack pretrained from streamed shards is far above chance (0.1)");
         var spill = Path.Combine(result.RunFolder, "frozen-cache");
@@ -42,10 +51,62 @@ public sealed class ShardsRecipeTests : IDisposable
     }
 
     [Fact]
-    public void A_streamed_source_without_a_labeled_subset_is_refused_with_what_to_do()
+    public void Fine_tuning_without_a_labeled_subset_streams_every_training_example_under_the_budget()
+    {
+        // A 2 MB budget: 4,500 training examples (14.1 MB) streamed through a 0.5 MB window, and the 500 validation
+        // examples (1.6 MB, more than a quarter of the budget) evaluated streamed too; the embedded test set is in memory.
+        using var log = new CollectedLog();
+        var result = RecipeRunner.RunFile(Recipe("2MB", labels: "", stages: """
+            "pretraining": { "layers": [ { "kind": "autoencoder", "hiddenUnits": 64, "noise": "masking", "epochs": 1 } ] },
+            "model": { "initialization": "pretrained" }, "training": { "epochs": 3, "batchSize": 32 }, "evaluation": { "linearProbe": false }
+            """), loggers: log);
+
+        result.TrainExamples.Should().Be(4500);
+        result.TestAccuracy.Should().BeGreaterThan(0.65, "a pretrained 784-64-10 network fine-tuned on 4,500 streamed labels is far above chance (0.1)");
+        result.ValidationAccuracy.Should().BeGreaterThan(0.65);
+        log.Text.Should().Contain("Fine-tuning streams its 4500 labeled examples from the 5 shards in")
+            .And.Contain("under the memory budget of 2.0 MB: data.labelsPerClass is not set")
+            .And.Contain("The validation split (500 examples, 1.6 MB) takes more than a quarter of the memory budget: evaluating it streamed")
+            .And.Contain("Not caching frozen-layer outputs")
+            .And.MatchRegex("on 4500 labeled examples streamed from shards");
+        File.Exists(Path.Combine(result.RunFolder, "network.safetensors")).Should().BeTrue();
+    }
+
+    [Fact]
+    public void The_validation_split_of_streamed_shards_holds_the_rows_it_holds_in_memory()
+    {
+        // Each row's bytes, sorted: the same rows in any order.
+        List<string> Rows(ILabeledInput set)
+        {
+            var rows = new List<string>();
+            foreach (var (x, _) in set.LabeledBatches(256, shuffle: null, CPU))
+            {
+                var (values, width) = (x.data<float>().ToArray(), (int)x.shape[1]);
+                for (var i = 0; i < x.shape[0]; i++)
+                    rows.Add(Convert.ToBase64String(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan(i * width, width))));
+            }
+            return rows.Order(StringComparer.Ordinal).ToList();
+        }
+        List<string> Validation(string budget, bool streamed)
+        {
+            var loaded = RecipeLoader.Load(Recipe(budget, labels: "", stages: """ "training": { "epochs": 1 } """));
+            using var data = DataPreparation.Prepare(loaded, RunContext.Create(DeviceSpec.Cpu, loaded.Recipe.Seed));
+            (data.Train is Dataset).Should().Be(!streamed);
+            return Rows(data.Validation!);
+        }
+
+        var inMemory = Validation("1GB", streamed: false);
+        inMemory.Should().HaveCount(500);
+        Validation("8MB", streamed: true).Should().Equal(inMemory, "the training examples are streamed and the validation split (1.6 MB) read into memory");
+        Validation("2MB", streamed: true).Should().Equal(inMemory, "the validation split is streamed too");
+    }
+
+    [Fact]
+    public void A_streamed_source_without_a_labeled_subset_refuses_the_linear_probe_with_what_to_do()
     {
         var act = () => RecipeRunner.RunFile(Recipe("2MB", labels: ""));
-        act.Should().Throw<PretrainException>().WithMessage("data.labelsPerClass: the training data in *is streamed under the memory budget of 2.0 MB*set labelsPerClass*");
+        act.Should().Throw<PretrainException>().WithMessage(
+            "evaluation.linearProbe: the linear probe reads its labeled examples in memory, but those of *train are streamed under the memory budget of 2.0 MB: turn evaluation.linearProbe off*");
     }
 
     [Fact]
