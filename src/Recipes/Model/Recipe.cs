@@ -91,7 +91,8 @@ public sealed record EvaluationSection
 {
     /// <summary>
     /// Train a softmax classifier on the frozen top-layer features of the pretrained stack and another on the raw
-    /// inputs, with the labeled training examples, and report both test accuracies. Default true when pretraining.
+    /// inputs, with the labeled training examples, and report both test accuracies. Default true when pretraining. It
+    /// reads its examples in memory, so it is refused when <c>data.memoryBudget</c> streams any of them.
     /// </summary>
     public bool LinearProbe { get; init; } = true;
 
@@ -124,13 +125,18 @@ public sealed record DataSection : IValidatedOptions
     /// <summary>Fraction of the training examples held out for validation (early stopping). Default 0.1.</summary>
     public double ValidationFraction { get; init; } = 0.1;
 
-    /// <summary>Keep only this many labeled examples per class of the remaining training data. Default: all.</summary>
+    /// <summary>
+    /// Keep only this many labeled examples per class of the remaining training data, read into memory even when the
+    /// training shards are streamed. Default: all (streamed ones are fine-tuned on as a stream).
+    /// </summary>
     public int? LabelsPerClass { get; init; }
 
     /// <summary>
     /// Host memory the run's data may use, e.g. <c>"2GB"</c> (KB/MB/GB are powers of 1000, KiB/MiB/GiB of 1024): a frozen
     /// layer's outputs that need more than half of it are spilled to disk shards, and a <c>shards</c> training source
-    /// larger than half of it is streamed rather than loaded. Default: none (everything in memory). <c>pretrain run
+    /// larger than half of it is streamed rather than loaded: pretraining and, without <c>labelsPerClass</c>, fine-tuning
+    /// read it through a shuffling window of a quarter of the budget, and a validation split or <c>shards</c> test source
+    /// larger than a quarter of it is evaluated streamed too. Default: none (everything in memory). <c>pretrain run
     /// --memory-budget</c> sets it.
     /// </summary>
     public string? MemoryBudget { get; init; }
