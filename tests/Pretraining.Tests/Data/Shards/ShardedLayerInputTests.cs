@@ -170,4 +170,15 @@ public sealed class ShardedLayerInputTests : TempFolder
         shardLoss.Should().BeLessThan(0.05 * variance, $"a rank-3 signal fits through 5 units (variance per example {variance:F1})");
         shardLoss.Should().BeLessThan(2 * fromMemory.Metrics["validationReconstruction"] + 0.01 * variance, "streaming learns about as well as reading from memory");
     }
+
+    [Fact]
+    public void Fitting_a_scaler_on_the_stream_leaves_no_tensor_behind()
+    {
+        // A view left undisposed per batch keeps that batch's storage alive until the garbage collector runs: on a
+        // 1.9 GB shard folder, 2 GB resident before fine-tuning had started.
+        using var input = new ShardedLayerInput(Written(rows: 20000, rowsPerShard: 2000), windowBytes: 5000 * RowBytes);
+        var before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        new Pretrain.Pretraining.Data.UnitRangeScaler().Fit(input);
+        (DisposeScopeManager.Statistics.ThreadTotalLiveCount - before).Should().Be(0);
+    }
 }
