@@ -37,21 +37,23 @@ internal static class ShardsBenchmark
         var overhead = ResidentMemory.Current;
 
         var spill = Directory.CreateTempSubdirectory("pretrain-benchmark-spill-").FullName;
-        double streamed, streamedTuning;
+        double streamed, streamedTuning, streamedReading;
         using (var input = new ShardedLayerInput(set, budget.Bytes / 4))
         {
             streamed = Time(() => Pretrain(input, new FrozenOutputCache { MemoryBudget = budget, SpillFolder = spill }, context));
             streamedTuning = Time(() => FineTune(input, context));
+            streamedReading = Time(() => ReadOnce(input));
         }
         var peak = ResidentMemory.Peak;
         Directory.Delete(spill, recursive: true);
 
-        double inMemory, inMemoryTuning;
+        double inMemory, inMemoryTuning, inMemoryReading;
         using (var data = set.ReadAll())
         {
             using (var input = new TensorLayerInput(data.Features, owns: false))
                 inMemory = Time(() => Pretrain(input, new FrozenOutputCache(), context));
             inMemoryTuning = Time(() => FineTune(data, context));
+            inMemoryReading = Time(() => ReadOnce(data));
         }
 
         var samples = set.Count * 2.0; // two layers, one epoch each
@@ -60,6 +62,7 @@ internal static class ShardsBenchmark
         Console.WriteLine("|---|---|---|---|---|---|");
         Console.WriteLine($"| greedy pretraining, 2 DAE layers x 1 epoch | {streamed:F1} | {samples / streamed:N0} | {inMemory:F1} | {samples / inMemory:N0} | {inMemory / streamed:P0} |");
         Console.WriteLine($"| fine-tuning, 1 epoch | {streamedTuning:F1} | {set.Count / streamedTuning:N0} | {inMemoryTuning:F1} | {set.Count / inMemoryTuning:N0} | {inMemoryTuning / streamedTuning:P0} |");
+        Console.WriteLine($"| reading the shuffled labelled batches alone | {streamedReading:F1} | {set.Count / streamedReading:N0} | {inMemoryReading:F1} | {set.Count / inMemoryReading:N0} | {inMemoryReading / streamedReading:P0} |");
         Console.WriteLine();
         Console.WriteLine($"Throughput streamed / in memory (target at least 80%): pretraining {inMemory / streamed:P0}, fine-tuning {inMemoryTuning / streamedTuning:P0}");
         Console.WriteLine($"Peak resident memory of the streamed runs: {MemoryBudget.Format(peak)}{(resetOk ? "" : " (peak could not be reset: it includes writing the shards)")}; "
@@ -67,6 +70,15 @@ internal static class ShardsBenchmark
             + (peak <= budget.Bytes + overhead ? "within it" : "OVER it"));
         Console.WriteLine($"Peak above the overhead: {MemoryBudget.Format(peak - overhead)} of the {budget} budget.");
         return 0;
+    }
+
+    /// <summary>One shuffled pass over the labelled batches of <paramref name="input"/> without training: what the reader costs alone.</summary>
+    private static void ReadOnce(ILabeledInput input)
+    {
+        using var shuffle = new Generator(1);
+        foreach (var _ in input.LabeledBatches(128, shuffle, CPU))
+        {
+        }
     }
 
     /// <summary>One epoch of a 784-500-500-10 sigmoid network on the labels of <paramref name="train"/>, no validation (as the loops' c_finetune_full).</summary>

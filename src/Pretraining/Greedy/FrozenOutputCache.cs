@@ -69,7 +69,9 @@ public sealed class FrozenOutputCache
         {
             var rowBytes = layer.OutputSize * (long)sizeof(float);
             using (var writer = new ShardWriter(folder, layer.OutputShape, labeled: false, ShardWriter.RowsFor(Math.Min(SpillShardBytes, budget / 8), rowBytes))
-                { Source = $"frozen outputs of a {layer.Kind} layer", Checksums = false })
+                // Not durable: a spilled cache lives in a fresh folder that is deleted once the layer above is trained and
+                // rebuilt from the frozen layer after a crash, so syncing every shard to the disk would only make training wait.
+                { Source = $"frozen outputs of a {layer.Kind} layer", Checksums = false, Durable = false })
             {
                 encoder.EncodeTo(input, layer.Encode, device, writer);
                 writer.Complete();

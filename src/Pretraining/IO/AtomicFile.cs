@@ -27,7 +27,19 @@ public static class AtomicFile
     /// Lets <paramref name="write"/> fill a temporary file, then moves it over <paramref name="path"/>. If
     /// <paramref name="write"/> throws, the target is untouched and the temporary file is removed.
     /// </summary>
-    public static void Write(string path, Action<Stream> write)
+    public static void Write(string path, Action<Stream> write) => Write(path, write, durable: true);
+
+    /// <summary>
+    /// <see cref="Write(string, Action{Stream})"/>, choosing whether the content is flushed to the disk before the rename.
+    /// </summary>
+    /// <param name="path">The target file.</param>
+    /// <param name="write">Fills the temporary file.</param>
+    /// <param name="durable">
+    /// Flush to the disk first (true): the file survives a power cut. False still never leaves a half-written file
+    /// under <paramref name="path"/> after a crash of the process, and does not wait for the disk: for scratch files that
+    /// are rebuilt rather than read back after a crash.
+    /// </param>
+    public static void Write(string path, Action<Stream> write, bool durable)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(write);
@@ -40,7 +52,7 @@ public static class AtomicFile
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             {
                 write(stream);
-                stream.Flush(flushToDisk: true);
+                stream.Flush(flushToDisk: durable);
             }
             File.Move(temp, full, overwrite: true);
         }

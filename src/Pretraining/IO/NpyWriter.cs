@@ -11,7 +11,10 @@ namespace Pretrain.Pretraining.IO;
 public static class NpyWriter
 {
     /// <summary>Writes <paramref name="tensor"/> to <paramref name="path"/> as a .npy file.</summary>
-    public static void Write(string path, Tensor tensor) => AtomicFile.Write(path, stream => WriteTo(stream, tensor));
+    public static void Write(string path, Tensor tensor) => Write(path, tensor, durable: true);
+
+    /// <summary>Writes <paramref name="tensor"/> to <paramref name="path"/> as a .npy file, flushed to the disk or not (<see cref="AtomicFile.Write(string, Action{Stream}, bool)"/>).</summary>
+    public static void Write(string path, Tensor tensor, bool durable) => AtomicFile.Write(path, stream => WriteTo(stream, tensor), durable);
 
     /// <summary>Writes <paramref name="arrays"/> to <paramref name="path"/> as an uncompressed .npz archive (one NAME.npy per array).</summary>
     public static void WriteNpz(string path, IReadOnlyDictionary<string, Tensor> arrays)

@@ -33,4 +33,27 @@ public sealed class AtomicFileTests : IDisposable
         AtomicFile.WriteAllText(path, "2");
         File.ReadAllText(path).Should().Be("2");
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_write_that_is_not_flushed_to_the_disk_is_still_atomic(bool failHalfWay)
+    {
+        var path = Path.Combine(_folder, "shard.npy");
+        AtomicFile.Write(path, stream => stream.Write("old"u8), durable: false);
+
+        var act = () => AtomicFile.Write(path, stream =>
+        {
+            stream.Write("new"u8);
+            if (failHalfWay)
+                throw new IOException("process killed (simulated)");
+        }, durable: false);
+
+        if (failHalfWay)
+            act.Should().Throw<IOException>();
+        else
+            act.Should().NotThrow();
+        File.ReadAllText(path).Should().Be(failHalfWay ? "old" : "new");
+        Directory.GetFiles(_folder).Should().ContainSingle("no temporary file is left either way");
+    }
 }

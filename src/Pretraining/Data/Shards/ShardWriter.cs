@@ -59,6 +59,13 @@ public sealed class ShardWriter : IDisposable
     /// <summary>Record each shard's SHA-256 (default true). A spilled cache, read back once by the same process, skips it.</summary>
     public bool Checksums { get; init; } = true;
 
+    /// <summary>
+    /// Flush each shard to the disk before it is renamed into place (default true), so a written shard set survives a
+    /// power cut. A spilled cache, rebuilt rather than read back after a crash, skips it; either way no shard is ever
+    /// half-written under its name.
+    /// </summary>
+    public bool Durable { get; init; } = true;
+
     /// <summary>Where the rows came from, recorded for logs.</summary>
     public string? Source { get; init; }
 
@@ -124,13 +131,13 @@ public sealed class ShardWriter : IDisposable
         var name = $"shard-{_shards.Count.ToString("D5", CultureInfo.InvariantCulture)}";
         var featuresPath = Path.Combine(_folder, name + ".x.npy");
         using (var rows = _features.narrow(0, 0, _filled).reshape([_filled, .. _sampleShape]))
-            NpyWriter.Write(featuresPath, rows);
+            NpyWriter.Write(featuresPath, rows, Durable);
         string? labelsPath = null;
         if (_labels is not null)
         {
             labelsPath = Path.Combine(_folder, name + ".y.npy");
             using var labels = _labels.narrow(0, 0, _filled);
-            NpyWriter.Write(labelsPath, labels);
+            NpyWriter.Write(labelsPath, labels, Durable);
         }
         _shards.Add(new ShardEntry
         {
