@@ -94,4 +94,26 @@ public sealed class BadShardTests : TempFolder
         FluentActions.Invoking(() => set.ReadAll()).Should().Throw<DataException>()
             .WithMessage($"{labels}: labels must lie in 0..2 (the manifest's class count), received values from 7 to 7.");
     }
+
+    [Fact]
+    public void A_shard_holding_NaN_is_refused_naming_it_at_every_read_while_good_shards_read_again()
+    {
+        var folder = Set();
+        var shard = Path.Combine(folder, "shard-00001.x.npy");
+        using (var values = zeros([40, 4, 5], ScalarType.Float32))
+        {
+            values[3, 1, 2] = tensor(float.NaN);
+            NpyWriter.Write(shard, values);
+        }
+        var set = ShardSet.Open(folder);
+
+        for (var read = 0; read < 2; read++)
+        {
+            FluentActions.Invoking(() => set.ReadShard(1)).Should().Throw<DataException>($"read {read + 1} of the bad shard")
+                .WithMessage($"{shard}: 1 NaN or infinite value(s)*");
+            var (features, labels) = set.ReadShard(0);
+            features.Dispose();
+            labels?.Dispose();
+        }
+    }
 }
