@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Pretrain.Pretraining;
 using Pretrain.Pretraining.Data;
 using Pretrain.Pretraining.Runtime;
@@ -70,6 +72,48 @@ public sealed class ShardsRecipeTests : IDisposable
             .And.Contain("Not caching frozen-layer outputs")
             .And.MatchRegex("on 4500 labeled examples streamed from shards");
         File.Exists(Path.Combine(result.RunFolder, "network.safetensors")).Should().BeTrue();
+    }
+
+    [Fact]
+    public void A_streamed_fine_tuning_run_stopped_after_an_epoch_resumes_to_the_result_of_an_uninterrupted_run()
+    {
+        // The per-epoch checkpoint holds the shuffling generator that draws both the shard order and the window's
+        // shuffles, so the resumed epochs read the same batches the uninterrupted run read.
+        var recipe = Recipe("2MB", labels: "", stages: """
+            "pretraining": { "layers": [ { "kind": "autoencoder", "hiddenUnits": 32, "noise": "masking", "epochs": 1 } ] },
+            "model": { "initialization": "pretrained", "dropout": 0.2 }, "training": { "epochs": 4, "batchSize": 64 },
+            "evaluation": { "linearProbe": false }
+            """);
+        var expected = RecipeRunner.RunFile(recipe);
+
+        var loaded = RecipeLoader.Load(recipe, null);
+        var folder = RunFolder.At(Path.Combine(_folder, "stopped"));
+        folder.WriteRecipe(loaded);
+        using (var stop = new CancellationTokenSource())
+        {
+            var stopAfterTwoEpochs = new StopAfter("supervised", 2, stop);
+            FluentActions.Invoking(() => new RecipeRunner(NullLogger<RecipeRunner>.Instance).Run(loaded, folder, stopAfterTwoEpochs, stop.Token))
+                .Should().Throw<OperationCanceledException>();
+        }
+        File.Exists(Path.Combine(folder.Path, "result.json")).Should().BeFalse("the run stopped during fine-tuning");
+
+        using var log = new CollectedLog();
+        var resumed = new RecipeRunner(log.CreateLogger<RecipeRunner>()).Run(loaded, RunFolder.Open(folder.Path), null, CancellationToken.None);
+
+        log.Text.Should().Contain("supervised: resuming after epoch 2");
+        resumed.EpochsRun.Should().Be(expected.EpochsRun);
+        resumed.ValidationAccuracy.Should().Be(expected.ValidationAccuracy);
+        resumed.TestAccuracy.Should().Be(expected.TestAccuracy, "the resumed streamed run ends as the uninterrupted one");
+    }
+
+    /// <summary>Cancels <paramref name="stop"/> once epoch <paramref name="epoch"/> of the stage named <paramref name="stage"/> has ended (and been checkpointed).</summary>
+    private sealed class StopAfter(string stage, int epoch, CancellationTokenSource stop) : ITrainingCallback
+    {
+        public void OnEpochEnd(EpochReport report)
+        {
+            if (report.Stage == stage && report.Epoch == epoch)
+                stop.Cancel();
+        }
     }
 
     [Fact]
