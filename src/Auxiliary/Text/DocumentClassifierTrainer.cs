@@ -127,16 +127,25 @@ public sealed class DocumentClassifierTrainer
     public static double Accuracy(DocumentClassifier model, Tensor documents, Tensor labels)
     {
         ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(documents);
+        return Accuracy(model.Forward, documents, labels);
+    }
+
+    /// <summary>
+    /// The fraction of <paramref name="inputs"/> (documents, or pooled features with the head alone as
+    /// <paramref name="logitsOf"/>) whose largest logit is the class <paramref name="labels"/> says, in chunks of 256.
+    /// </summary>
+    internal static double Accuracy(Func<Tensor, Tensor> logitsOf, Tensor inputs, Tensor labels)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(labels);
         using var _ = no_grad();
         long correct = 0;
-        for (long start = 0; start < documents.shape[0]; start += 256)
+        for (long start = 0; start < inputs.shape[0]; start += 256)
         {
             using var scope = NewDisposeScope();
-            var n = Math.Min(256, documents.shape[0] - start);
-            correct += (model.Forward(documents.narrow(0, start, n)).argmax(1) == labels.narrow(0, start, n)).sum().item<long>();
+            var n = Math.Min(256, inputs.shape[0] - start);
+            correct += (logitsOf(inputs.narrow(0, start, n)).argmax(1) == labels.narrow(0, start, n)).sum().item<long>();
         }
-        return documents.shape[0] == 0 ? double.NaN : (double)correct / documents.shape[0];
+        return inputs.shape[0] == 0 ? double.NaN : (double)correct / inputs.shape[0];
     }
 }

@@ -21,13 +21,7 @@ internal sealed class FrozenFeatures : IDisposable
     public static FrozenFeatures Compute(DocumentClassifier model, Tensor train, Tensor validation) => new(Encode(model, train), Encode(model, validation));
 
     /// <summary>The fraction of the validation documents the classifier's softmax layer gets right from the cached features.</summary>
-    public double ValidationAccuracy(DocumentClassifier model, Tensor labels)
-    {
-        using var _ = no_grad();
-        using var scope = NewDisposeScope();
-        return Validation.shape[0] == 0 ? double.NaN
-            : (model.Classify(Validation).argmax(1) == labels).sum().item<long>() / (double)Validation.shape[0];
-    }
+    public double ValidationAccuracy(DocumentClassifier model, Tensor labels) => DocumentClassifierTrainer.Accuracy(model.Classify, Validation, labels);
 
     /// <inheritdoc />
     public void Dispose()

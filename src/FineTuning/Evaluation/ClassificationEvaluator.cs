@@ -32,7 +32,7 @@ public static class ClassificationEvaluator
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        return Evaluate(logitsOf, Slices(inputs, labels, batchSize, device), inputs.shape[0], classes, device);
+        return Evaluate(logitsOf, LabeledSlices.Of(inputs, labels, batchSize, order: null, device), inputs.shape[0], classes, device);
     }
 
     /// <summary>The one evaluation loop: sums the loss and counts the confusion matrix over <paramref name="batches"/>.</summary>
@@ -67,30 +67,5 @@ public static class ClassificationEvaluator
             perClass[t] = row == 0 ? double.NaN : (double)matrix[t, t] / row;
         }
         return new ClassificationReport(lossSum / count, (double)correct / count, perClass, matrix);
-    }
-
-    /// <summary>Consecutive slices of <paramref name="inputs"/> and <paramref name="labels"/> on <paramref name="device"/>, each disposed when the next is requested.</summary>
-    private static IEnumerable<(Tensor, Tensor)> Slices(Tensor inputs, Tensor labels, int batchSize, Device device)
-    {
-        var count = inputs.shape[0];
-        for (long start = 0; start < count; start += batchSize)
-        {
-            Tensor x, y;
-            using (var scope = NewDisposeScope())
-            {
-                var length = Math.Min(batchSize, count - start);
-                x = inputs.narrow(0, start, length).to(device).DetachFromDisposeScope();
-                y = labels.narrow(0, start, length).to(device).DetachFromDisposeScope();
-            }
-            try
-            {
-                yield return (x, y);
-            }
-            finally
-            {
-                x.Dispose();
-                y.Dispose();
-            }
-        }
     }
 }

@@ -81,32 +81,8 @@ public sealed class Dataset : ILabeledInput, IDisposable
             throw new DataException(Source, "supervised training and evaluation need labels; these examples have none.");
         // The permutation lives as long as the enumeration, outside the caller's per-batch scopes.
         using var order = shuffle is null ? null : randperm(Count, generator: shuffle).DetachFromDisposeScope();
-        for (long start = 0; start < Count; start += batchSize)
-        {
-            Tensor x, y;
-            using (var scope = NewDisposeScope())
-            {
-                var length = Math.Min(batchSize, Count - start);
-                if (order is null)
-                    (x, y) = (Features.narrow(0, start, length).to(device), Labels.narrow(0, start, length).to(device));
-                else
-                {
-                    var rows = order.narrow(0, start, length).to(Device);
-                    (x, y) = (Features.index_select(0, rows).to(device), Labels.index_select(0, rows).to(device));
-                }
-                x.DetachFromDisposeScope();
-                y.DetachFromDisposeScope();
-            }
-            try
-            {
-                yield return (x, y);
-            }
-            finally
-            {
-                x.Dispose();
-                y.Dispose();
-            }
-        }
+        foreach (var batch in LabeledSlices.Of(Features, Labels, batchSize, order, device))
+            yield return batch;
     }
 
     /// <summary>A new dataset holding the rows at <paramref name="indices"/> (int64 [M]).</summary>
