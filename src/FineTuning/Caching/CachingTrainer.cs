@@ -43,7 +43,7 @@ public sealed class CachingTrainer
             : plan.Length == 0 ? plan.Reason
             : train is not Dataset || validation is not (null or Dataset) ? "the examples are streamed from shards, so the frozen layers run on every batch"
             : null;
-        if (why is not null)
+        if (why is not null || train is not Dataset trainRows)
         {
             context.Logger.LogInformation("Not caching frozen-layer outputs: {Reason}", why);
             return trainer.Fit(network, train, validation, context, callback, checkpoint);
@@ -56,8 +56,8 @@ public sealed class CachingTrainer
             var names = string.Join(", ", network.named_children().Take(plan.Length).Select(c => c.name));
             context.Logger.LogInformation("Caching the outputs of the frozen layers {Layers} once ({Reason} above them)", names, plan.Reason);
             frozen.eval();
-            using var cachedTrain = Encode(frozen, (Dataset)train, context);
-            using var cachedValidation = validation is null ? null : Encode(frozen, (Dataset)validation, context);
+            using var cachedTrain = Encode(frozen, trainRows, context);
+            using var cachedValidation = validation is Dataset validationRows ? Encode(frozen, validationRows, context) : null;
             var history = trainer.Fit(trainable, cachedTrain, cachedValidation, context, callback, checkpoint);
             network.eval();
             return history;

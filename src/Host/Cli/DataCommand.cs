@@ -23,7 +23,7 @@ internal static class DataCommand
         var labelColumn = new Option<string?>("--label-column") { Description = "csv/tsv: the label column, by header name or 0-based index." };
         var labels = new Option<string?>("--labels") { Description = "npy/idx: the labels file." };
         var split = new Option<string>("--split") { Description = "fashionMnist/embedded: train or test.", DefaultValueFactory = _ => "train" };
-        var shard = new Command("shard", "Write a data set as a folder of .npy shards with a shards.json manifest, streaming IDX and NPY inputs.")
+        var shard = new Command("shard", "Write a data set as a folder of .npy shards with a shards.json manifest, reading the input a batch at a time.")
         {
             input, output, rows, format, labelColumn, labels, split,
         };

@@ -1,13 +1,15 @@
 using Pretrain.Pretraining.Data;
 using Pretrain.Pretraining.Data.Shards;
+using Pretrain.Pretraining.Layers;
+using Pretrain.Pretraining;
 using Pretrain.Recipes.Model;
 
 namespace Pretrain.Recipes.Pipeline;
 
 /// <summary>
 /// What <c>pretrain data shard</c> does: writes any recipe data source as a shard folder. IDX files (Fashion-MNIST's
-/// included) and NPY arrays are streamed; CSV, NPZ and the embedded slice are read whole first (their readers load a
-/// file at once), then written shard by shard.
+/// included), NPY and NPZ arrays, CSV/TSV files and image folders are streamed, a batch at a time, so a file larger than
+/// memory can be sharded; only the embedded slice (and a shard folder) is read whole first.
 /// </summary>
 public static class DataSharding
 {
@@ -35,10 +37,20 @@ public static class DataSharding
                 var prefix = fashion.Split == DataSplit.Train ? "train" : "t10k";
                 return ShardConversion.FromIdx(Path.Combine(directory, $"{prefix}-images-idx3-ubyte.gz"), Path.Combine(directory, $"{prefix}-labels-idx1-ubyte.gz"),
                     folder, Rows(rowsPerShard, [28, 28]), FashionMnist.ClassNames, progress);
-            case NpySourceSpec npy:
+            case NpySourceSpec { Shape: null } npy:
                 var features = Path.GetFullPath(npy.Features);
                 return ShardConversion.FromNpy(features, npy.Labels is null ? null : Path.GetFullPath(npy.Labels), folder,
                     Rows(rowsPerShard, NpyReader.ReadHeader(features).Shape.Skip(1).ToArray()), progress);
+            case CsvSourceSpec or NpySourceSpec or NpzSourceSpec or ImageFolderSourceSpec:
+                var classNames = DataSourceLoader.ClassNames(source, Path.GetFullPath);
+                using (var reader = DataSourceLoader.OpenReader(source, Path.GetFullPath, classNames))
+                {
+                    var shape = source is IShapedSource { Shape: { } given } ? given : reader.SampleShape;
+                    if (SampleShapes.Size(shape) != SampleShapes.Size(reader.SampleShape))
+                        throw new PretrainException($"shape: [{string.Join(", ", shape)}] holds {SampleShapes.Size(shape)} values but each example of {reader.Source} has {SampleShapes.Size(reader.SampleShape)}.");
+                    return ShardConversion.FromReader(reader, folder, Rows(rowsPerShard, shape), shape, DataSourceLoader.IsPixels(source, Path.GetFullPath),
+                        classNames, progress);
+                }
             default:
                 using (var data = DataSourceLoader.Load(source, Path.GetFullPath))
                     return ShardConversion.FromDataset(data, folder, Rows(rowsPerShard, data.SampleShape), DataSourceLoader.IsPixels(source, Path.GetFullPath),

@@ -42,7 +42,8 @@ internal sealed class PreparedData : IDisposable
     {
         (Train as IDisposable)?.Dispose();
         Unlabeled?.Dispose();
-        (UnlabeledStream as IDisposable)?.Dispose();
+        if (!ReferenceEquals(UnlabeledStream, Train))  // streamed fine-tuning reads the pretraining stream
+            (UnlabeledStream as IDisposable)?.Dispose();
         (Validation as IDisposable)?.Dispose();
         (Test as IDisposable)?.Dispose();
     }

@@ -78,7 +78,8 @@ internal static class StreamedPreparation
             }
             else
             {
-                var stream = Own(new ShardedLayerInput(set, window, keep, scaler.Apply));
+                // The rows pretraining streams, labels and all: one reader serves both stages, which never overlap.
+                var stream = unlabeled;
                 train = stream;
                 context.Logger.LogInformation("Fine-tuning streams its {Count} labeled examples from the {Shards} shards in {Folder} through a shuffling window of {Rows} rows ({Window}) under the memory budget of {Budget}: data.labelsPerClass is not set, so every example outside the validation split trains",
                     stream.Count, set.ShardCount, set.Folder, stream.WindowRows, MemoryBudget.Format(window), budget);

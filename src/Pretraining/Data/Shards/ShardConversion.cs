@@ -6,8 +6,9 @@ namespace Pretrain.Pretraining.Data.Shards;
 
 /// <summary>
 /// Writes shard sets from the other formats. IDX (raw or gzip) and NPY features are streamed: a chunk of rows is read,
-/// converted to float32 and appended, so only one shard is ever held. Anything already in memory (CSV, NPZ, the
-/// embedded slice) is written from its <see cref="Dataset"/>. Labels (8 bytes a row at most) are read whole.
+/// converted to float32 and appended, so only one shard is ever held; so is any <see cref="IExampleReader"/> (CSV, NPZ,
+/// image folders). Anything already in memory (the embedded slice) is written from its <see cref="Dataset"/>. IDX and
+/// NPY labels (8 bytes a row at most) are read whole.
 /// <c>progress</c> receives (rows written, total rows).
 /// </summary>
 public static class ShardConversion
@@ -86,6 +87,38 @@ public static class ShardConversion
             writer.Append(chunk, labelTensor?.narrow(0, start, rows));
             progress?.Invoke(start + rows, count);
         }
+        return writer.Complete();
+    }
+
+    /// <summary>
+    /// Streams every example of <paramref name="reader"/> (CSV/TSV, NPZ, an image folder, ... one batch in memory at a
+    /// time) into <paramref name="folder"/>, as examples of <paramref name="sampleShape"/> (default the reader's), which
+    /// must hold as many values as the reader's rows. Values that are not finite are refused naming the reader's file.
+    /// </summary>
+    public static ShardManifest FromReader(IExampleReader reader, string folder, int rowsPerShard, IReadOnlyList<long>? sampleShape = null,
+        bool pixels = false, IReadOnlyList<string>? classNames = null, Action<long, long>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var shape = sampleShape ?? reader.SampleShape;
+        if (Layers.SampleShapes.Size(shape) != Layers.SampleShapes.Size(reader.SampleShape))
+            throw new DataException(reader.Source, $"examples of shape [{string.Join(", ", shape)}] hold {Layers.SampleShapes.Size(shape)} values, but each example here has {Layers.SampleShapes.Size(reader.SampleShape)}.");
+        using var writer = new ShardWriter(folder, shape, reader.HasLabels, rowsPerShard)
+        {
+            ClassCount = classNames?.Count, ClassNames = classNames, Pixels = pixels, Source = Path.GetFileName(reader.Source),
+        };
+        while (true)
+        {
+            using var scope = NewDisposeScope();
+            if (reader.ReadBatch(ChunkRows) is not var (features, labels))
+                break;
+            DataChecks.EnsureFinite(features, reader.Source);
+            writer.Append(features, labels);
+            // A CSV's expected count is its line count, which blank lines and quoted line breaks make larger.
+            progress?.Invoke(writer.Rows, Math.Max(writer.Rows, reader.ExpectedCount));
+        }
+        if (writer.Rows == 0)
+            throw new DataException(reader.Source, "no examples to write.");
+        progress?.Invoke(writer.Rows, writer.Rows);
         return writer.Complete();
     }
 
