@@ -42,8 +42,7 @@ internal sealed class PreparedData : IDisposable
     {
         (Train as IDisposable)?.Dispose();
         Unlabeled?.Dispose();
-        if (!ReferenceEquals(UnlabeledStream, Train))  // streamed fine-tuning reads the pretraining stream
-            (UnlabeledStream as IDisposable)?.Dispose();
+        (UnlabeledStream as IDisposable)?.Dispose();  // may hold the stream Train reads too: a stream's Dispose is idempotent
         (Validation as IDisposable)?.Dispose();
         (Test as IDisposable)?.Dispose();
     }

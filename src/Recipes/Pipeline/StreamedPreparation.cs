@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Pretrain.Pretraining;
 using Pretrain.Pretraining.Data;
 using Pretrain.Pretraining.Data.Shards;
+using Pretrain.Pretraining.Layers;
 using Pretrain.Pretraining.Runtime;
 using Pretrain.Recipes.Model;
 using static TorchSharp.torch;
@@ -23,9 +24,6 @@ internal static class StreamedPreparation
         var data = recipe.Data!;
         context.Logger.LogInformation("Streaming the {Count} training examples in {Folder} ({Size}): more than half the memory budget of {Budget}",
             set.Count, set.Folder, MemoryBudget.Format(set.Bytes), budget);
-        if (data.Unlabeled is not null)
-            throw new PretrainException($"data.unlabeled: the training data in {set.Folder} is streamed under the memory budget of {budget}, and streamed pretraining reads the shards alone: "
-                + "write the extra unlabeled examples into the shard folder (pretrain data shard), or raise data.memoryBudget.");
         if (!set.Manifest.Labeled)
             throw new PretrainException($"data.train: the training data in {set.Folder} ({MemoryBudget.Format(set.Bytes)}) is streamed under the memory budget of {budget}, "
                 + "and a streamed run needs labeled shards: write the labels into the shard folder (pretrain data shard), or raise data.memoryBudget.");
@@ -58,8 +56,8 @@ internal static class StreamedPreparation
         var scaler = DataPreparation.CreateScaler(data.Scaling, set.Manifest.Pixels);
         using (var unscaled = new ShardedLayerInput(set, window, keep))
             scaler.Fit(unscaled);
-        var owned = new List<ILabeledInput>();
-        T Own<T>(T value) where T : ILabeledInput
+        var owned = new List<object>();
+        T Own<T>(T value) where T : class
         {
             owned.Add(value);
             return value;
@@ -90,13 +88,70 @@ internal static class StreamedPreparation
             ILabeledInput? test = null;
             if (data.Test is not null)
                 test = Own(Test(loaded, set, testSet, streamTest, window, scaler, context));
-            return new PreparedData { Train = train, UnlabeledStream = unlabeled, Validation = validation, Test = test, Scaler = scaler.State };
+            ILayerInput pretraining = unlabeled;
+            if (data.Unlabeled is not null && recipe.Pretraining is not null)
+                pretraining = Own(WithExtraUnlabeled(loaded, set, unlabeled, validationRows, testSet, window, scaler, context));
+            return new PreparedData { Train = train, UnlabeledStream = pretraining, Validation = validation, Test = test, Scaler = scaler.State };
         }
         catch
         {
             foreach (var item in owned)
                 (item as IDisposable)?.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// The streamed training examples and those of <c>data.unlabeled</c>, read into memory (at most a quarter of the
+    /// budget), less exact copies of validation or test examples, scaled like the rest, and interleaved with the stream
+    /// batch by batch (<see cref="InterleavedLayerInput"/>). The result owns both parts.
+    /// </summary>
+    private static InterleavedLayerInput WithExtraUnlabeled(LoadedRecipe loaded, ShardSet set, ShardedLayerInput stream, Tensor validationRows,
+        ShardSet? testSet, long window, FeatureScaler scaler, RunContext context)
+    {
+        var data = loaded.Recipe.Data!;
+        using var extra = DataSourceLoader.Load(data.Unlabeled!, loaded, "data.unlabeled");
+        UnlabeledPool.CheckWidth(extra, set.Width, set.SampleShape, "data.unlabeled");
+        var bytes = extra.Count * set.RowBytes;
+        if (bytes > window)
+            throw new PretrainException($"data.unlabeled: the {extra.Count} examples of {extra.Source} take {MemoryBudget.Format(bytes)}, more than a quarter of the memory budget "
+                + $"({MemoryBudget.Format(window)}), and they are held in memory beside the streamed training data: write them into the shard folder with the training examples (pretrain data shard), or raise data.memoryBudget.");
+        var held = UnlabeledPool.Fingerprints(HeldOutRows(loaded, set, validationRows, testSet, window));
+        using var scope = NewDisposeScope();
+        var (kept, dropped) = UnlabeledPool.WithoutCopies(extra, held);
+        using var keptRows = new Dataset(kept, null, extra.SampleShape, extra.Source);
+        var scaled = DataPreparation.Place(scaler.Transform(keptRows), context);
+        var inMemory = new TensorLayerInput(scaled.Features.reshape([scaled.Count, .. set.SampleShape]).DetachFromDisposeScope());
+        scaled.Dispose();
+        context.Logger.LogInformation("Pretraining on {Count} examples: the {Streamed} streamed training examples interleaved batch by batch with {Extra} of the {Read} from data.unlabeled ({Source}), held in memory; {Dropped} dropped as copies of validation or test examples",
+            stream.Count + inMemory.Count, stream.Count, inMemory.Count, extra.Count, extra.Source, dropped);
+        return new InterleavedLayerInput([stream, inMemory], owned: [stream, inMemory]);
+    }
+
+    /// <summary>The validation split's and the test set's rows as read (before scaling), a batch at a time.</summary>
+    private static IEnumerable<Tensor> HeldOutRows(LoadedRecipe loaded, ShardSet set, Tensor validationRows, ShardSet? testSet, long window)
+    {
+        var data = loaded.Recipe.Data!;
+        if (validationRows.shape[0] > 0)
+        {
+            Tensor mask;
+            using (var scope = NewDisposeScope())
+                mask = zeros(set.Count, ScalarType.Bool).index_fill_(0, validationRows, true).DetachFromDisposeScope();
+            using var validation = new ShardedLayerInput(set, window, mask);
+            mask.Dispose();
+            foreach (var (features, _) in validation.LabeledBatches(4096, null, CPU))
+                yield return features;
+        }
+        if (testSet is not null)
+        {
+            using var test = new ShardedLayerInput(testSet, window);
+            foreach (var (features, _) in test.LabeledBatches(4096, null, CPU))
+                yield return features;
+        }
+        else if (data.Test is not null)
+        {
+            using var test = DataSourceLoader.Load(data.Test, loaded, "data.test", DataSourceLoader.ClassNames(data.Train, loaded.Resolve));
+            yield return test.Features;
         }
     }
 

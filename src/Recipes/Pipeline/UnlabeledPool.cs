@@ -21,16 +21,33 @@ internal static class UnlabeledPool
         ArgumentNullException.ThrowIfNull(pool);
         ArgumentNullException.ThrowIfNull(extra);
         ArgumentNullException.ThrowIfNull(heldOut);
-        if (extra.FeatureCount != pool.FeatureCount)
+        CheckWidth(extra, pool.FeatureCount, pool.SampleShape, field);
+        using var scope = NewDisposeScope();
+        var (added, dropped) = WithoutCopies(extra, Fingerprints(heldOut.Select(d => d.Features)));
+        var features = cat([pool.Features, added.to(pool.Device)], 0); // [N_pool + N_kept, D], in the training examples' shape
+        return (new Dataset(features.MoveToOuterDisposeScope(), null, pool.SampleShape, $"{pool.Source} + {extra.Source}"), dropped);
+    }
+
+    /// <summary>Refuses <paramref name="extra"/> when its examples do not hold <paramref name="width"/> values, naming <paramref name="field"/>.</summary>
+    public static void CheckWidth(Dataset extra, int width, IReadOnlyList<long> shape, string field)
+    {
+        ArgumentNullException.ThrowIfNull(extra);
+        if (extra.FeatureCount != width)
             throw new PretrainException($"{field}: examples of {extra.Source} have {extra.FeatureCount} values (shape [{string.Join(", ", extra.SampleShape)}]) "
-                + $"but the training examples have {pool.FeatureCount} (shape [{string.Join(", ", pool.SampleShape)}]).");
-        var held = new HashSet<UInt128>(heldOut.SelectMany(d => RowFingerprints.Of(d.Features)));
+                + $"but the training examples have {width} (shape [{string.Join(", ", shape)}]).");
+    }
+
+    /// <summary>The fingerprints of every row of <paramref name="heldOut"/> (float32 [B, D] batches, as read, before scaling).</summary>
+    public static HashSet<UInt128> Fingerprints(IEnumerable<Tensor> heldOut) => new(heldOut.SelectMany(RowFingerprints.Of));
+
+    /// <summary>The rows of <paramref name="extra"/> whose fingerprints are not in <paramref name="held"/> (features [M, D], in the caller's scope), and how many were dropped.</summary>
+    public static (Tensor Kept, long Dropped) WithoutCopies(Dataset extra, IReadOnlySet<UInt128> held)
+    {
+        ArgumentNullException.ThrowIfNull(extra);
+        ArgumentNullException.ThrowIfNull(held);
         var prints = RowFingerprints.Of(extra.Features);
         var kept = Enumerable.Range(0, prints.Length).Where(i => !held.Contains(prints[i])).Select(i => (long)i).ToArray();
-
         using var scope = NewDisposeScope();
-        var added = extra.Features.index_select(0, tensor(kept, device: extra.Device));
-        var features = cat([pool.Features, added.to(pool.Device)], 0); // [N_pool + N_kept, D], in the training examples' shape
-        return (new Dataset(features.MoveToOuterDisposeScope(), null, pool.SampleShape, $"{pool.Source} + {extra.Source}"), prints.Length - kept.Length);
+        return (extra.Features.index_select(0, tensor(kept, device: extra.Device)).MoveToOuterDisposeScope(), prints.Length - kept.Length);
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Pretrain.Pretraining;
 using Pretrain.Pretraining.Data;
+using Pretrain.Pretraining.IO;
 using Pretrain.Pretraining.Runtime;
 using Pretrain.Recipes.Model;
 using Pretrain.Recipes.Pipeline;
@@ -50,6 +51,30 @@ public sealed class ShardsRecipeTests : IDisposable
         var spill = Path.Combine(result.RunFolder, "frozen-cache");
         Directory.Exists(spill).Should().BeTrue("layer 1's outputs were spilled there");
         Directory.EnumerateFileSystemEntries(spill).Should().BeEmpty("and deleted once layer 2 was trained");
+    }
+
+    [Fact]
+    public void Extra_unlabeled_examples_are_interleaved_with_the_streamed_shards_less_copies_of_test_examples()
+    {
+        // 250 new images and 50 copies of embedded test images: the copies are dropped, the rest pretrain beside the
+        // 4,500 streamed training examples (an 8 MB budget streams the 15.7 MB of shards; the extra 0.9 MB fit in memory).
+        using (var scope = NewDisposeScope())
+        using (var test = EmbeddedFashionMnist.Load(FashionMnistSplit.Test))
+        {
+            var fresh = randint(0, 256, [250, 784], generator: new Generator(3)).to(ScalarType.Float32);
+            NpyWriter.Write(Path.Combine(_folder, "extra.npy"), cat([fresh, test.Features.narrow(0, 0, 50)], 0));
+        }
+        using var log = new CollectedLog();
+        var result = RecipeRunner.RunFile(Recipe("8MB", labels: """
+            "labelsPerClass": 20, "unlabeled": { "format": "npy", "features": "extra.npy" },
+            """, stages: """
+            "pretraining": { "layers": [ { "kind": "autoencoder", "hiddenUnits": 64, "noise": "masking", "epochs": 2 } ] }
+            """), loggers: log);
+
+        log.Text.Should().Contain("the 4500 streamed training examples interleaved batch by batch with 250 of the 300 from data.unlabeled")
+            .And.Contain("50 dropped as copies of validation or test examples")
+            .And.Contain("on 4750 unlabeled examples streamed from shards");
+        result.Probe!.PretrainedFeatures.Should().BeGreaterThan(0.4, "the features still learn from the streamed images");
     }
 
     [Fact]

@@ -16,6 +16,7 @@ public sealed class ShardedLayerInput : ILayerInput, ILabeledInput, IDisposable
     private readonly Func<Tensor, Tensor>? _transform;
     private readonly Tensor? _keep;
     private readonly bool _ownsFolder;
+    private bool _disposed;
 
     /// <summary>Streams <paramref name="set"/> holding at most about <paramref name="windowBytes"/> of rows at a time.</summary>
     /// <param name="set">The shards.</param>
@@ -120,6 +121,10 @@ public sealed class ShardedLayerInput : ILayerInput, ILabeledInput, IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        // Idempotent: a stream can be shared (fine-tuning reads the pretraining stream) and disposed by each holder.
+        if (_disposed)
+            return;
+        _disposed = true;
         _keep?.Dispose();
         if (_ownsFolder && Directory.Exists(Set.Folder))
             Directory.Delete(Set.Folder, recursive: true);
