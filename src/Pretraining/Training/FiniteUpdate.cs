@@ -16,6 +16,14 @@ public static class FiniteUpdate
         ArgumentNullException.ThrowIfNull(loss);
         ArgumentNullException.ThrowIfNull(parameters);
         using var scope = NewDisposeScope();
-        return float.IsFinite(loss.item<float>()) && parameters.All(p => p.grad is not { } grad || grad.isfinite().all().item<bool>());
+        var gradients = parameters.Select(p => p.grad).OfType<Tensor>().ToList();
+        // Fast path, one reduction a tensor and one synchronisation (a read of a CUDA value waits for the device): a sum
+        // is NaN or infinite whenever one of its terms is, so a finite total proves every value finite. A test per
+        // tensor (isfinite, all, read) writes a mask of every value and waits once a tensor: several times slower.
+        var total = stack(gradients.Select(g => g.sum().to(ScalarType.Float32).to(loss.device)).Prepend(loss.detach().sum().to(ScalarType.Float32))).sum();
+        if (float.IsFinite(total.item<float>()))
+            return true;
+        // The total can also overflow with every value finite: then decide value by value.
+        return float.IsFinite(loss.item<float>()) && gradients.All(g => g.isfinite().all().item<bool>());
     }
 }
