@@ -27,6 +27,13 @@ public enum RandomStream
     /// <summary>The random shifts, flips and erasures of image augmentation in supervised training.</summary>
     SupervisedAugmentation = 7,
 
+    /// <summary>
+    /// Which training examples estimate the statistics of batch normalizations inserted after pretrained layers: a
+    /// shuffled sample, so that data stored in class order (an image folder written as shards) is not calibrated on
+    /// one class.
+    /// </summary>
+    BatchNormCalibration = 8,
+
     /// <summary>The order of instances in auxiliary-task training.</summary>
     AuxiliaryShuffle = 501,
 

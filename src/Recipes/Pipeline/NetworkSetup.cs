@@ -92,8 +92,10 @@ internal static class NetworkSetup
             var network = StackNetwork.Build(stack, data.Train.ClassCount, generator, model.Dropout, model.ReuseLayers, model.AddLayers, model.BatchNorm);
             if (model.BatchNorm)
             {
-                // The first training examples in storage order, one batch (a streamed set reads them through its window).
-                foreach (var (sample, _) in data.Train.LabeledBatches(BatchNormCalibration.DefaultSampleSize, shuffle: null, context.Device))
+                // One shuffled batch of training examples: uniform over the set in memory; from a stream, the window of
+                // randomly chosen shards (storage order could be one class after another).
+                using var sampling = context.CreateGenerator(RandomStream.BatchNormCalibration);
+                foreach (var (sample, _) in data.Train.LabeledBatches(BatchNormCalibration.DefaultSampleSize, sampling, context.Device))
                 {
                     var calibrated = BatchNormCalibration.Calibrate(network, sample);
                     context.Logger.LogInformation("Batch normalizations {Layers} start as the identity (statistics from {Count} training examples), keeping the pretrained function",
