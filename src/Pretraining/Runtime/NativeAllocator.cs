@@ -73,6 +73,27 @@ public static class NativeAllocator
         }
     }
 
+    /// <summary>
+    /// Returns the memory glibc keeps freed to the system (<c>malloc_trim</c>): whole free pages anywhere in the heaps,
+    /// not only at the top. Call it after a one-off phase that freed large blocks (loading and scaling a data set), so
+    /// that memory kept for reuse by <see cref="KeepFreedMemory"/> does not stay resident through a run that will
+    /// never reuse it, such as one streaming from shards under a memory budget. Returns true when memory was released;
+    /// false when there was none or the platform has no glibc.
+    /// </summary>
+    public static bool ReleaseFreedMemory()
+    {
+        if (!OperatingSystem.IsLinux())
+            return false;
+        try
+        {
+            return malloc_trim(0) == 1;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
+        }
+    }
+
     private static bool Set(string environmentVariable, int parameter, int value) =>
         Environment.GetEnvironmentVariable(environmentVariable) is not null || mallopt(parameter, value) == 1;
 
@@ -81,5 +102,9 @@ public static class NativeAllocator
     [DllImport("libc", EntryPoint = "mallopt")]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static extern int mallopt(int parameter, int value);
+
+    [DllImport("libc", EntryPoint = "malloc_trim")]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int malloc_trim(nuint pad);
 #pragma warning restore SYSLIB1054
 }

@@ -1,3 +1,4 @@
+using Pretrain.Pretraining.Runtime;
 using Pretrain.Recipes.Model;
 
 namespace Pretrain.Recipes.Pipeline.Stages;
@@ -12,6 +13,9 @@ internal sealed class DataStage : IRecipeStage
     public RunResult Run(StageContext stage, RunResult result)
     {
         stage.Data = DataPreparation.Prepare(stage.Loaded, stage.Run);
+        // Reading, splitting and scaling freed copies of the data that the allocator would otherwise keep resident
+        // for reuse; training never needs blocks of that size again.
+        NativeAllocator.ReleaseFreedMemory();
         stage.Folder.WriteJson("scaler.json", stage.Data.Scaler);
         return result;
     }
