@@ -1,4 +1,5 @@
 using Pretrain.Auxiliary.Encoders;
+using Pretrain.Pretraining.Layers;
 using Pretrain.Pretraining.Runtime;
 using Pretrain.Pretraining.Training;
 using Pretrain.Pretraining.Validation;
@@ -45,6 +46,48 @@ public sealed class AuxiliaryTrainer
         using var trainIndices = train;
         using var heldOutIndices = heldOut;
         var batches = (int)Math.Ceiling(trainIndices.shape[0] / (double)Options.BatchSize);
+        return Train(task, encoder, batches,
+            shuffle => InMemoryBatches(data, labels, trainIndices, shuffle),
+            heldOutIndices.shape[0] >= 2 ? () => Evaluate(task, encoder, data, labels, heldOutIndices, context) : null,
+            context, callback);
+    }
+
+    /// <summary>
+    /// Trains <paramref name="encoder"/> and the task's head in place on examples read batch by batch from
+    /// <paramref name="data"/> (shards streamed under a memory budget, for instance), and returns the per-epoch history.
+    /// Every example trains; the task is scored after each epoch on <paramref name="heldOut"/>, examples the stream does
+    /// not hold, or not at all when it is null.
+    /// </summary>
+    /// <param name="task">The auxiliary task; it must not need labels.</param>
+    /// <param name="encoder">The encoder to train.</param>
+    /// <param name="data">The good instances, shuffled each epoch by the trainer's seeded shuffling stream.</param>
+    /// <param name="heldOut">Instances to score the task on, on the encoder's device; null for no score.</param>
+    /// <param name="context">Seed, device, logger and cancellation.</param>
+    /// <param name="callback">Progress, called once per batch and per epoch.</param>
+    public IReadOnlyList<AuxiliaryEpoch> Fit(IAuxiliaryTask task, AuxiliaryEncoder encoder, ILayerInput data, Tensor? heldOut, RunContext context, ITrainingCallback? callback = null)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        ArgumentNullException.ThrowIfNull(encoder);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(context);
+        if (data.Count < 2)
+            throw new ArgumentException($"auxiliary training: {data.Count} instances, at least 2 needed.");
+        var batches = (int)Math.Ceiling(data.Count / (double)Options.BatchSize);
+        using var everyRow = heldOut is not null && heldOut.shape[0] >= 2 ? arange(heldOut.shape[0], device: heldOut.device) : null;
+        return Train(task, encoder, batches,
+            shuffle => FlatBatches(data, shuffle, context.Device),
+            everyRow is null ? null : () => Evaluate(task, encoder, heldOut!, null, everyRow, context),
+            context, callback);
+    }
+
+    /// <summary>
+    /// The epoch loop both entry points share: Adam over the encoder and head, a batch skipped when its update is not
+    /// finite, the held-out score after each epoch, checkpoints and progress through <see cref="EpochLoop"/>.
+    /// </summary>
+    private List<AuxiliaryEpoch> Train(IAuxiliaryTask task, AuxiliaryEncoder encoder, int batches,
+        Func<Generator, IEnumerable<(Tensor Data, Tensor? Labels)>> epochBatches, Func<double>? heldOutScore,
+        RunContext context, ITrainingCallback? callback)
+    {
         var trainable = encoder.Parameters.Concat(task.HeadParameters).ToList();
         using var optimizer = new ScalarSafeAdam(trainable, Options.LearningRate, Options.WeightDecay);
         using var shuffle = context.CreateGenerator(RandomStream.AuxiliaryShuffle);
@@ -57,33 +100,29 @@ public sealed class AuxiliaryTrainer
             double lossSum = 0;
             long seen = 0;
             var skipped = 0;
-            using (var order = trainIndices.index_select(0, randperm(trainIndices.shape[0], generator: shuffle).to(data.device)))
+            foreach (var (batch, labels) in epochBatches(shuffle))
             {
-                for (var b = 0; b < batches; b++)
+                context.Cancellation.ThrowIfCancellationRequested();
+                if (batch.shape[0] < 2)
+                    continue;
+                using var scope = NewDisposeScope();
+                optimizer.zero_grad();
+                var loss = task.Loss(encoder, batch, labels, corruption);
+                loss.backward();
+                if (!FiniteUpdate.Allowed(loss, trainable))
                 {
-                    context.Cancellation.ThrowIfCancellationRequested();
-                    using var scope = NewDisposeScope();
-                    var rows = order.narrow(0, (long)b * Options.BatchSize, Math.Min(Options.BatchSize, order.shape[0] - (long)b * Options.BatchSize));
-                    if (rows.shape[0] < 2)
-                        continue;
-                    optimizer.zero_grad();
-                    var loss = task.Loss(encoder, data.index_select(0, rows), labels?.index_select(0, rows), corruption);
-                    loss.backward();
-                    if (!FiniteUpdate.Allowed(loss, trainable))
-                    {
-                        skipped++;
-                        onBatch();
-                        continue;
-                    }
-                    optimizer.step();
-                    lossSum += loss.item<float>() * rows.shape[0];
-                    seen += rows.shape[0];
+                    skipped++;
                     onBatch();
+                    continue;
                 }
+                optimizer.step();
+                lossSum += loss.item<float>() * batch.shape[0];
+                seen += batch.shape[0];
+                onBatch();
             }
             var metrics = new Dictionary<string, double> { ["loss"] = seen == 0 ? double.NaN : lossSum / seen, ["skippedBatches"] = skipped };
-            if (heldOutIndices.shape[0] >= 2)
-                metrics[task.ScoreName] = Evaluate(task, encoder, data, labels, heldOutIndices, context);
+            if (heldOutScore is not null)
+                metrics[task.ScoreName] = heldOutScore();
             return metrics;
         }, $"{task.Name}: {System.Text.Json.JsonSerializer.Serialize(Options)} {encoder.Spec}")
         {
@@ -94,6 +133,34 @@ public sealed class AuxiliaryTrainer
         var result = loop.Run(body, context, batches, callback);
         return result.Epochs.Select(r => new AuxiliaryEpoch(r.Epoch, r.Metrics["loss"],
             r.Metrics.TryGetValue(task.ScoreName, out var score) ? score : null, r.Seconds)).ToList();
+    }
+
+    /// <summary>
+    /// One epoch's batches of a stream, each example flattened to a row as the encoder reads them (a stream gives them
+    /// in their sample shape); each is disposed when the next is asked for.
+    /// </summary>
+    private IEnumerable<(Tensor Data, Tensor? Labels)> FlatBatches(ILayerInput data, Generator shuffle, Device device)
+    {
+        foreach (var batch in data.Batches(Options.BatchSize, shuffle, device))
+        {
+            using var scope = NewDisposeScope();
+            yield return (batch.reshape(batch.shape[0], -1), null);
+        }
+    }
+
+    /// <summary>
+    /// One epoch's batches of the training rows in an order drawn from <paramref name="shuffle"/>; each batch is
+    /// disposed when the next is asked for (the contract of <see cref="ILayerInput.Batches"/>).
+    /// </summary>
+    private IEnumerable<(Tensor Data, Tensor? Labels)> InMemoryBatches(Tensor data, Tensor? labels, Tensor trainIndices, Generator shuffle)
+    {
+        using var order = trainIndices.index_select(0, randperm(trainIndices.shape[0], generator: shuffle).to(data.device));
+        for (long start = 0; start < order.shape[0]; start += Options.BatchSize)
+        {
+            using var scope = NewDisposeScope();
+            var rows = order.narrow(0, start, Math.Min(Options.BatchSize, order.shape[0] - start));
+            yield return (data.index_select(0, rows), labels?.index_select(0, rows));
+        }
     }
 
     /// <summary>The task's score on the given rows, with corruptions drawn from a fixed seed.</summary>

@@ -26,15 +26,19 @@ internal static class AuxiliaryStage
             context.Logger.LogInformation("Auxiliary stage already finished in {Folder}: loading its stack", stackFolder);
             return StackStore.Load(stackFolder, context.Device);
         }
-        var unlabeled = data.Unlabeled ?? throw (data.UnlabeledStream is null
-            ? new InvalidOperationException("auxiliary pretraining needs the unlabeled examples prepared")
-            : new Pretraining.PretrainException("pretraining.auxiliary: auxiliary tasks read their examples in memory, but the training shards are streamed under data.memoryBudget; raise the budget or use greedy pretraining.layers."));
-        var corruption = CorruptionFactory.Create(section.Corruption, unlabeled.SampleShape, $"{Path}.corruption");
+        var unlabeled = data.Unlabeled;
+        var stream = unlabeled is null ? data.UnlabeledStream : null;
+        if (unlabeled is null && stream is null)
+            throw new InvalidOperationException("auxiliary pretraining needs the unlabeled examples prepared");
+        var sampleShape = unlabeled?.SampleShape ?? stream!.SampleShape;
+        var inputs = unlabeled?.FeatureCount ?? stream!.Width;
+        var count = unlabeled?.Count ?? stream!.Count;
+        var corruption = CorruptionFactory.Create(section.Corruption, sampleShape, $"{Path}.corruption");
         var spec = new EncoderSpec
         {
-            Inputs = unlabeled.FeatureCount, HiddenLayers = section.HiddenLayers, Activation = section.Activation,
+            Inputs = inputs, HiddenLayers = section.HiddenLayers, Activation = section.Activation,
             Convolutions = section.Convolutions.Select(c => c.ToSpec()).ToArray(),
-            ImageShape = section.Convolutions.Count > 0 ? Pretraining.Layers.SampleShapes.AsImage(unlabeled.SampleShape) : null,
+            ImageShape = section.Convolutions.Count > 0 ? Pretraining.Layers.SampleShapes.AsImage(sampleShape) : null,
         };
         if (spec.Problems().FirstOrDefault() is { } problem)
             throw new Pretraining.PretrainException($"{Path}.{problem.Path}: {problem.Message}");
@@ -50,21 +54,39 @@ internal static class AuxiliaryStage
         context.Logger.LogInformation("Auxiliary pretraining: {Task} ({Loss}) with {Corruption}, encoder {Inputs}-{Widths} ({Activation}), {Examples} unlabeled examples",
             task.Name, section.PairLoss, corruption.Describe(), spec.Inputs,
             string.Join("-", spec.Convolutions.Select(c => $"conv{c.Channels}x{c.Geometry.Kernel}").Concat(spec.HiddenLayers.Select(w => w.ToString(System.Globalization.CultureInfo.InvariantCulture)))),
-            spec.Activation, unlabeled.Count);
+            spec.Activation, count);
 
         var history = new HistoryCallback();
         // The section is the trainer's options (it derives from them), so nothing is copied.
         var trainer = new AuxiliaryTrainer(section);
-        var epochs = trainer.Fit(task, encoder, unlabeled.Features, null, context, new CompositeCallback(progress, history, new MetricsFileCallback(folder)));
+        var callbacks = new CompositeCallback(progress, history, new MetricsFileCallback(folder));
+        var epochs = stream is null
+            ? trainer.Fit(task, encoder, unlabeled!.Features, null, context, callbacks)
+            : trainer.Fit(task, encoder, stream, HeldOutForStream(data, context), context, callbacks);
 
         var metrics = new Dictionary<string, double> { ["auxiliaryLoss"] = epochs[^1].Loss };
         if (epochs[^1].HeldOutScore is double score)
             metrics[task.ScoreName] = score;
         var normalization = JsonSerializer.SerializeToElement(data.Scaler, RecipeLoader.SerializerOptions);
-        var stack = encoder.ToStack(unlabeled.SampleShape, normalization, $"auxiliary:{task.Name}", metrics);
+        var stack = encoder.ToStack(sampleShape, normalization, $"auxiliary:{task.Name}", metrics);
         StackStore.Save(stack, stackFolder);
-        DrawPictures(folder, stack, history, unlabeled.SampleShape, context);
+        DrawPictures(folder, stack, history, sampleShape, context);
         return stack;
+    }
+
+    /// <summary>
+    /// What a task streamed from shards is scored on after each epoch: the validation split's images when they are in
+    /// memory (the stream leaves them out, so the score is on examples pretraining never saw), else nothing.
+    /// </summary>
+    private static TorchSharp.torch.Tensor? HeldOutForStream(PreparedData data, RunContext context)
+    {
+        if (data.Validation is Pretraining.Data.Dataset validation && validation.Count >= 2)
+        {
+            context.Logger.LogInformation("Auxiliary pretraining streams its examples from the shards; its held-out score is measured on the {Count} validation examples, which the stream leaves out", validation.Count);
+            return validation.Features;
+        }
+        context.Logger.LogInformation("Auxiliary pretraining streams its examples from the shards and has no validation split in memory to score on: no held-out score is reported");
+        return null;
     }
 
     private static void DrawPictures(RunFolder folder, PretrainedStack stack, HistoryCallback history, IReadOnlyList<long> sampleShape, RunContext context) =>

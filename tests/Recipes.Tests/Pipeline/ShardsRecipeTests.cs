@@ -179,6 +179,23 @@ public sealed class ShardsRecipeTests : IDisposable
     }
 
     [Fact]
+    public void Auxiliary_pretraining_streams_the_shards_and_scores_its_task_on_the_validation_split()
+    {
+        // An 8 MB budget streams the 15.7 MB of shards; the 500 validation images (1.6 MB) are in memory and score the
+        // task, which never trains on them.
+        using var log = new CollectedLog();
+        var result = RecipeRunner.RunFile(Recipe("8MB", stages: """
+            "pretraining": { "auxiliary": { "task": "corruptedVsGood", "corruption": { "kind": "blockMask", "size": 10 },
+                                            "hiddenLayers": [64], "epochs": 4, "batchSize": 64 } }
+            """), loggers: log);
+
+        log.Text.Should().Contain("4500 unlabeled examples")
+            .And.Contain("its held-out score is measured on the 500 validation examples, which the stream leaves out");
+        result.AuxiliaryScore.Should().BeGreaterThan(0.8, "telling intact images from ones with a masked block is learned from the streamed batches");
+        result.Probe!.PretrainedFeatures.Should().BeGreaterThan(0.4);
+    }
+
+    [Fact]
     public void A_missing_shard_folder_and_a_malformed_budget_are_named_by_path()
     {
         var json = """{ "data": { "train": { "format": "shards", "path": "nowhere" }, "memoryBudget": "lots" } }""";
