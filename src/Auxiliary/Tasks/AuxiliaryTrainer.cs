@@ -1,4 +1,5 @@
 using Pretrain.Auxiliary.Encoders;
+using Pretrain.FineTuning.Training;
 using Pretrain.Pretraining.Layers;
 using Pretrain.Pretraining.Runtime;
 using Pretrain.Pretraining.Training;
@@ -100,12 +101,16 @@ public sealed class AuxiliaryTrainer
             double lossSum = 0;
             long seen = 0;
             var skipped = 0;
+            var index = 0;
             foreach (var (batch, labels) in epochBatches(shuffle))
             {
                 context.Cancellation.ThrowIfCancellationRequested();
+                var progress = (double)index++ / batches;
                 if (batch.shape[0] < 2)
                     continue;
                 using var scope = NewDisposeScope();
+                if (Options.Schedule != LearningRateSchedule.None)
+                    optimizer.ParamGroups.First().LearningRate = Options.LearningRate * LearningRateSchedules.Factor(Options.Schedule, epoch, progress, Options.Epochs);
                 optimizer.zero_grad();
                 var loss = task.Loss(encoder, batch, labels, corruption);
                 loss.backward();

@@ -1,3 +1,4 @@
+using Pretrain.FineTuning.Training;
 using Pretrain.Pretraining.Validation;
 
 namespace Pretrain.Auxiliary.Tasks;
@@ -17,6 +18,12 @@ public record AuxiliaryTrainingOptions : IValidatedOptions
 
     /// <summary>Adam's learning rate. Default 1e-3.</summary>
     public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>
+    /// How the learning rate changes over the epochs (the schedules of supervised training; cosine decays it to 0 by
+    /// the end, one-cycle warms up over the first 30% first). Default none (constant).
+    /// </summary>
+    public LearningRateSchedule Schedule { get; init; }
 
     /// <summary>L2 weight decay (Adam's coupled form). Default 0.</summary>
     public double WeightDecay { get; init; }

@@ -14,6 +14,13 @@ public sealed record ContrastiveSettings : IValidatedOptions
     /// <summary>Output size of the projection head. Default 64.</summary>
     public int ProjectionSize { get; init; } = 64;
 
+    /// <summary>
+    /// Batch normalization (over the batch's views, with a learned scale and shift) between the projection head's
+    /// hidden layer and its ReLU, as in SimCLR's head. The head is dropped after pretraining, so nothing of it reaches
+    /// the saved stack. Default false.
+    /// </summary>
+    public bool ProjectionBatchNorm { get; init; }
+
     /// <inheritdoc />
     public IEnumerable<OptionProblem> Problems()
     {

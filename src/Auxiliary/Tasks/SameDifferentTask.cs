@@ -49,7 +49,7 @@ public sealed class SameDifferentTask : IAuxiliaryTask
         if (loss == PairLoss.NtXent)
         {
             Contrastive.ThrowIfInvalid("same-versus-different task");
-            _projection = new ProjectionHead(encoderOutputs, Contrastive.ProjectionHidden, Contrastive.ProjectionSize, device, generator);
+            _projection = new ProjectionHead(encoderOutputs, Contrastive.ProjectionHidden, Contrastive.ProjectionSize, device, generator, Contrastive.ProjectionBatchNorm);
         }
     }
 

@@ -74,6 +74,43 @@ public sealed class ContrastiveTaskTests
     }
 
     [Fact]
+    public void A_batch_normalized_projection_head_on_a_cosine_schedule_learns_and_its_gradients_match_finite_differences()
+    {
+        using var data = Shapes(600, seed: 2);
+        using var g = new Generator(3);
+        using var encoder = new AuxiliaryEncoder(ConvSpec, CPU, g);
+        var views = new AugmentedView(new ImageAugmentationOptions { Shift = 1, Brightness = 0.2 }, [1, 8, 8]);
+        var settings = new ContrastiveSettings { Temperature = 0.5, ProjectionHidden = 16, ProjectionSize = 8, ProjectionBatchNorm = true };
+        using var task = new SameDifferentTask(views, 8, PairLoss.NtXent, 1, CPU, g, settings);
+        task.HeadParameters.Should().HaveCount(6, "the batch normalization's scale and shift train with the head");
+
+        var options = new AuxiliaryTrainingOptions { Epochs = 15, BatchSize = 64, LearningRate = 0.01, Schedule = FineTuning.Training.LearningRateSchedule.Cosine };
+        var history = new AuxiliaryTrainer(options).Fit(task, encoder, data, null, Context);
+
+        history[^1].Loss.Should().BeLessThan(history[0].Loss * 0.8, string.Join(" ", history.Select(h => $"{h.Loss:F3}/{h.HeldOutScore:F3}")));
+        history[^1].HeldOutScore.Should().BeGreaterThan(0.3);
+
+        // The head's forward pass in float64, its input gradient against central differences.
+        using var head = new ProjectionHead(5, 4, 3, CPU, g, batchNorm: true, ScalarType.Float64);
+        using var x = randn([6, 5], dtype: ScalarType.Float64, generator: g).requires_grad_();
+        using var weights = randn([6, 3], dtype: ScalarType.Float64, generator: g);
+        double Objective() => (head.Forward(x) * weights).sum().item<double>();
+        (head.Forward(x) * weights).sum().backward();
+        using var _ = no_grad();
+        foreach (var index in new long[] { 0, 7, 18, 29 })
+        {
+            var flat = x.view(-1);
+            var saved = flat[index].item<double>();
+            flat[index] = tensor(saved + 1e-6);
+            var up = Objective();
+            flat[index] = tensor(saved - 1e-6);
+            var down = Objective();
+            flat[index] = tensor(saved);
+            x.grad!.view(-1)[index].item<double>().Should().BeApproximately((up - down) / 2e-6, 1e-6);
+        }
+    }
+
+    [Fact]
     public void A_convolutional_encoder_hands_its_blocks_and_dense_layers_to_the_stack_and_the_network()
     {
         using var g = new Generator(4);
