@@ -1,3 +1,4 @@
+using Pretrain.Benchmarks;
 using Pretrain.Pretraining.Runtime;
 
 namespace Pretrain.Pretraining.Tests.Runtime;
@@ -40,23 +41,17 @@ public sealed class NativeAllocatorReleaseTests
         {
             for (var i = 0; i < blocks.Count; i += 2)
                 blocks[i].Dispose();
-            var before = Resident();
+            var before = ResidentMemory.Current;
 
             NativeAllocator.ReleaseFreedMemory().Should().BeTrue();
 
-            (before - Resident()).Should().BeGreaterThan(64L << 20, "128 MB of freed blocks were kept resident before the release");
+            (before - ResidentMemory.Current).Should().BeGreaterThan(64L << 20, "128 MB of freed blocks were kept resident before the release");
         }
         finally
         {
             foreach (var block in blocks)
                 block.Dispose();
         }
-    }
-
-    private static long Resident()
-    {
-        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
     }
 }
 
