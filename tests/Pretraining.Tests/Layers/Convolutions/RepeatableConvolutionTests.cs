@@ -109,4 +109,31 @@ public sealed class RepeatableConvolutionTests
         for (var i = 0; i < 10; i++)
             Gradient().Should().Equal(first);
     }
+
+    [Theory]
+    [InlineData(3, 4, 11, 1, 1)]   // shapes where libtorch's own float32 input gradient was wrong here
+    [InlineData(32, 1, 14, 1, 1)]
+    [InlineData(32, 64, 14, 2, 1)]
+    public void Float32_gradients_with_bias_match_float64_autograd(long channels, long outputChannels, long size, long stride, long padding)
+    {
+        using var generator = new Generator(8);
+        using var x = randn([16, channels, size, size], generator: generator).requires_grad_();
+        using var w = (randn([outputChannels, channels, 3, 3], generator: generator) * 0.1).requires_grad_();
+        using var b = randn([outputChannels], generator: generator).requires_grad_();
+        using var y = RepeatableConvolution.Conv2d(x, w, b, stride, padding);
+        using var upstream = randn(y.shape, generator: generator);
+        (y * upstream).sum().backward();
+
+        using var x64 = x.detach().to(ScalarType.Float64).requires_grad_();
+        using var w64 = w.detach().to(ScalarType.Float64).requires_grad_();
+        using var b64 = b.detach().to(ScalarType.Float64).requires_grad_();
+        using var y64 = nn.functional.conv2d(x64, w64, b64, strides: [stride], padding: [padding]);
+        (y64 * upstream.to(ScalarType.Float64)).sum().backward();
+
+        static double RelativeError(Tensor actual, Tensor expected) => ((actual.to(ScalarType.Float64) - expected).norm() / expected.norm()).item<double>();
+        RelativeError(y, y64).Should().BeLessThan(1e-5);
+        RelativeError(x.grad!, x64.grad!).Should().BeLessThan(1e-5);
+        RelativeError(w.grad!, w64.grad!).Should().BeLessThan(1e-5);
+        RelativeError(b.grad!, b64.grad!).Should().BeLessThan(1e-5);
+    }
 }
