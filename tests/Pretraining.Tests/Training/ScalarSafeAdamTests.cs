@@ -5,22 +5,25 @@ using static TorchSharp.torch;
 
 namespace Pretrain.Pretraining.Tests.Training;
 
-/// <summary>ScalarSafeAdam must be TorchSharp's Adam, step for step, with only the scalars' lifetimes changed.</summary>
+/// <summary>
+/// ScalarSafeAdam must be TorchSharp's Adam, step for step: bit for bit where it runs libtorch's operations (float64
+/// here), to float32 rounding where it takes the fused pass (float32 on the CPU).
+/// </summary>
 public sealed class ScalarSafeAdamTests
 {
-    private static (Parameter W, Parameter B) Weights()
+    private static (Parameter W, Parameter B) Weights(ScalarType dtype = ScalarType.Float32)
     {
         using var g = new Generator(3);
-        return (new Parameter(randn([4, 3], generator: g)), new Parameter(randn([4], generator: g)));
+        return (new Parameter(randn([4, 3], generator: g).to(dtype)), new Parameter(randn([4], generator: g).to(dtype)));
     }
 
     /// <summary>Ten steps of least squares on fixed data; returns the weights after them.</summary>
-    private static float[] Train(Func<Parameter, Parameter, optim.Optimizer> create, int steps = 10)
+    private static double[] Train(Func<Parameter, Parameter, optim.Optimizer> create, int steps = 10, ScalarType dtype = ScalarType.Float32)
     {
-        var (w, b) = Weights();
+        var (w, b) = Weights(dtype);
         using var g = new Generator(5);
-        using var x = randn([16, 3], generator: g);
-        using var y = randn([16, 4], generator: g);
+        using var x = randn([16, 3], generator: g).to(dtype);
+        using var y = randn([16, 4], generator: g).to(dtype);
         using var optimizer = create(w, b);
         for (var i = 0; i < steps; i++)
         {
@@ -29,28 +32,70 @@ public sealed class ScalarSafeAdamTests
             nn.functional.linear(x, w, b).sub(y).square().mean().backward();
             optimizer.step();
         }
-        return [.. w.data<float>().ToArray(), .. b.data<float>().ToArray()];
+        using var weights = cat([w.detach().flatten(), b.detach().flatten()]).to(ScalarType.Float64);
+        return weights.data<double>().ToArray();
     }
 
     [Theory]
     [InlineData(0.0)]
     [InlineData(0.01)]
-    public void Steps_are_identical_to_TorchSharps_Adam(double weightDecay)
+    public void Steps_with_libtorchs_operations_are_identical_to_TorchSharps_Adam(double weightDecay)
     {
-        var reference = Train((w, b) => optim.Adam([w, b], 0.05, weight_decay: weightDecay));
-        var safe = Train((w, b) => new ScalarSafeAdam([w, b], 0.05, weightDecay));
+        var reference = Train((w, b) => optim.Adam([w, b], 0.05, weight_decay: weightDecay), dtype: ScalarType.Float64);
+        var safe = Train((w, b) => new ScalarSafeAdam([w, b], 0.05, weightDecay), dtype: ScalarType.Float64);
 
         safe.Should().Equal(reference);
-        safe.Should().NotEqual(Train((w, b) => new ScalarSafeAdam([w, b], 0.05, weightDecay), steps: 0), "the weights moved");
+        safe.Should().NotEqual(Train((w, b) => new ScalarSafeAdam([w, b], 0.05, weightDecay), steps: 0, dtype: ScalarType.Float64), "the weights moved");
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.01)]
+    public void Fused_float32_steps_match_TorchSharps_Adam_to_rounding(double weightDecay)
+    {
+        var reference = Train((w, b) => optim.Adam([w, b], 0.05, weight_decay: weightDecay));
+        var fused = Train((w, b) => new ScalarSafeAdam([w, b], 0.05, weightDecay));
+        var start = Train((w, b) => new ScalarSafeAdam([w, b], 0.05, weightDecay), steps: 0);
+
+        // Ten steps of 0.05 move each weight by up to 0.5; float32 rounding of a different order of operations stays
+        // near 1e-7 a step.
+        fused.Zip(reference, (a, r) => Math.Abs(a - r)).Max().Should().BeLessThan(1e-5);
+        fused.Zip(start, (a, s) => Math.Abs(a - s)).Max().Should().BeGreaterThan(0.1, "the weights moved");
+    }
+
+    [Fact]
+    public void A_fused_step_equals_Adam_computed_in_float64()
+    {
+        // One parameter long enough for whole vectors and a remainder, with weight decay, over five steps.
+        using var generator = new Generator(9);
+        using var start = randn([1027], generator: generator);
+        using var gradients = randn([5, 1027], generator: generator);
+        using var parameter = new Parameter(start.clone());
+        using var optimizer = new ScalarSafeAdam([parameter], 0.01, weightDecay: 0.1);
+        var (p, m, v) = (start.to(ScalarType.Float64), zeros(1027, dtype: ScalarType.Float64), zeros(1027, dtype: ScalarType.Float64));
+        for (var t = 1; t <= 5; t++)
+        {
+            parameter.grad = gradients[t - 1].clone();
+            optimizer.step();
+            var g = gradients[t - 1].to(ScalarType.Float64) + 0.1 * p;
+            m = 0.9 * m + 0.1 * g;
+            v = 0.999 * v + 0.001 * g * g;
+            p = p - 0.01 / (1 - Math.Pow(0.9, t)) * m / (v.sqrt() / Math.Sqrt(1 - Math.Pow(0.999, t)) + 1e-8);
+        }
+
+        (parameter.detach().to(ScalarType.Float64) - p).abs().max().item<double>().Should().BeLessThan(1e-6);
+        (parameter.detach().to(ScalarType.Float64) - start.to(ScalarType.Float64)).abs().max().item<double>().Should().BeGreaterThan(0.01);
     }
 
     [Fact]
     public void Per_group_rates_match_TorchSharps_parameter_groups()
     {
-        var reference = Train((w, b) => optim.Adam([new Adam.ParamGroup([w], 0.05), new Adam.ParamGroup([b], 0.005)]));
-        var safe = Train((w, b) => new ScalarSafeAdam([([w], 0.05), ([b], 0.005)]));
+        var reference = Train((w, b) => optim.Adam([new Adam.ParamGroup([w], 0.05), new Adam.ParamGroup([b], 0.005)]), dtype: ScalarType.Float64);
+        var safe = Train((w, b) => new ScalarSafeAdam([([w], 0.05), ([b], 0.005)]), dtype: ScalarType.Float64);
+        var fused = Train((w, b) => new ScalarSafeAdam([([w], 0.05), ([b], 0.005)]));
 
         safe.Should().Equal(reference);
+        fused.Zip(reference, (a, r) => Math.Abs(a - r)).Max().Should().BeLessThan(1e-5);
     }
 
     [Fact]
