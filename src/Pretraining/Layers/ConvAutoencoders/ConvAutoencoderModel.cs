@@ -9,8 +9,8 @@ namespace Pretrain.Pretraining.Layers.ConvAutoencoders;
 /// <summary>
 /// The trainable state of one convolutional autoencoder layer on [C, H, W] images: encoder kernels W [C', C, k, k] and
 /// bias b [C'], decoder kernels (W itself when tied, else their own) and bias c [C]. With pooling, the decoder sees the
-/// pooled maxima put back where they were and zeros elsewhere (Masci et al.'s unpooling), so it learns from exactly
-/// what the frozen layer passes up.
+/// pooled maxima put back where they were and zeros elsewhere (Masci et al.'s unpooling), or each maximum spread over
+/// its window (<see cref="ConvUnpooling.Nearest"/>); either way it learns from exactly what the frozen layer passes up.
 /// </summary>
 internal sealed class ConvAutoencoderModel : IDisposable
 {
@@ -71,7 +71,8 @@ internal sealed class ConvAutoencoderModel : IDisposable
         Tensor? decoderWeight, Tensor decoderBias, Tensor clean, Tensor corrupted)
     {
         var hidden = Encode(options, weight, bias, corrupted);
-        var decoded = DecoderPreActivation(options, image, DecoderKernelsOf(options, weight, decoderWeight), decoderBias, Unpooled(options, hidden));
+        var decoded = DecoderPreActivation(options, image, DecoderKernelsOf(options, weight, decoderWeight), decoderBias,
+            options.Unpooling == ConvUnpooling.Nearest ? SpreadOverWindows(options, hidden) : Unpooled(options, hidden));
         var reconstruction = AutoencoderPenalties.Reconstruction(options.Loss, decoded, clean);
         if (options.SparsityTarget is not double rho)
             return (reconstruction, reconstruction);
@@ -105,6 +106,21 @@ internal sealed class ConvAutoencoderModel : IDisposable
         var kept = windows * windows.eq(spread);
         var unpooled = nn.functional.pad(kept, new long[] { 0, width - coveredWidth, 0, height - covered });
         return unpooled.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// What the decoder sees of <paramref name="hidden"/> with <see cref="ConvUnpooling.Nearest"/>: the pooled maps
+    /// upsampled by nearest neighbour back to the maps' own size, each maximum over its whole window (rows and columns
+    /// the pooling drops take their neighbour's value).
+    /// </summary>
+    private static Tensor SpreadOverWindows(ConvAutoencoderOptions options, Tensor hidden)
+    {
+        var pool = options.PoolSize ?? 1;
+        if (pool <= 1)
+            return hidden.alias();
+        using var scope = NewDisposeScope();
+        var pooled = nn.functional.max_pool2d(hidden, [pool, pool]);
+        return nn.functional.interpolate(pooled, size: [hidden.shape[2], hidden.shape[3]], mode: InterpolationMode.Nearest).MoveToOuterDisposeScope();
     }
 
     /// <summary>The decoder's output before its nonlinearity, [B, C, H, W].</summary>

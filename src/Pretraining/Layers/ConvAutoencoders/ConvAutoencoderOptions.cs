@@ -13,6 +13,21 @@ public enum ConvDecoder
     Upsampling,
 }
 
+/// <summary>What the decoder of a pooling convolutional autoencoder starts from.</summary>
+public enum ConvUnpooling
+{
+    /// <summary>
+    /// Each window's maximum put back where it was and zeros elsewhere (Masci et al.'s unpooling; default): the decoder
+    /// is told where the maxima were, so the pooled maps need not carry it.
+    /// </summary>
+    Switches,
+    /// <summary>
+    /// Each window's maximum copied over its whole window (nearest-neighbour upsampling of the pooled maps, as the PyTorch
+    /// baseline's <c>conv_torch.py</c>): the pooled maps the layer passes up must carry where things are by themselves.
+    /// </summary>
+    Nearest,
+}
+
 /// <summary>
 /// Settings of one convolutional autoencoder layer (Masci et al., 2011): <see cref="Channels"/> kernels of
 /// <see cref="Kernel"/> x <see cref="Kernel"/> slide over the input, their activations are optionally max-pooled
@@ -44,6 +59,9 @@ public sealed record ConvAutoencoderOptions : LayerOptions
 
     /// <summary>How the input is reconstructed. Default a transposed convolution.</summary>
     public ConvDecoder Decoder { get; init; } = ConvDecoder.Transposed;
+
+    /// <summary>With pooling, how the pooled maps are spread back to the encoder's map size before decoding. Default <see cref="ConvUnpooling.Switches"/>.</summary>
+    public ConvUnpooling Unpooling { get; init; } = ConvUnpooling.Switches;
 
     /// <summary>The decoder uses the encoder's kernels transposed instead of its own. Default true.</summary>
     public bool TiedWeights { get; init; } = true;

@@ -9,13 +9,15 @@ namespace Pretrain.Pretraining.Tests.Layers.ConvAutoencoders;
 public sealed class ConvAutoencoderLossTests
 {
     public static TheoryData<string> Variants => ["tied transposed, pooled, cross-entropy, sparse", "untied transposed, stride 2 with a remainder, squared error",
-        "tied upsampling, even kernel, padding, pooled", "untied upsampling, stride 2, squared error, masked input"];
+        "tied upsampling, even kernel, padding, pooled", "untied upsampling, stride 2, squared error, masked input",
+        "untied upsampling, nearest unpooling, padding, pooled with a remainder"];
 
     private static ConvAutoencoderOptions OptionsFor(string variant) => variant switch
     {
         "tied transposed, pooled, cross-entropy, sparse" => new() { Channels = 3, Kernel = 3, PoolSize = 2, Activation = EncoderActivation.Sigmoid, SparsityTarget = 0.1, SparsityWeight = 0.5 },
         "untied transposed, stride 2 with a remainder, squared error" => new() { Channels = 3, Kernel = 3, Stride = 2, TiedWeights = false, Activation = EncoderActivation.Tanh, Loss = ReconstructionLoss.MeanSquaredError },
         "tied upsampling, even kernel, padding, pooled" => new() { Channels = 3, Kernel = 4, Padding = 1, PoolSize = 2, Decoder = ConvDecoder.Upsampling, Activation = EncoderActivation.Sigmoid },
+        "untied upsampling, nearest unpooling, padding, pooled with a remainder" => new() { Channels = 3, Kernel = 3, Padding = 1, PoolSize = 2, Decoder = ConvDecoder.Upsampling, TiedWeights = false, Unpooling = ConvUnpooling.Nearest, Activation = EncoderActivation.Tanh },
         _ => new() { Channels = 3, Kernel = 3, Stride = 2, Decoder = ConvDecoder.Upsampling, TiedWeights = false, Activation = EncoderActivation.Tanh, Loss = ReconstructionLoss.MeanSquaredError },
     };
 
@@ -61,5 +63,29 @@ public sealed class ConvAutoencoderLossTests
         using var u = ConvAutoencoderModel.LossOf(upsampling, image, w, b, null, c, x, x).Total;
 
         a.item<double>().Should().BeApproximately(u.item<double>(), 1e-9);
+    }
+
+    [Fact]
+    public void Nearest_unpooling_spreads_each_windows_maximum_over_the_window()
+    {
+        // A linear 1x1 layer with kernel 1 and weight 1 passes the image through; with 2x2 pooling and nearest unpooling
+        // the decoder (also the identity) must then reconstruct every pixel as its window's maximum, while switches keep
+        // the maximum in its place and zeros elsewhere.
+        var nearest = new ConvAutoencoderOptions
+        {
+            Channels = 1, Kernel = 1, PoolSize = 2, Decoder = ConvDecoder.Upsampling, TiedWeights = false, Unpooling = ConvUnpooling.Nearest,
+            Activation = EncoderActivation.Linear, Loss = ReconstructionLoss.MeanSquaredError,
+        };
+        long[] image = [1, 4, 4];
+        using var x = arange(16, dtype: ScalarType.Float64).reshape(1, 1, 4, 4);
+        using var one = ones([1, 1, 1, 1], dtype: ScalarType.Float64);
+        using var zero = zeros([1], dtype: ScalarType.Float64);
+        using var windowMaxima = tensor(new double[] { 5, 5, 7, 7, 5, 5, 7, 7, 13, 13, 15, 15, 13, 13, 15, 15 }, dtype: ScalarType.Float64).reshape(1, 1, 4, 4);
+
+        using var spread = ConvAutoencoderModel.LossOf(nearest, image, one, zero, one, zero, windowMaxima, x).Total;
+        using var switches = ConvAutoencoderModel.LossOf(nearest with { Unpooling = ConvUnpooling.Switches }, image, one, zero, one, zero, windowMaxima, x).Total;
+
+        spread.item<double>().Should().Be(0);
+        switches.item<double>().Should().BeGreaterThan(0);
     }
 }
