@@ -20,6 +20,7 @@ public sealed class ConvRecipeRunTests : IDisposable
         var manifest = StackStore.ReadManifest(result.StackFolder!);
         manifest.Layers.Select(l => l.OutputShape).Should().BeEquivalentTo(new[] { new long[] { 16, 12, 12 }, [32, 4, 4] }, o => o.WithStrictOrdering());
         result.Probe!.PretrainedFeatures.Should().BeGreaterThan(0.3, "a softmax on 512 features of a trained convolutional stack does far better than chance (0.1)");
+        File.Exists(Path.Combine(result.RunFolder, "layer1-reconstructions.png")).Should().BeTrue("a convolutional autoencoder's inputs and reconstructions are drawn as for dense layers");
     }
 
     [Fact]

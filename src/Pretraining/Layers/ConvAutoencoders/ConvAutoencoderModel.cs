@@ -123,6 +123,21 @@ internal sealed class ConvAutoencoderModel : IDisposable
         return nn.functional.interpolate(pooled, size: [hidden.shape[2], hidden.shape[3]], mode: InterpolationMode.Nearest).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// The reconstruction of <paramref name="images"/> [B, C, H, W] by a trained layer (encoder kernels and bias,
+    /// decoder kernels already in the decoder's layout and decoder bias), through the same path as training and with
+    /// the output nonlinearity the loss implies (sigmoid for cross-entropy).
+    /// </summary>
+    internal static Tensor Reconstruct(ConvAutoencoderOptions options, IReadOnlyList<long> image, Tensor weight, Tensor bias,
+        Tensor decoderKernels, Tensor decoderBias, Tensor images)
+    {
+        using var scope = NewDisposeScope();
+        var hidden = Encode(options, weight, bias, images);
+        var code = options.Unpooling == ConvUnpooling.Nearest ? SpreadOverWindows(options, hidden) : Unpooled(options, hidden);
+        var decoded = DecoderPreActivation(options, image, decoderKernels, decoderBias, code);
+        return (options.Loss == ReconstructionLoss.BinaryCrossEntropy ? decoded.sigmoid() : decoded).MoveToOuterDisposeScope();
+    }
+
     /// <summary>The decoder's output before its nonlinearity, [B, C, H, W].</summary>
     private static Tensor DecoderPreActivation(ConvAutoencoderOptions options, IReadOnlyList<long> image, Tensor kernels, Tensor bias, Tensor code)
     {

@@ -32,6 +32,31 @@ public sealed class ConvAutoencoderTrainerTests
         last.Should().BeLessThan(first / 5, "the epochs went " + string.Join(" | ", reports.Select(r => string.Join(",", r.Metrics.Select(m => $"{m.Key}={m.Value:G4}"))))).And.BeLessThan(4.0);
     }
 
+    [Theory]
+    [InlineData(ConvUnpooling.Switches)]
+    [InlineData(ConvUnpooling.Nearest)]
+    public void The_frozen_layers_reconstructions_score_what_training_reported(ConvUnpooling unpooling)
+    {
+        // The reconstruction drawn for the run folder must go through the path the layer trained on: its cross-entropy on
+        // the validation images is the validation reconstruction of the last epoch.
+        using var train = BarImages.Flat(128);
+        using var validation = BarImages.Flat(32, seed: 22);
+        var reports = new List<EpochReport>();
+        var options = new ConvAutoencoderOptions
+        {
+            Channels = 4, Kernel = 3, Padding = 1, PoolSize = 2, Decoder = ConvDecoder.Upsampling, TiedWeights = false,
+            Unpooling = unpooling, Epochs = 3, BatchSize = 16, LearningRate = 0.01,
+        };
+        using var layer = Fit(options, new ReshapedLayerInput(train, [8, 8]), new ReshapedLayerInput(validation, [8, 8]), reports: reports);
+
+        using var images = BarImages.Create(32, seed: 22);
+        using var reconstruction = ConvAutoencoderReconstruction.Of(layer, options, images.reshape(32, 64));
+        reconstruction.shape.Should().Equal([32, 1, 8, 8]);
+        var clamped = reconstruction.clamp(1e-7, 1 - 1e-7);
+        var crossEntropy = -(images * clamped.log() + (1 - images) * (1 - clamped).log()).sum().item<float>() / 32.0;
+        crossEntropy.Should().BeApproximately(reports[^1].Metrics["validationReconstruction"], 0.02 * reports[^1].Metrics["validationReconstruction"]);
+    }
+
     [Fact]
     public void The_same_seed_gives_identical_weights_and_the_layer_is_frozen()
     {
