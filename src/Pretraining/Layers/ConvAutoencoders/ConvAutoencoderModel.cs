@@ -70,9 +70,7 @@ internal sealed class ConvAutoencoderModel : IDisposable
     internal static (Tensor Total, Tensor Reconstruction) LossOf(ConvAutoencoderOptions options, IReadOnlyList<long> image, Tensor weight, Tensor bias,
         Tensor? decoderWeight, Tensor decoderBias, Tensor clean, Tensor corrupted)
     {
-        var hidden = Encode(options, weight, bias, corrupted);
-        var decoded = DecoderPreActivation(options, image, DecoderKernelsOf(options, weight, decoderWeight), decoderBias,
-            options.Unpooling == ConvUnpooling.Nearest ? SpreadOverWindows(options, hidden) : Unpooled(options, hidden));
+        var (hidden, decoded) = EncodeDecode(options, image, weight, bias, DecoderKernelsOf(options, weight, decoderWeight), decoderBias, corrupted);
         var reconstruction = AutoencoderPenalties.Reconstruction(options.Loss, decoded, clean);
         if (options.SparsityTarget is not double rho)
             return (reconstruction, reconstruction);
@@ -132,10 +130,20 @@ internal sealed class ConvAutoencoderModel : IDisposable
         Tensor decoderKernels, Tensor decoderBias, Tensor images)
     {
         using var scope = NewDisposeScope();
+        var (_, decoded) = EncodeDecode(options, image, weight, bias, decoderKernels, decoderBias, images);
+        return (options.Loss == ReconstructionLoss.BinaryCrossEntropy ? decoded.sigmoid() : decoded).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The one path training and <see cref="Reconstruct"/> share: the feature maps before pooling and the decoder's
+    /// output before its nonlinearity, through the unpooling <see cref="ConvAutoencoderOptions.Unpooling"/> names.
+    /// </summary>
+    private static (Tensor Hidden, Tensor Decoded) EncodeDecode(ConvAutoencoderOptions options, IReadOnlyList<long> image, Tensor weight, Tensor bias,
+        Tensor decoderKernels, Tensor decoderBias, Tensor images)
+    {
         var hidden = Encode(options, weight, bias, images);
         var code = options.Unpooling == ConvUnpooling.Nearest ? SpreadOverWindows(options, hidden) : Unpooled(options, hidden);
-        var decoded = DecoderPreActivation(options, image, decoderKernels, decoderBias, code);
-        return (options.Loss == ReconstructionLoss.BinaryCrossEntropy ? decoded.sigmoid() : decoded).MoveToOuterDisposeScope();
+        return (hidden, DecoderPreActivation(options, image, decoderKernels, decoderBias, code));
     }
 
     /// <summary>The decoder's output before its nonlinearity, [B, C, H, W].</summary>
