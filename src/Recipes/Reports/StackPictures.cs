@@ -9,8 +9,7 @@ namespace Pretrain.Recipes.Reports;
 /// <summary>
 /// The pictures people expect after pretraining, written into the run folder: one loss-curve chart per layer
 /// (<c>layerK-loss.png</c>) and, for one-channel image inputs, the first layer's filters (<see cref="FirstLayerFilters"/>)
-/// and, for dense and convolutional-autoencoder layers, ten inputs above their reconstructions through layer 1
-/// (<c>layer1-reconstructions.png</c>).
+/// and ten inputs above their reconstructions through layer 1 (<c>layer1-reconstructions.png</c>).
 /// </summary>
 internal static class StackPictures
 {
@@ -25,9 +24,8 @@ internal static class StackPictures
         foreach (var stage in history.Stages)
             LossCurvePlot.Write(folder.File($"layer{++index}-loss.png"), stage, history.Of(stage));
 
-        // Reconstructions for dense and convolutional-autoencoder first layers on one-channel images (a convolutional
-        // RBM's are not drawn yet).
-        if (!FirstLayerFilters.TryWrite(folder, stack, sampleShape) || (stack.Layers[0].Convolution is not null && layers[0] is not Pretraining.Layers.ConvAutoencoders.ConvAutoencoderOptions))
+        // Reconstructions of one-channel images, drawn where the filters are.
+        if (!FirstLayerFilters.TryWrite(folder, stack, sampleShape))
             return;
         var image = SampleShapes.AsImage(sampleShape)!;
         var (rows, cols) = (image[1], image[2]);

@@ -25,6 +25,7 @@ public sealed class ConvRbmRecipeRunTests : IDisposable
         manifest.Layers.Select(l => l.OutputShape).Should().BeEquivalentTo(new[] { new long[] { 8, 12, 12 }, [16, 4, 4] }, o => o.WithStrictOrdering());
         manifest.Layers[0].Metrics.Should().ContainKeys("validationReconstructionError", "freeEnergyGap", "meanActivation");
         File.Exists(Path.Combine(result.RunFolder, "layer1-filters.png")).Should().BeTrue();
+        File.Exists(Path.Combine(result.RunFolder, "layer1-reconstructions.png")).Should().BeTrue("a convolutional RBM's inputs and reconstructions are drawn as for other layers");
         result.Probe!.PretrainedFeatures.Should().BeGreaterThan(0.3, "a softmax on 256 features of a trained convolutional DBN does far better than chance (0.1)");
     }
 

@@ -128,6 +128,34 @@ public sealed class ConvRbmTrainerTests
         encoded.allclose(windowSums, rtol: 1e-4, atol: 1e-6).Should().BeTrue("a pooling unit is on when one unit of its window is");
     }
 
+    [Theory]
+    [InlineData(2, VisibleUnits.Bernoulli)]
+    [InlineData(null, VisibleUnits.Bernoulli)]
+    [InlineData(2, VisibleUnits.Gaussian)]
+    public void Reconstructions_are_the_ones_whose_error_the_trainer_reports(int? pool, VisibleUnits visible)
+    {
+        using var train = BarImages.Flat(64);
+        using var validation = BarImages.Flat(32, seed: 22);
+        var reports = new List<EpochReport>();
+        var options = Small with { PoolSize = pool, Visible = visible, LearningRate = visible == VisibleUnits.Gaussian ? 0.02 : 0.1, Epochs = 3 };
+        using var layer = Fit(options, new ReshapedLayerInput(train, [8, 8]), new ReshapedLayerInput(validation, [8, 8]), reports: reports);
+
+        using var reconstruction = ConvRbmReconstruction.Of(layer, options, validation.Values);
+        reconstruction.shape.Should().Equal([32, 1, 8, 8]);
+        var squaredError = (validation.Values.view(32, 1, 8, 8) - reconstruction).square().sum().item<float>() / 32.0;
+        squaredError.Should().BeApproximately(reports[^1].Metrics["validationReconstructionError"], 1e-3 * reports[^1].Metrics["validationReconstructionError"]);
+        if (visible == VisibleUnits.Bernoulli)
+            (reconstruction.min().item<float>() >= 0 && reconstruction.max().item<float>() <= 1).Should().BeTrue("Bernoulli means are probabilities");
+    }
+
+    [Fact]
+    public void Reconstructing_through_a_layer_that_is_not_a_convolutional_rbm_is_refused()
+    {
+        using var dense = new PretrainedLayer("rbm", zeros(4, 64), zeros(4), EncoderActivation.Sigmoid);
+        var act = () => ConvRbmReconstruction.Of(dense, Small, zeros(2, 64));
+        act.Should().Throw<ArgumentException>().WithMessage("Layer 'rbm' is not a convolutional RBM*");
+    }
+
     [Fact]
     public void Layers_that_do_not_fit_the_image_are_refused_naming_the_sizes()
     {
