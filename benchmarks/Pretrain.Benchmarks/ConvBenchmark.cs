@@ -13,7 +13,7 @@ namespace Pretrain.Benchmarks;
 /// The convolutional loops of the baseline's <c>throughput_torch.py</c> (<c>f_conv_dae_block1</c>, <c>f_conv_finetune</c>),
 /// with the layer and CNN of <see cref="ConvLoops"/> (which the <c>loops</c> mode times under those names) on rows of
 /// this machine's Fashion-MNIST: one conv-autoencoder layer epoch with the baseline's upsampling decoder, the same layer
-/// with a tied transposed decoder for comparison, and one epoch of fine-tuning the CNN, batch 128.
+/// with Masci's unpooling (maxima in place) and with a tied transposed decoder for comparison, and one epoch of fine-tuning the CNN, batch 128.
 ///   dotnet run -c Release --project benchmarks/Pretrain.Benchmarks -- conv [--quick]
 /// </summary>
 internal static class ConvBenchmark
@@ -33,6 +33,9 @@ internal static class ConvBenchmark
         var dae = Measurement.Run("Conv DAE 1->32 3x3 pool 2 (upsampling decoder, masking, BCE, Adam), 1 epoch", rows, repetitions,
             () => layer.CreateTrainer().Fit(input, null, context, "conv1").Dispose());
 
+        var switches = Measurement.Run("Conv DAE 1->32 3x3 pool 2 (maxima unpooled in place, upsampling decoder, masking, BCE, Adam), 1 epoch", rows, repetitions,
+            () => (layer with { Unpooling = ConvUnpooling.Switches }).CreateTrainer().Fit(input, null, context, "conv1").Dispose());
+
         var transposed = Measurement.Run("Conv DAE 1->32 3x3 pool 2 (tied transposed decoder, masking, BCE, Adam), 1 epoch", rows, repetitions,
             () => (layer with { Decoder = ConvDecoder.Transposed, TiedWeights = true }).CreateTrainer().Fit(input, null, context, "conv1").Dispose());
 
@@ -48,7 +51,7 @@ internal static class ConvBenchmark
         Console.WriteLine();
         Console.WriteLine("| benchmark | samples/s | median s |");
         Console.WriteLine("|---|---|---|");
-        foreach (var m in new[] { dae, transposed, finetune })
+        foreach (var m in new[] { dae, switches, transposed, finetune })
             Console.WriteLine($"| {m.Name} | {m.SamplesPerSecond:N0} | {m.Median:F2} |");
         return 0;
     }

@@ -11,7 +11,8 @@ namespace Pretrain.Benchmarks;
 
 /// <summary>
 /// The convolutional loops of <c>throughput_torch.py</c> on its 10,000 images, batch 128: <c>f_conv_dae_block1</c> (conv
-/// 1->32 3x3 padding 1, ReLU, 2x2 max-pooling, nearest upsampling + 3x3 conv decoder, masking 0.25, cross-entropy, Adam)
+/// 1->32 3x3 padding 1, ReLU, 2x2 max-pooling, nearest upsampling of the pooled maps + 3x3 conv decoder, masking 0.25,
+/// cross-entropy, Adam)
 /// and <c>f_conv_finetune</c> (CNN 1->32->64 -> 256 -> 10, Adam, the same network trained on across repetitions).
 /// </summary>
 internal static class ConvLoops
@@ -22,7 +23,7 @@ internal static class ConvLoops
     /// <summary>The baseline's first conv-DAE block: one epoch of it is <c>f_conv_dae_block1</c>.</summary>
     public static ConvAutoencoderOptions Block1Layer { get; } = new()
     {
-        Channels = 32, Kernel = 3, Padding = 1, PoolSize = 2, Decoder = ConvDecoder.Upsampling, TiedWeights = false,
+        Channels = 32, Kernel = 3, Padding = 1, PoolSize = 2, Decoder = ConvDecoder.Upsampling, Unpooling = ConvUnpooling.Nearest, TiedWeights = false,
         Noise = NoiseKind.Masking, NoiseLevel = 0.25, Epochs = 1, BatchSize = 128,
     };
 

@@ -129,7 +129,7 @@ public sealed class AuxiliaryEncoder : IDisposable
             var geometry = Spec.Convolutions[i].Geometry;
             h = Spec.Activation.Apply(RepeatableConvolution.Conv2d(h, _convWeights[i], _convBiases[i], geometry.Stride, geometry.Padding));
             if (geometry.PoolSize > 1)
-                h = nn.functional.max_pool2d(h, [geometry.PoolSize, geometry.PoolSize]);
+                h = WindowMaxPooling.Pool(h, geometry.PoolSize);
         }
         return h.flatten(1);
     }

@@ -20,6 +20,7 @@ internal static class OnnxConvLayers
         ImageView view => Image(graph, name, view, x, shape),
         Convolution2d conv => Convolution(graph, name, conv, x, shape),
         MaxPool2d pool => MaxPool(graph, name, pool, x, shape),
+        WindowMaxPool2d pool => WindowMaxPool(graph, name, pool, x, shape),
         Flatten flatten => Flat(graph, name, flatten, x, shape),
         _ => null,
     };
@@ -68,6 +69,19 @@ internal static class OnnxConvLayers
         var output = graph.Node("MaxPool", name, [x],
             OnnxGraph.Ints("kernel_shape", kernel), OnnxGraph.Ints("strides", stride),
             OnnxGraph.Ints("pads", padding[0], padding[1], padding[0], padding[1]), OnnxGraph.Ints("dilations", dilation));
+        return (output, [shape[0], height, width]);
+    }
+
+    /// <summary>MaxPool whose window is its stride, without padding: what <see cref="WindowMaxPool2d"/> computes.</summary>
+    private static (string, long[]) WindowMaxPool(OnnxGraph graph, string name, WindowMaxPool2d pool, string x, long[] shape)
+    {
+        if (shape.Length != 3)
+            throw OnnxLayers.Refuse(name, pool, $"it pools images but the layer below gives {OnnxLayers.Describe(shape)}");
+        long p = pool.PoolSize;
+        var (height, width) = (Slide(shape[1], p, p, 0, 1), Slide(shape[2], p, p, 0, 1));
+        if (height < 1 || width < 1)
+            throw OnnxLayers.Refuse(name, pool, $"window {p}x{p} does not fit the {shape[1]}x{shape[2]} feature maps below");
+        var output = graph.Node("MaxPool", name, [x], OnnxGraph.Ints("kernel_shape", p, p), OnnxGraph.Ints("strides", p, p));
         return (output, [shape[0], height, width]);
     }
 

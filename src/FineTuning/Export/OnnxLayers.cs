@@ -14,7 +14,7 @@ namespace Pretrain.FineTuning.Export;
 internal static class OnnxLayers
 {
     private const string Supported = "Linear, BatchNorm1d, BatchNorm2d, Sigmoid, Tanh, ReLU, LeakyReLU, ELU, SELU, PReLU, Dropout, " +
-                                     "ImageView, Convolution2d, MaxPool2d, Flatten";
+                                     "ImageView, Convolution2d, MaxPool2d, WindowMaxPool2d, Flatten";
 
     /// <summary>
     /// Appends <paramref name="layer"/> applied to <paramref name="x"/> (one example of shape <paramref name="shape"/>);

@@ -63,7 +63,7 @@ public static class MlpBuilder
             {
                 layers.Add(($"act{i + 1}", Activations.Create(spec.Activation, spec.ActivationAlpha)));
                 if (g.PoolSize > 1)
-                    layers.Add(($"pool{i + 1}", nn.MaxPool2d(g.PoolSize)));
+                    layers.Add(($"pool{i + 1}", new WindowMaxPool2d(g.PoolSize)));
             }
             channels = block.Channels;
         }

@@ -114,7 +114,7 @@ public sealed class PretrainedLayer : IDisposable
         if (geometry.IsProbabilistic)
             return ConvRbm.ProbabilisticMaxPooling.Pooled(preActivation, geometry.PoolSize).MoveToOuterDisposeScope();
         var hidden = Activation.Apply(preActivation);
-        var pooled = geometry.PoolSize > 1 ? nn.functional.max_pool2d(hidden, [geometry.PoolSize, geometry.PoolSize]) : hidden;
+        var pooled = geometry.PoolSize > 1 ? Convolutions.WindowMaxPooling.Pool(hidden, geometry.PoolSize) : hidden;
         return pooled.MoveToOuterDisposeScope();
     }
 

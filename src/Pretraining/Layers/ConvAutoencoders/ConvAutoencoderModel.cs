@@ -97,9 +97,8 @@ internal sealed class ConvAutoencoderModel : IDisposable
         using var scope = NewDisposeScope();
         var (height, width) = (hidden.shape[2], hidden.shape[3]);
         var (covered, coveredWidth) = (height / pool * pool, width / pool * pool);
-        var pooled = nn.functional.max_pool2d(hidden, [pool, pool]);
-        // [B, C', H1/p, W1/p] -> [B, C', H1/p*p, W1/p*p]: each maximum repeated over its window.
-        var spread = pooled.repeat_interleave(pool, dim: 2).repeat_interleave(pool, dim: 3);
+        // [B, C', H1/p, W1/p] -> [B, C', H1/p*p, W1/p*p]: each maximum repeated over its window (only compared, so no gradient).
+        var spread = WindowUpsampling.Nearest(WindowMaxPooling.Pool(hidden.detach(), pool), pool);
         var windows = hidden.narrow(2, 0, covered).narrow(3, 0, coveredWidth);
         var kept = windows * windows.eq(spread);
         var unpooled = nn.functional.pad(kept, new long[] { 0, width - coveredWidth, 0, height - covered });
@@ -108,8 +107,9 @@ internal sealed class ConvAutoencoderModel : IDisposable
 
     /// <summary>
     /// What the decoder sees of <paramref name="hidden"/> with <see cref="ConvUnpooling.Nearest"/>: the pooled maps
-    /// upsampled by nearest neighbour back to the maps' own size, each maximum over its whole window (rows and columns
-    /// the pooling drops take their neighbour's value).
+    /// upsampled by nearest neighbour back to the maps' own size, each maximum over its whole window (maps that are not
+    /// whole windows are interpolated to their size by libtorch's nearest rule, so the dropped rows and columns take
+    /// nearby maxima).
     /// </summary>
     private static Tensor SpreadOverWindows(ConvAutoencoderOptions options, Tensor hidden)
     {
@@ -117,8 +117,12 @@ internal sealed class ConvAutoencoderModel : IDisposable
         if (pool <= 1)
             return hidden.alias();
         using var scope = NewDisposeScope();
-        var pooled = nn.functional.max_pool2d(hidden, [pool, pool]);
-        return nn.functional.interpolate(pooled, size: [hidden.shape[2], hidden.shape[3]], mode: InterpolationMode.Nearest).MoveToOuterDisposeScope();
+        var pooled = WindowMaxPooling.Pool(hidden, pool);
+        // Maps made of whole windows (the usual case) take the fast copies; others keep libtorch's size rounding.
+        var spread = hidden.shape[2] % pool == 0 && hidden.shape[3] % pool == 0
+            ? WindowUpsampling.Nearest(pooled, pool)
+            : nn.functional.interpolate(pooled, size: [hidden.shape[2], hidden.shape[3]], mode: InterpolationMode.Nearest);
+        return spread.MoveToOuterDisposeScope();
     }
 
     /// <summary>

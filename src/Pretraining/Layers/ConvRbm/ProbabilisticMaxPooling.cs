@@ -40,7 +40,7 @@ public static class ProbabilisticMaxPooling
         RequireWhole(preActivation, pool);
         using var scope = NewDisposeScope();
         var (_, exponentials, _, denominator) = Windows(preActivation, pool);
-        return (exponentials / Spread(denominator, pool)).MoveToOuterDisposeScope();
+        return (exponentials / Convolutions.WindowUpsampling.Nearest(denominator, pool)).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -65,24 +65,18 @@ public static class ProbabilisticMaxPooling
 
     // Per window, with m = max(0, the window's largest pre-activation) so that no exponential exceeds 1: m, exp(I - m)
     // of every covered unit, their window sums, and exp(-m) + those sums (the off state's exp(0) scaled alike). Built
-    // from NCHW pooling kernels, which are much faster on the CPU than a softmax over a permuted last dimension.
+    // from window maxima, sums and copies (Convolutions.Window*), much faster on the CPU than a softmax over a permuted
+    // last dimension, and than libtorch's pooling kernels.
     private static (Tensor Stabilizer, Tensor Exponentials, Tensor Sums, Tensor Denominator) Windows(Tensor maps, int pool)
     {
         if (pool <= 0)
             throw new ArgumentOutOfRangeException(nameof(pool), pool, "the pooling window must be positive.");
         var (rows, cols) = (maps.shape[2] / pool * pool, maps.shape[3] / pool * pool);
         var covered = maps.narrow(2, 0, rows).narrow(3, 0, cols);
-        var stabilizer = nn.functional.max_pool2d(covered, [pool, pool]).clamp_min(0);
-        var exponentials = (covered - Spread(stabilizer, pool)).exp();
-        var sums = nn.functional.avg_pool2d(exponentials, [pool, pool]) * (pool * pool);
+        var stabilizer = Convolutions.WindowMaxPooling.Pool(covered, pool).clamp_min(0);
+        var exponentials = (covered - Convolutions.WindowUpsampling.Nearest(stabilizer, pool)).exp();
+        var sums = Convolutions.WindowSumPooling.Sum(exponentials, pool);
         return (stabilizer, exponentials, sums, (-stabilizer).exp() + sums);
-    }
-
-    // [B, K, H/P, W/P] -> [B, K, H, W]: each window's value repeated over the window.
-    private static Tensor Spread(Tensor perWindow, int pool)
-    {
-        var (batch, channels, rows, cols) = (perWindow.shape[0], perWindow.shape[1], perWindow.shape[2], perWindow.shape[3]);
-        return perWindow.view(batch, channels, rows, 1, cols, 1).expand(batch, channels, rows, pool, cols, pool).reshape(batch, channels, rows * pool, cols * pool);
     }
 
     // [B, K, H, W] -> [B, K, H/P, W/P, P*P]: each window's units in one row.
