@@ -39,6 +39,7 @@ public sealed class CachingTrainer
         var plan = FrozenPrefix.Find(network);
         var why = !CacheFrozenLayers ? "caching is switched off"
             : _options.UnfreezeEveryEpochs is not null ? "gradual unfreezing changes which layers are frozen"
+            : _options.UnfreezeAfterEpochs is not null ? "the frozen layers are unfrozen after training.unfreezeAfterEpochs"
             : _options.Augmentation is { IsActive: true } && plan.Length > 0 ? "augmentation changes the inputs every epoch, so the frozen layers' outputs change too"
             : plan.Length == 0 ? plan.Reason
             : train is not Dataset || validation is not (null or Dataset) ? "the examples are streamed from shards, so the frozen layers run on every batch"

@@ -69,6 +69,14 @@ public sealed record SupervisedTrainingOptions : IValidatedOptions
     public int? UnfreezeEveryEpochs { get; init; }
 
     /// <summary>
+    /// Train first, then fine-tune everything (Keras's two-phase transfer learning; LP-FT, Kumar et al. 2022): the
+    /// layers frozen when training starts (<c>model.freezeLayers</c>) become trainable after this many epochs, so the new
+    /// layers first learn on fixed pretrained features and do not send large random gradients into them; the optimizer
+    /// is rebuilt then. Null (default) leaves frozen layers frozen. Not with <see cref="UnfreezeEveryEpochs"/>.
+    /// </summary>
+    public int? UnfreezeAfterEpochs { get; init; }
+
+    /// <summary>
     /// Discriminative learning rates: each layer trains at this fraction of the rate of the layer above it (the top
     /// layer at <see cref="LearningRate"/>); ULMFiT uses 1/2.6. Default 1 (one rate for all).
     /// </summary>
@@ -101,6 +109,9 @@ public sealed record SupervisedTrainingOptions : IValidatedOptions
         if (ClipGradientValue is not (null or > 0)) yield return new("clipGradientValue", $"expected a positive number or null, received {ClipGradientValue}.");
         if (MaxNorm is not (null or > 0)) yield return new("maxNorm", $"expected a positive number or null, received {MaxNorm}.");
         if (UnfreezeEveryEpochs is <= 0) yield return new("unfreezeEveryEpochs", $"expected a positive integer or null, received {UnfreezeEveryEpochs}.");
+        if (UnfreezeAfterEpochs is <= 0) yield return new("unfreezeAfterEpochs", $"expected a positive integer or null, received {UnfreezeAfterEpochs}.");
+        else if (UnfreezeAfterEpochs is not null && UnfreezeEveryEpochs is not null)
+            yield return new("unfreezeAfterEpochs", "expected null with unfreezeEveryEpochs: gradual unfreezing already decides when each layer trains.");
         if (LayerLearningRateFactor is not (> 0 and <= 1)) yield return new("layerLearningRateFactor", $"expected a number in (0, 1], received {LayerLearningRateFactor}.");
         foreach (var problem in Augmentation?.Problems() ?? [])
             yield return problem.Under("augmentation");

@@ -5,12 +5,14 @@ using Pretrain.Pretraining.Runtime;
 namespace Pretrain.FineTuning.Training;
 
 /// <summary>
-/// Gradual unfreezing: which layers are trainable at each epoch. Without <see cref="SupervisedTrainingOptions.UnfreezeEveryEpochs"/>
-/// it changes nothing, so layers frozen by the caller stay frozen.
+/// Which layers are trainable at each epoch: gradual unfreezing (<see cref="SupervisedTrainingOptions.UnfreezeEveryEpochs"/>),
+/// or every layer after <see cref="SupervisedTrainingOptions.UnfreezeAfterEpochs"/>. Without either it changes nothing,
+/// so layers frozen by the caller stay frozen.
 /// </summary>
 internal sealed class TrainableSchedule(LayerGroups groups, SupervisedTrainingOptions options)
 {
     private int _trainable = -1;
+    private bool _unfrozenAfter;
 
     /// <summary>Number of trainable layers (from the top) at 1-based <paramref name="epoch"/>, or null without a schedule.</summary>
     public int? TrainableAt(int epoch) =>
@@ -19,6 +21,16 @@ internal sealed class TrainableSchedule(LayerGroups groups, SupervisedTrainingOp
     /// <summary>Applies the schedule for <paramref name="epoch"/>; returns true when the trainable set changed.</summary>
     public bool Apply(int epoch, RunContext context)
     {
+        if (options.UnfreezeAfterEpochs is int after)
+        {
+            if (epoch <= after || _unfrozenAfter)
+                return false;
+            _unfrozenAfter = true;
+            Freezer.UnfreezeAll(groups);
+            context.Logger.LogInformation("Epoch {Epoch}: every layer trainable ({Layers}) after {After} epochs with the lower layers frozen",
+                epoch, string.Join(", ", groups.TrainableNames), after);
+            return true;
+        }
         if (TrainableAt(epoch) is not int wanted || wanted == _trainable)
             return false;
         var first = _trainable < 0;

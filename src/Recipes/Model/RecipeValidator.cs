@@ -87,6 +87,8 @@ internal static class RecipeValidator
         Require(training.LearningRates is not { Count: > 1 } || data.ValidationFraction > 0, "training.learningRates",
             "choosing among several learning rates needs validation data: set data.validationFraction above 0.");
         Require(training.Patience is null || data.ValidationFraction > 0 || !recipe.RunsSupervisedTraining, "training.patience", "early stopping needs validation data: set data.validationFraction above 0.");
+        Require(training.UnfreezeAfterEpochs is null || recipe.Model is { FreezeLayers: not 0 }, "training.unfreezeAfterEpochs",
+            "unfreezes the layers model.freezeLayers freezes, but model.freezeLayers is 0: freeze the pretrained layers for the first epochs with it.");
         Require(recipe.Pretraining is null || !recipe.Evaluation.LinearProbe || (data.Test is not null && data.ValidationFraction > 0),
             "evaluation.linearProbe", "the linear probe needs data.test and a validation split (data.validationFraction above 0); set it to false otherwise.");
         return problems;

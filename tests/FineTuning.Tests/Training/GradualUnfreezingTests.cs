@@ -34,6 +34,42 @@ public sealed class GradualUnfreezingTests
     }
 
     [Fact]
+    public void Layers_frozen_at_the_start_train_after_unfreeze_after_epochs()
+    {
+        using var network = Network();
+        var groups = LayerGroups.Of(network);
+        Freezer.FreezeTo(groups, 2);
+        var schedule = new TrainableSchedule(groups, new SupervisedTrainingOptions { UnfreezeAfterEpochs = 2 });
+        var context = RunContext.Create(DeviceSpec.Cpu, 1);
+        var seen = new List<(string, bool)>();
+        for (var epoch = 1; epoch <= 4; epoch++)
+        {
+            var changed = schedule.Apply(epoch, context);
+            seen.Add((string.Join("+", groups.TrainableNames), changed));
+        }
+        seen.Should().Equal(("head", false), ("head", false), ("hidden1+hidden2+head", true), ("hidden1+hidden2+head", false));
+    }
+
+    [Fact]
+    public void Layers_frozen_for_the_first_epochs_change_only_afterwards()
+    {
+        using var data = Blobs.Make(20);
+        Dictionary<string, Tensor> Train(int epochs, out Dictionary<string, Tensor> before)
+        {
+            var network = Network();
+            Freezer.FreezeTo(LayerGroups.Of(network), 2);
+            before = network.state_dict().ToDictionary(p => p.Key, p => p.Value.clone());
+            new SupervisedTrainer(new SupervisedTrainingOptions { Epochs = epochs, BatchSize = 10, UnfreezeAfterEpochs = 2 }).Fit(network, data, null, RunContext.Create(DeviceSpec.Cpu, 1));
+            return network.state_dict().ToDictionary(p => p.Key, p => p.Value.clone());
+        }
+        var afterTwo = Train(2, out var start);
+        afterTwo["hidden1.weight"].equal(start["hidden1.weight"]).all().item<bool>().Should().BeTrue("hidden1 is frozen for 2 epochs");
+        afterTwo["head.weight"].equal(start["head.weight"]).all().item<bool>().Should().BeFalse();
+        var afterThree = Train(3, out _);
+        afterThree["hidden1.weight"].equal(start["hidden1.weight"]).all().item<bool>().Should().BeFalse("every layer trains from epoch 3");
+    }
+
+    [Fact]
     public void Layers_still_frozen_by_the_schedule_do_not_change()
     {
         using var data = Blobs.Make(20);

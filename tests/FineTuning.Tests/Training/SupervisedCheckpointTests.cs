@@ -24,27 +24,39 @@ public sealed class SupervisedCheckpointTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    [Fact]
-    public void Fine_tuning_stopped_after_an_epoch_resumes_and_ends_with_the_weights_and_metrics_of_an_uninterrupted_run()
+    [Theory]
+    [InlineData(false, 4)]
+    [InlineData(true, 2)]   // stopped while the lower layers are still frozen
+    [InlineData(true, 4)]   // and after they were unfrozen
+    public void Fine_tuning_stopped_after_an_epoch_resumes_and_ends_with_the_weights_and_metrics_of_an_uninterrupted_run(bool unfreezeAfter, int stopAfter)
     {
+        // Either gradual unfreezing, or the two lower layers frozen for 3 epochs and then all trained (unfreezeAfterEpochs).
+        var options = unfreezeAfter ? Options with { UnfreezeEveryEpochs = null, UnfreezeAfterEpochs = 3 } : Options;
+        TorchSharp.Modules.Sequential Network(ulong seed)
+        {
+            var network = MlpBuilder.Build(Spec, seed);
+            if (unfreezeAfter)
+                Pretrain.FineTuning.Freezing.Freezer.FreezeTo(Pretrain.FineTuning.Freezing.LayerGroups.Of(network), 2);
+            return network;
+        }
         using var train = Blobs.Make(40, spread: 1.5);
         using var validation = Blobs.Make(20, seed: 2, spread: 1.5);
         var context = RunContext.Create(DeviceSpec.Cpu, 4);
 
-        using var reference = MlpBuilder.Build(Spec, seed: 1);
-        var expected = new SupervisedTrainer(Options).Fit(reference, train, validation, context);
+        using var reference = Network(1);
+        var expected = new SupervisedTrainer(options).Fit(reference, train, validation, context);
 
         var checkpoint = new EpochCheckpoint(Path.Combine(_folder, "supervised.safetensors"));
         using (var cancellation = new CancellationTokenSource())
-        using (var interrupted = MlpBuilder.Build(Spec, seed: 1))
+        using (var interrupted = Network(1))
         {
             var stopping = RunContext.Create(DeviceSpec.Cpu, 4, cancellation: cancellation.Token);
-            var act = () => new SupervisedTrainer(Options).Fit(interrupted, train, validation, stopping, new CancelAfter(4, cancellation), checkpoint);
+            var act = () => new SupervisedTrainer(options).Fit(interrupted, train, validation, stopping, new CancelAfter(stopAfter, cancellation), checkpoint);
             act.Should().Throw<OperationCanceledException>();
         }
         // A network built from another seed (other weights, other dropout seeds): the checkpoint must restore all of it.
-        using var resumed = MlpBuilder.Build(Spec, seed: 2);
-        var history = new SupervisedTrainer(Options).Fit(resumed, train, validation, context, checkpoint: checkpoint);
+        using var resumed = Network(2);
+        var history = new SupervisedTrainer(options).Fit(resumed, train, validation, context, checkpoint: checkpoint);
 
         history.BestEpoch.Should().Be(expected.BestEpoch);
         history.Epochs.Select(e => (e.Epoch, e.TrainLoss, e.ValidationLoss, e.ValidationAccuracy))

@@ -28,11 +28,18 @@ public sealed class SupervisedTrainingOptionsTests
         {
             BatchSize = 0, LearningRate = double.PositiveInfinity, WeightDecay = -1, Momentum = 1, Patience = 0, LearningRates = [0.1, -0.1],
             ScheduleStepEpochs = 0, ScheduleGamma = 1.5, L1 = -1, ClipGradientNorm = 0, ClipGradientValue = -1, MaxNorm = 0,
-            UnfreezeEveryEpochs = 0, LayerLearningRateFactor = 2,
+            UnfreezeEveryEpochs = 0, UnfreezeAfterEpochs = 0, LayerLearningRateFactor = 2,
         };
 
         options.Problems().Select(p => p.Path).Should().BeEquivalentTo(
             "batchSize", "learningRate", "weightDecay", "momentum", "patience", "learningRates[1]", "scheduleStepEpochs", "scheduleGamma",
-            "l1", "clipGradientNorm", "clipGradientValue", "maxNorm", "unfreezeEveryEpochs", "layerLearningRateFactor");
+            "l1", "clipGradientNorm", "clipGradientValue", "maxNorm", "unfreezeEveryEpochs", "unfreezeAfterEpochs", "layerLearningRateFactor");
+    }
+
+    [Fact]
+    public void Unfreezing_after_epochs_and_gradual_unfreezing_are_not_given_together()
+    {
+        new SupervisedTrainingOptions { UnfreezeEveryEpochs = 2, UnfreezeAfterEpochs = 3 }.Problems().Should().ContainSingle()
+            .Which.Message.Should().Contain("expected null with unfreezeEveryEpochs");
     }
 }

@@ -186,4 +186,14 @@ public sealed class RecipeValidationTests
         error.Problems.Select(p => p.Path).Should().Contain(["model.initialization", "training.unfreezeEveryEpochs", "training.layerLearningRateFactor"]);
         error.Message.Should().Contain("'pretrained' needs a pretraining section");
     }
+
+    [Fact]
+    public void Unfreezing_after_epochs_needs_layers_frozen_to_unfreeze()
+    {
+        var error = Invalid("""
+            { "data": { "train": { "format": "embedded" } }, "training": { "unfreezeAfterEpochs": 3 } }
+            """);
+        error.Problems.Select(p => p.Path).Should().Equal("training.unfreezeAfterEpochs");
+        error.Message.Should().Contain("but model.freezeLayers is 0");
+    }
 }

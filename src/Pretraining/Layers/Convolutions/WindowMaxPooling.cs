@@ -10,7 +10,7 @@ namespace Pretrain.Pretraining.Layers.Convolutions;
 /// <remarks>
 /// Why not libtorch's <c>max_pool2d</c>: on NCHW float maps its CPU kernel runs a scalar loop that also writes int64
 /// indices, and took 9.4 ms for one batch of [128, 32, 28, 28] ReLU maps here, against 0.2 ms for the ReLU before it and
-/// 0.54 ms for the two elementwise maxima (two threads, medians of 200 calls): a third of a convolutional autoencoder's
+/// 0.54 ms for the two elementwise maxima (two threads, means of 200 calls): a third of a convolutional autoencoder's
 /// training step. With gradients, <see cref="WindowMaxFunction"/> keeps which row and which column of each window won
 /// (one byte each) and gives the window's whole gradient to that element, as <c>max_pool2d</c> does; among equal maxima
 /// it is the first row of a column and the first column of the window (<c>max_pool2d</c> takes the first in row-major
