@@ -42,25 +42,38 @@ public sealed class ScalarSafeAdam : Adam
         var (beta1, beta2) = (options.beta1!.Value, options.beta2!.Value);
         var weightDecay = options.weight_decay!.Value;
         var learningRate = options.LearningRate!.Value;
-        using var beta1Scalar = beta1.ToScalar();
-        using var beta2Scalar = beta2.ToScalar();
-        using var gradientShare = (1 - beta1).ToScalar();
-        using var squareShare = (1 - beta2).ToScalar();
-        using var epsilon = options.eps!.Value.ToScalar();
-        using var decay = weightDecay.ToScalar();
+        var unfused = new List<(Parameter Parameter, Tensor Gradient, State State)>();
         foreach (var parameter in group.Parameters)
         {
             if (parameter.grad is not { } gradient)
                 continue;
-            using var scope = NewDisposeScope();
             var state = (State)_state[parameter.Handle];
             state.step += 1;
             if (FusedAdamStep.Applies(parameter, gradient, state.exp_avg, state.exp_avg_sq))
-            {
                 FusedAdamStep.Apply(parameter, gradient, state.exp_avg, state.exp_avg_sq, learningRate, beta1, beta2,
                     options.eps!.Value, weightDecay, state.step);
-                continue;
-            }
+            else
+                unfused.Add((parameter, gradient, state));
+        }
+        if (unfused.Count > 0)
+            StepWithLibtorch(unfused, learningRate, beta1, beta2, options.eps!.Value, weightDecay);
+    }, closure);
+
+    /// <summary>Adam's update through libtorch's operations, for what the fused pass does not take (GPU, float64, ...).</summary>
+    private static void StepWithLibtorch(List<(Parameter Parameter, Tensor Gradient, State State)> parameters, double learningRate,
+        double beta1, double beta2, double eps, double weightDecay)
+    {
+        // Scalars made here, held by using variables to the end of the step (see the remarks above).
+        using var beta1Scalar = beta1.ToScalar();
+        using var beta2Scalar = beta2.ToScalar();
+        using var gradientShare = (1 - beta1).ToScalar();
+        using var squareShare = (1 - beta2).ToScalar();
+        using var epsilon = eps.ToScalar();
+        using var decay = weightDecay.ToScalar();
+        foreach (var (parameter, grad, state) in parameters)
+        {
+            using var scope = NewDisposeScope();
+            var gradient = grad;
             var firstCorrection = 1 - Math.Pow(beta1, state.step);
             var secondCorrection = 1 - Math.Pow(beta2, state.step);
             if (weightDecay != 0)
@@ -72,5 +85,5 @@ public sealed class ScalarSafeAdam : Adam
             var denominator = state.exp_avg_sq.sqrt().div_(unbias).add_(epsilon);
             parameter.addcdiv_(state.exp_avg, denominator, value: stepSize);
         }
-    }, closure);
+    }
 }
