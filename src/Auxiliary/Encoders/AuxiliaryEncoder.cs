@@ -127,9 +127,8 @@ public sealed class AuxiliaryEncoder : IDisposable
         for (var i = 0; i < _convWeights.Count; i++)
         {
             var geometry = Spec.Convolutions[i].Geometry;
-            h = Spec.Activation.Apply(RepeatableConvolution.Conv2d(h, _convWeights[i], _convBiases[i], geometry.Stride, geometry.Padding));
-            if (geometry.PoolSize > 1)
-                h = WindowMaxPooling.Pool(h, geometry.PoolSize);
+            h = ActivatedMaxPooling.Apply(RepeatableConvolution.Conv2d(h, _convWeights[i], _convBiases[i], geometry.Stride, geometry.Padding),
+                Spec.Activation, geometry.PoolSize);
         }
         return h.flatten(1);
     }

@@ -40,7 +40,7 @@ public static class MlpBuilder
 
     /// <summary>
     /// The convolutional blocks: <c>image</c> (flat rows to [B, C, H, W]), then per block <c>hiddenI</c> (the
-    /// convolution), <c>bnI</c>, <c>actI</c>, <c>poolI</c> (or, for probabilistic pooling, <c>poolI</c> alone), and <c>flatten</c> after the last one. Dropout stays on the
+    /// convolution), <c>bnI</c>, <c>actI</c>, <c>poolI</c> (<c>poolI</c> before <c>actI</c> for ReLU; for probabilistic pooling <c>poolI</c> alone), and <c>flatten</c> after the last one. Dropout stays on the
     /// dense layers: on feature maps it drops single pixels, which neighbours make up for.
     /// </summary>
     private static void AddConvolutions(MlpSpec spec, List<(string, nn.Module<Tensor, Tensor>)> layers)
@@ -59,6 +59,13 @@ public static class MlpBuilder
             // A convolutional RBM's probabilistic pooling is its activation and its pooling in one.
             if (g.IsProbabilistic)
                 layers.Add(($"pool{i + 1}", new ProbabilisticPooling(g.PoolSize)));
+            else if (g.PoolSize > 1 && spec.Activation == ActivationKind.Relu)
+            {
+                // ReLU commutes with max-pooling (same values, same winners, same gradients), and after the pooling it
+                // and its gradient touch one value in P² (see ActivatedMaxPooling).
+                layers.Add(($"pool{i + 1}", new WindowMaxPool2d(g.PoolSize)));
+                layers.Add(($"act{i + 1}", Activations.Create(spec.Activation, spec.ActivationAlpha)));
+            }
             else
             {
                 layers.Add(($"act{i + 1}", Activations.Create(spec.Activation, spec.ActivationAlpha)));

@@ -113,9 +113,7 @@ public sealed class PretrainedLayer : IDisposable
         var preActivation = Convolutions.RepeatableConvolution.Conv2d(images, Weight, Bias, geometry.Stride, geometry.Padding);
         if (geometry.IsProbabilistic)
             return ConvRbm.ProbabilisticMaxPooling.Pooled(preActivation, geometry.PoolSize).MoveToOuterDisposeScope();
-        var hidden = Activation.Apply(preActivation);
-        var pooled = geometry.PoolSize > 1 ? Convolutions.WindowMaxPooling.Pool(hidden, geometry.PoolSize) : hidden;
-        return pooled.MoveToOuterDisposeScope();
+        return Convolutions.ActivatedMaxPooling.Apply(preActivation, Activation, geometry.PoolSize).MoveToOuterDisposeScope();
     }
 
     /// <summary>Moves every tensor to <paramref name="device"/> (a no-op when already there).</summary>

@@ -122,4 +122,38 @@ public sealed class ConvolutionalNetworkTests
         }
         return (images.reshape(count, 64), y);
     }
+
+    [Fact]
+    public void A_ReLU_network_pools_before_its_activation_and_computes_what_the_written_order_computes()
+    {
+        using var network = MlpBuilder.Build(Spec(batchNorm: true), 4);
+        network.named_children().Select(c => c.name).Should().StartWith(["image", "hidden1", "bn1", "pool1", "act1", "hidden2", "bn2", "act2", "flatten"],
+            "the first block pools, the second does not");
+        using var generator = new Generator(5);
+        using var x = (randn([6, 64], generator: generator) * 2).round() / 2;
+
+        var (logits, gradients) = LogitsAndGradients(network, x, c => c);
+        // The same modules with every activation moved back in front of its pooling.
+        var (written, writtenGradients) = LogitsAndGradients(network, x, children =>
+        {
+            var list = children.ToList();
+            var pool = list.FindIndex(c => c.name == "pool1");
+            (list[pool], list[pool + 1]) = (list[pool + 1], list[pool]);
+            return list;
+        });
+
+        logits.equal(written).all().item<bool>().Should().BeTrue();
+        gradients.Zip(writtenGradients).Should().OnlyContain(p => p.First.equal(p.Second).all().item<bool>());
+        MlpBuilder.Build(Spec() with { Activation = ActivationKind.Sigmoid }, 4).named_children().Select(c => c.name)
+            .Should().StartWith(["image", "hidden1", "act1", "pool1"], "a sigmoid saturates, so its pooling stays after it");
+    }
+
+    private static (Tensor Logits, List<Tensor> Gradients) LogitsAndGradients(Sequential network, Tensor x,
+        Func<IEnumerable<(string name, nn.Module module)>, IEnumerable<(string name, nn.Module module)>> order)
+    {
+        network.zero_grad();
+        var logits = order(network.named_children()).Aggregate(x.alias(), (h, c) => ((nn.Module<Tensor, Tensor>)c.module).forward(h));
+        logits.pow(2).sum().backward();
+        return (logits.detach(), network.parameters().Select(p => p.grad!.clone()).ToList());
+    }
 }

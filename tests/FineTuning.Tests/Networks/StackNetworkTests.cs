@@ -47,7 +47,7 @@ public sealed class StackNetworkTests
 
         features.allclose(expected, rtol: 1e-5, atol: 1e-6).Should().BeTrue("hidden1 is a trainable copy of the pretrained conv layer, with its pooling");
         logits.shape.Should().Equal(4, 3);
-        network.named_children().Select(c => c.name).Should().StartWith(["image", "hidden1", "act1", "pool1", "flatten", "hidden2"]);
+        network.named_children().Select(c => c.name).Should().StartWith(["image", "hidden1", "pool1", "act1", "flatten", "hidden2"], "ReLU runs after the pooling");
         StackNetwork.SpecFor(stack, 3).Convolutions.Should().ContainSingle().Which.Channels.Should().Be(2);
     }
 
