@@ -1,5 +1,6 @@
 using Pretrain.Pretraining.Layers;
 using Pretrain.Pretraining.Layers.Convolutions;
+using Pretrain.Pretraining.Tests.Support;
 using static TorchSharp.torch;
 
 namespace Pretrain.Pretraining.Tests.Layers.Convolutions;
@@ -32,8 +33,8 @@ public sealed class ActivatedMaxPoolingTests
         var maps = (randn(shape, dtype: ScalarType.Float64, generator: generator) * 2).round() / 2;
         var outputGradient = randn(WindowMaxPooling.Pool(maps, pool).shape, dtype: ScalarType.Float64, generator: generator);
 
-        var (expected, expectedGradient) = ValueAndGradient(maps, outputGradient, m => WindowMaxPooling.Pool(activation.Apply(m), pool));
-        var (actual, actualGradient) = ValueAndGradient(maps, outputGradient, m => ActivatedMaxPooling.Apply(m, activation, pool));
+        var (expected, expectedGradient) = AutogradProbe.ValueAndGradient(maps, outputGradient, m => WindowMaxPooling.Pool(activation.Apply(m), pool));
+        var (actual, actualGradient) = AutogradProbe.ValueAndGradient(maps, outputGradient, m => ActivatedMaxPooling.Apply(m, activation, pool));
 
         actual.equal(expected).all().item<bool>().Should().BeTrue();
         actualGradient.equal(expectedGradient).all().item<bool>().Should().BeTrue();
@@ -45,13 +46,5 @@ public sealed class ActivatedMaxPoolingTests
         ActivatedMaxPooling.PoolsFirst(EncoderActivation.Relu).Should().BeTrue();
         ActivatedMaxPooling.PoolsFirst(EncoderActivation.Sigmoid).Should().BeFalse();
         ActivatedMaxPooling.PoolsFirst(EncoderActivation.Tanh).Should().BeFalse();
-    }
-
-    private static (Tensor Value, Tensor Gradient) ValueAndGradient(Tensor input, Tensor outputGradient, Func<Tensor, Tensor> function)
-    {
-        var leaf = input.detach().clone().requires_grad_(true);
-        var value = function(leaf);
-        value.backward([outputGradient]);
-        return (value.detach(), leaf.grad!.clone());
     }
 }

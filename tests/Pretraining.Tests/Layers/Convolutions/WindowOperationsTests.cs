@@ -1,4 +1,5 @@
 using Pretrain.Pretraining.Layers.Convolutions;
+using Pretrain.Pretraining.Tests.Support;
 using static TorchSharp.torch;
 
 namespace Pretrain.Pretraining.Tests.Layers.Convolutions;
@@ -27,8 +28,8 @@ public sealed class WindowOperationsTests
         using var generator = new Generator(7);
         var maps = randn(shape, dtype: ScalarType.Float64, generator: generator);
         var outputGradient = randn(nn.functional.max_pool2d(maps, [pool, pool]).shape, dtype: ScalarType.Float64, generator: generator);
-        var (expected, expectedGradient) = ValueAndGradient(maps, outputGradient, m => nn.functional.max_pool2d(m, [pool, pool]));
-        var (actual, actualGradient) = ValueAndGradient(maps, outputGradient, m => WindowMaxPooling.Pool(m, pool));
+        var (expected, expectedGradient) = AutogradProbe.ValueAndGradient(maps, outputGradient, m => nn.functional.max_pool2d(m, [pool, pool]));
+        var (actual, actualGradient) = AutogradProbe.ValueAndGradient(maps, outputGradient, m => WindowMaxPooling.Pool(m, pool));
 
         actual.equal(expected).all().item<bool>().Should().BeTrue();
         actualGradient.equal(expectedGradient).all().item<bool>().Should().BeTrue();
@@ -60,9 +61,9 @@ public sealed class WindowOperationsTests
         using var generator = new Generator(8);
         var maps = randn([2, 3, rows, columns], dtype: ScalarType.Float64, generator: generator);
         var outputGradient = randn([2, 3, rows * factor, columns * factor], dtype: ScalarType.Float64, generator: generator);
-        var (expected, expectedGradient) = ValueAndGradient(maps, outputGradient,
+        var (expected, expectedGradient) = AutogradProbe.ValueAndGradient(maps, outputGradient,
             m => nn.functional.interpolate(m, size: [rows * factor, columns * factor], mode: InterpolationMode.Nearest));
-        var (actual, actualGradient) = ValueAndGradient(maps, outputGradient, m => WindowUpsampling.Nearest(m, factor));
+        var (actual, actualGradient) = AutogradProbe.ValueAndGradient(maps, outputGradient, m => WindowUpsampling.Nearest(m, factor));
 
         actual.equal(expected).all().item<bool>().Should().BeTrue();
         actualGradient.allclose(expectedGradient, rtol: 1e-12, atol: 1e-12).Should().BeTrue();
@@ -77,8 +78,8 @@ public sealed class WindowOperationsTests
         using var generator = new Generator(9);
         var maps = randn([2, 3, rows, columns], dtype: ScalarType.Float64, generator: generator);
         var outputGradient = randn([2, 3, rows / pool, columns / pool], dtype: ScalarType.Float64, generator: generator);
-        var (expected, expectedGradient) = ValueAndGradient(maps, outputGradient, m => nn.functional.avg_pool2d(m, [pool, pool]) * (pool * pool));
-        var (actual, actualGradient) = ValueAndGradient(maps, outputGradient, m => WindowSumPooling.Sum(m, pool));
+        var (expected, expectedGradient) = AutogradProbe.ValueAndGradient(maps, outputGradient, m => nn.functional.avg_pool2d(m, [pool, pool]) * (pool * pool));
+        var (actual, actualGradient) = AutogradProbe.ValueAndGradient(maps, outputGradient, m => WindowSumPooling.Sum(m, pool));
 
         actual.allclose(expected, rtol: 1e-12, atol: 1e-12).Should().BeTrue();
         actualGradient.allclose(expectedGradient, rtol: 1e-12, atol: 1e-12).Should().BeTrue();
@@ -95,13 +96,5 @@ public sealed class WindowOperationsTests
         ragged.Should().Throw<ArgumentException>().WithMessage("*multiples of 2; received [1, 1, 5, 4]*");
         var flatUpsampling = () => WindowUpsampling.Nearest(zeros(3, 4), 2);
         flatUpsampling.Should().Throw<ArgumentException>().WithMessage("*received [3, 4]*");
-    }
-
-    private static (Tensor Value, Tensor Gradient) ValueAndGradient(Tensor input, Tensor outputGradient, Func<Tensor, Tensor> function)
-    {
-        var leaf = input.detach().clone().requires_grad_(true);
-        var value = function(leaf);
-        value.backward([outputGradient]);
-        return (value.detach(), leaf.grad!.clone());
     }
 }
