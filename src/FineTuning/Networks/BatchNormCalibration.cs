@@ -19,9 +19,13 @@ public static class BatchNormCalibration
     /// <summary>
     /// Calibrates every <see cref="NormBase"/> child of <paramref name="network"/> in order, on the first
     /// <paramref name="sampleSize"/> rows of <paramref name="features"/> (the network's own inputs), and returns their
-    /// names. The network is left in evaluation mode; its other weights are untouched.
+    /// names. The running statistics are always estimated; <paramref name="start"/> says whether scale and shift undo them
+    /// (<see cref="BatchNormStart.Identity"/>) or stay 1 and 0 (<see cref="BatchNormStart.Standard"/>), in which case each
+    /// later normalization is estimated on the normalized outputs below it. The network is left in evaluation mode; its
+    /// other weights are untouched.
     /// </summary>
-    public static IReadOnlyList<string> Calibrate(Sequential network, Tensor features, int sampleSize = DefaultSampleSize)
+    public static IReadOnlyList<string> Calibrate(Sequential network, Tensor features, int sampleSize = DefaultSampleSize,
+        BatchNormStart start = BatchNormStart.Identity)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(features);
@@ -42,8 +46,16 @@ public static class BatchNormCalibration
                 var batchVariance = x.var(dims, unbiased: true);
                 mean.copy_(batchMean);
                 variance.copy_(batchVariance);
-                norm.weight.copy_((batchVariance + norm.eps).sqrt());
-                norm.bias?.copy_(batchMean);
+                if (start == BatchNormStart.Identity)
+                {
+                    norm.weight.copy_((batchVariance + norm.eps).sqrt());
+                    norm.bias?.copy_(batchMean);
+                }
+                else
+                {
+                    norm.weight.fill_(1);
+                    norm.bias?.zero_();
+                }
                 calibrated.Add(name);
             }
             x = ((nn.Module<Tensor, Tensor>)child).forward(x);

@@ -188,6 +188,13 @@ public sealed record ModelSection : IValidatedOptions
     /// </summary>
     public bool BatchNorm { get; init; }
 
+    /// <summary>
+    /// How batch normalizations after pretrained layers start: <c>identity</c> (default) keeps the pretrained function;
+    /// <c>standard</c> starts them as from scratch (scale 1, shift 0), normalizing every pretrained feature over the
+    /// batch from the first step. Only with <see cref="BatchNorm"/> and <c>initialization: pretrained</c>.
+    /// </summary>
+    public FineTuning.Networks.BatchNormStart BatchNormStart { get; init; } = FineTuning.Networks.BatchNormStart.Identity;
+
     /// <summary>Leaky ReLU slope, ELU alpha or PReLU's starting slope; null for each one's default.</summary>
     public double? ActivationAlpha { get; init; }
 
@@ -239,6 +246,8 @@ public sealed record ModelSection : IValidatedOptions
                 yield return new($"addLayers[{i}]", $"expected a positive integer, received {AddLayers[i]}.");
         if ((ReuseLayers is not null || AddLayers.Count > 0) && Initialization != NetworkInitialization.Pretrained)
             yield return new("reuseLayers", "reuseLayers and addLayers shape a network built from a pretrained stack: set model.initialization to 'pretrained'.");
+        if (BatchNormStart != FineTuning.Networks.BatchNormStart.Identity && !(BatchNorm && Initialization == NetworkInitialization.Pretrained))
+            yield return new("batchNormStart", "batchNormStart applies to batch normalizations after pretrained layers: set model.batchNorm to true and model.initialization to 'pretrained', or remove it.");
         if (ActivationAlpha is <= 0)
             yield return new("activationAlpha", $"expected a positive number or null, received {ActivationAlpha}.");
         if (!(InitializerGain > 0))

@@ -97,9 +97,13 @@ internal static class NetworkSetup
                 using var sampling = context.CreateGenerator(RandomStream.BatchNormCalibration);
                 foreach (var (sample, _) in data.Train.LabeledBatches(BatchNormCalibration.DefaultSampleSize, sampling, context.Device))
                 {
-                    var calibrated = BatchNormCalibration.Calibrate(network, sample);
-                    context.Logger.LogInformation("Batch normalizations {Layers} start as the identity (statistics from {Count} training examples), keeping the pretrained function",
-                        string.Join(", ", calibrated), sample.shape[0]);
+                    var calibrated = BatchNormCalibration.Calibrate(network, sample, start: model.BatchNormStart);
+                    if (model.BatchNormStart == BatchNormStart.Identity)
+                        context.Logger.LogInformation("Batch normalizations {Layers} start as the identity (statistics from {Count} training examples), keeping the pretrained function",
+                            string.Join(", ", calibrated), sample.shape[0]);
+                    else
+                        context.Logger.LogInformation("Batch normalizations {Layers} start as from scratch (scale 1, shift 0; running statistics from {Count} training examples), normalizing the pretrained features",
+                            string.Join(", ", calibrated), sample.shape[0]);
                     break;
                 }
             }

@@ -95,6 +95,31 @@ public sealed class StackNetworkTests
         changed.allclose(expected, rtol: 1e-2, atol: 1e-2).Should().BeFalse("the test must be able to fail: fresh statistics rescale the features");
     }
 
+    [Fact]
+    public void Standard_start_normalizes_pretrained_features_and_estimates_the_running_statistics()
+    {
+        using var generator = new Generator(3);
+        using var stack = ConvStack(generator);
+        using var data = rand([300, 64], generator: generator);
+        using var normalized = StackNetwork.Build(stack, 3, new Generator(5), batchNorm: true);
+
+        BatchNormCalibration.Calibrate(normalized, data, start: BatchNormStart.Standard).Should().Equal("bn1");
+
+        var norm = (TorchSharp.Modules.BatchNorm2d)normalized.named_children().Single(c => c.name == "bn1").module;
+        norm.weight.allclose(ones_like(norm.weight)).Should().BeTrue();
+        norm.bias!.allclose(zeros_like(norm.bias)).Should().BeTrue();
+        // Evaluation with the estimated statistics normalizes each channel over examples and positions ...
+        using var evaluated = Below("bn1", normalized, data);
+        using var mean = evaluated.mean([0, 2, 3]);
+        using var sd = evaluated.std([0, 2, 3]);
+        mean.abs().max().item<float>().Should().BeLessThan(1e-3f);
+        sd.sub(1).abs().max().item<float>().Should().BeLessThan(1e-2f);
+        // ... as training mode does with the batch's own statistics, so the two agree from the first step.
+        normalized.train();
+        using var trained = Below("bn1", normalized, data);
+        trained.allclose(evaluated, rtol: 1e-2, atol: 1e-2).Should().BeTrue();
+    }
+
     private static PretrainedStack ConvStack(Generator generator)
     {
         var stack = new PretrainedStack([8, 8]);

@@ -196,4 +196,21 @@ public sealed class RecipeValidationTests
         error.Problems.Select(p => p.Path).Should().Equal("training.unfreezeAfterEpochs");
         error.Message.Should().Contain("but model.freezeLayers is 0");
     }
+
+    [Fact]
+    public void A_standard_batch_norm_start_needs_batch_norm_after_pretrained_layers()
+    {
+        var error = Invalid("""
+            { "data": { "train": { "format": "embedded" } }, "model": { "batchNorm": true, "batchNormStart": "standard" } }
+            """);
+        error.Problems.Select(p => p.Path).Should().Equal("model.batchNormStart");
+        error.Message.Should().Contain("set model.batchNorm to true and model.initialization to 'pretrained'");
+        var accepted = RecipeLoader.Parse("""
+            { "data": { "train": { "format": "embedded" } },
+              "pretraining": { "layers": [ { "kind": "autoencoder", "hiddenUnits": 10 } ] },
+              "model": { "initialization": "pretrained", "batchNorm": true, "batchNormStart": "standard" },
+              "training": { "epochs": 1 }, "evaluation": { "linearProbe": false } }
+            """, "recipes/test.json").Recipe;
+        accepted.Model.BatchNormStart.Should().Be(Pretrain.FineTuning.Networks.BatchNormStart.Standard);
+    }
 }
