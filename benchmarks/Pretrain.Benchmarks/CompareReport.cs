@@ -29,15 +29,17 @@ internal static class CompareReport
             return 1;
         }
         var table = new ComparisonTable(pretrainRuns, baselineRuns);
-        var memory = pretrainRuns.Select(r => r["memory"]!).ToList();
+        var memory = pretrainRuns.Select(r => r["memory"]).OfType<JsonNode>().ToList();
 
         Console.WriteLine();
         Console.WriteLine(table.ToMarkdown());
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Medians of {pretrainRuns.Count} Pretrain run(s) and {baselineRuns.Count} PyTorch run(s) (each run: the median of its own repetitions). Matrix-product peak measured by Pretrain in the same runs (2048x2048): float32 {table.PeakGflops:F1} GFLOP/s, bfloat16 {table.PeakGflopsBFloat16:F1} GFLOP/s{(table.BaselinePeakGflops is double b ? $"; PyTorch's own float32 measurement {b:F1} GFLOP/s" : "")}."));
+            $"Medians of {pretrainRuns.Count} Pretrain run(s) and {baselineRuns.Count} PyTorch run(s) (each run: the median of its own repetitions). Matrix-product peak measured by Pretrain in the same runs (2048x2048): float32 {table.PeakGflops:F1} GFLOP/s, bfloat16 {(table.PeakGflopsBFloat16 is double p ? $"{p:F1} GFLOP/s" : "not measured")}{(table.BaselinePeakGflops is double b ? $"; PyTorch's own float32 measurement {b:F1} GFLOP/s" : "")}."));
         foreach (var m in memory)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Native resident memory, DAE 784->500 on {(int)m["rows"]!} rows: {(long)m["afterEpoch1Bytes"]! / 1048576.0:F0} MB after epoch 1, {(long)m["afterLastEpochBytes"]! / 1048576.0:F0} MB after epoch {(int)m["epochs"]!} ({(double)m["growthPercent"]!:+0.0;-0.0}%)."));
+        if (table.BFloat16Skipped is not null)
+            Console.WriteLine(table.BFloat16Skipped);
         if (note is not null)
             Console.WriteLine(note);
 
@@ -52,6 +54,7 @@ internal static class CompareReport
                 }).ToArray()),
                 ["matmulPeakGflops"] = table.PeakGflops,
                 ["matmulPeakGflopsBFloat16"] = table.PeakGflopsBFloat16,
+                ["bfloat16Skipped"] = table.BFloat16Skipped,
                 ["baselineMatmulPeakGflops"] = table.BaselinePeakGflops,
                 ["pretrainRuns"] = pretrainRuns.Count,
                 ["baselineRuns"] = baselineRuns.Count,

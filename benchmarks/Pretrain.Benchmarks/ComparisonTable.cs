@@ -21,7 +21,10 @@ internal sealed class ComparisonTable
         if (pretrainRuns.Count == 0)
             throw new ArgumentException("compare report: no Pretrain run to report.");
         PeakGflops = Median(pretrainRuns.Select(r => Number(r, "matmulPeakGflops")));
-        PeakGflopsBFloat16 = Median(pretrainRuns.Select(r => Number(r, "matmulPeakGflopsBFloat16")));
+        // Null where bfloat16 was not measured (a machine without native bfloat16 kernels skips those loops).
+        var bfloat16Peaks = pretrainRuns.Select(r => (double?)r["matmulPeakGflopsBFloat16"]).ToList();
+        PeakGflopsBFloat16 = bfloat16Peaks.All(p => p is not null) ? Median(bfloat16Peaks.Select(p => p!.Value)) : null;
+        BFloat16Skipped = pretrainRuns.Select(r => (string?)r["bfloat16Skipped"]).FirstOrDefault(s => s is not null);
         BaselinePeakGflops = baselineRuns.Count == 0 ? null
             : Median(baselineRuns.Select(r => (double?)r["rows"]?["e_mm_2048"]?["gflops"] ?? throw Missing("baseline", "rows.e_mm_2048.gflops")));
         var keys = pretrainRuns[0]["loops"]!.AsArray().Select(l => ((string)l!["name"]!, (string)l["precision"]!)).ToList();
@@ -32,7 +35,10 @@ internal sealed class ComparisonTable
 
     public double PeakGflops { get; }
 
-    public double PeakGflopsBFloat16 { get; }
+    public double? PeakGflopsBFloat16 { get; }
+
+    /// <summary>Why a Pretrain run did not time bfloat16 loops, or null.</summary>
+    public string? BFloat16Skipped { get; }
 
     public double? BaselinePeakGflops { get; }
 
@@ -44,7 +50,9 @@ internal sealed class ComparisonTable
         var flops = Number(own[0]!, "flopsPerSample");
         var theirs = baselineRuns.Select(r => (double?)r["rows"]?[name]?["samples_per_s"]).ToList();
         double? baseline = theirs.Count > 0 && theirs.All(t => t is not null) ? Median(theirs.Select(t => t!.Value)) : null;
-        var peak = precision == "bfloat16" ? PeakGflopsBFloat16 : PeakGflops;
+        var peak = precision == "bfloat16"
+            ? PeakGflopsBFloat16 ?? throw Missing("Pretrain", "matmulPeakGflopsBFloat16")
+            : PeakGflops;
         var gflops = flops * pretrain / 1e9;
         return new ComparedLoop(name, precision, pretrain, baseline, pretrain / baseline, gflops, gflops / peak, flops * baseline / 1e9 / PeakGflops);
     }

@@ -34,7 +34,7 @@ internal static class ConvLoops
         Convolutions = [new ConvLayerSpec(32, new ConvolutionGeometry(3, Padding: 1, PoolSize: 2)), new ConvLayerSpec(64, new ConvolutionGeometry(3, Padding: 1, PoolSize: 2))],
     };
 
-    public static IEnumerable<LoopTiming> Run(Dataset data, RunContext context, int repetitions)
+    public static IEnumerable<LoopTiming?> Run(Dataset data, RunContext context, int repetitions)
     {
         var rows = (int)Math.Min(BaselineRows, data.Count);
         using var images = data.Features.narrow(0, 0, rows).reshape(rows, 1, 28, 28);

@@ -21,11 +21,11 @@ namespace Pretrain.Benchmarks;
 /// </summary>
 internal static class DenseLoops
 {
-    public static IEnumerable<LoopTiming> Run(Dataset data, RunContext context, int repetitions)
+    public static IEnumerable<LoopTiming?> Run(Dataset data, RunContext context, int repetitions)
     {
         var rows = data.Count;
         using var input = new TensorLayerInput(data.Features, owns: false);
-        LoopTiming Layer(string name, string precision, double flops, LayerOptions options) => LoopTiming.Run(name, precision, rows, flops, repetitions,
+        LoopTiming? Layer(string name, string precision, double flops, LayerOptions options) => LoopTiming.Run(name, precision, rows, flops, repetitions,
             () => { options.CreateTrainer().Fit(input, null, context, name).Dispose(); return null; });
 
         var dae = new AutoencoderOptions { HiddenUnits = 500, Noise = NoiseKind.Masking, NoiseLevel = 0.25, Epochs = 1, BatchSize = 128 };

@@ -17,10 +17,13 @@ namespace Pretrain.Benchmarks;
 /// </summary>
 internal static class RankingLoop
 {
+    private const string Name = "g_aux_ranking_text";
     private const int Vocabulary = 10000, Documents = 2000, Words = 50, Window = 5, Embedding = 50, Hidden = 100;
 
-    public static LoopTiming Run(RunContext context, int repetitions)
+    public static LoopTiming? Run(RunContext context, int repetitions)
     {
+        if (!LoopTiming.Wanted(Name))
+            return null;
         var counts = Enumerable.Range(0, Vocabulary).Select(id => id < Pretrain.Auxiliary.Text.Vocabulary.FirstWordId ? 0L : 1_000_000L / (id - 1)).ToArray();
         using var windows = TextWindows.Centred(SyntheticDocuments(counts), Window).to(context.Device);
         var spec = new EncoderSpec
@@ -34,7 +37,7 @@ internal static class RankingLoop
         using var headGenerator = context.CreateGenerator(RandomStream.TextHead);
         using var encoder = new AuxiliaryEncoder(spec, context.Device, encoderGenerator);
         using var task = new PairwiseRankingTask(corruption, spec.OutputSize, margin: 1, context.Device, headGenerator);
-        return LoopTiming.Run("g_aux_ranking_text", "float32", windows.shape[0], LoopFlops.Ranking(Window, Embedding, Hidden), repetitions,
+        return LoopTiming.Run(Name, "float32", windows.shape[0], LoopFlops.Ranking(Window, Embedding, Hidden), repetitions,
             () => { trainer.Fit(task, encoder, windows, null, context); return null; });
     }
 

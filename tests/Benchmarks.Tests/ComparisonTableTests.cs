@@ -54,6 +54,24 @@ public sealed class ComparisonTableTests
     }
 
     [Fact]
+    public void A_run_that_skipped_bfloat16_reports_float32_loops_and_says_why()
+    {
+        var skipped = JsonNode.Parse("""
+            {
+              "matmulPeakGflops": 100, "matmulPeakGflopsBFloat16": null,
+              "bfloat16Skipped": "bfloat16 loops skipped: a bfloat16 matrix product takes 50x as long as a float32 one on this machine",
+              "loops": [ { "name": "a_dae_784_500", "precision": "float32", "flopsPerSample": 1e6, "samplesPerSecond": 20000 } ]
+            }
+            """)!;
+
+        var table = new ComparisonTable([skipped], [BaselineRun(20000)]);
+
+        table.PeakGflopsBFloat16.Should().BeNull();
+        table.BFloat16Skipped.Should().Contain("takes 50x as long");
+        table.Loops.Should().ContainSingle().Which.Ratio.Should().BeApproximately(1.0, 1e-12);
+    }
+
+    [Fact]
     public void Median_of_an_even_count_is_the_mean_of_the_middle_two() =>
         ComparisonTable.Median([4, 1, 3, 2]).Should().Be(2.5);
 

@@ -36,6 +36,7 @@ internal sealed class SupervisedEpochs : IEpochBody, IDisposable
     public SupervisedEpochs(nn.Module<Tensor, Tensor> model, SupervisedTrainingOptions options, ILabeledInput train, ILabeledInput? validation, RunContext context)
     {
         (_model, _options, _train, _validation, _context) = (model, options, train, validation, context);
+        BFloat16Speed.WarnIfSlow(options.Precision, context, "fine-tuning");
         _groups = LayerGroups.Of(model);
         _schedule = new TrainableSchedule(_groups, options);
         _schedule.Apply(epoch: 1, context);

@@ -37,6 +37,7 @@ public sealed class RbmTrainer : ILayerTrainer
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(context);
         Describe(train.SampleShape);
+        BFloat16Speed.WarnIfSlow(Options.Precision, context, stage);
         // A dense layer reads every example flat, whatever its shape (e.g. the [C, H, W] maps of a convolutional layer).
         train = ReshapedLayerInput.Flat(train);
         validation = validation is null ? null : ReshapedLayerInput.Flat(validation);

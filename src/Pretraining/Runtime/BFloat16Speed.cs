@@ -1,0 +1,84 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Pretrain.Pretraining.Layers;
+using static TorchSharp.torch;
+
+namespace Pretrain.Pretraining.Runtime;
+
+/// <summary>
+/// Whether bfloat16 matrix products pay on a device. libtorch runs them with native instructions on CPUs with
+/// AVX512-BF16 or AMX and on recent GPUs, where they are 2-4x faster than float32; elsewhere (an AVX2-only CPU, for
+/// one) it falls back to scalar loops, measured here 50x slower than float32. <c>precision: bfloat16</c> would then
+/// turn an hour's run into days, so trainers warn at their start (<see cref="WarnIfSlow"/>).
+/// </summary>
+/// <remarks>
+/// The probe times one 256x512 by 512x256 product in each precision (a few milliseconds where bfloat16 is native,
+/// about a tenth of a second where it is not), once per process and device: it measures the machine, not the run, so
+/// unlike everything else in a run it is kept in static state.
+/// </remarks>
+public static class BFloat16Speed
+{
+    /// <summary>bfloat16 products taking longer than this multiple of float32's count as slow.</summary>
+    public const double SlowThreshold = 1.5;
+
+    private const int Rows = 256, Inner = 512, Columns = 256, Timings = 3;
+
+    private static readonly ConcurrentDictionary<string, double> Slowdowns = new();
+
+    /// <summary>
+    /// How many times as long a bfloat16 matrix product takes as the same float32 one on <paramref name="device"/>
+    /// (below 1: bfloat16 is faster). Measured on first use, then remembered for the process.
+    /// </summary>
+    public static double SlowdownOverFloat32(Device device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        return Slowdowns.GetOrAdd(device.ToString(), _ => Probe(device));
+    }
+
+    /// <summary>
+    /// The warning for training in <paramref name="precision"/> where bfloat16 products take
+    /// <paramref name="slowdown"/> times as long as float32 ones; null when there is nothing to warn about.
+    /// </summary>
+    public static string? WarningFor(Precision precision, double slowdown, string device) =>
+        precision != Precision.BFloat16 || slowdown <= SlowThreshold
+            ? null
+            : string.Create(CultureInfo.InvariantCulture,
+                $"precision bfloat16: a bfloat16 matrix product takes {slowdown:F0}x as long as a float32 one on {device} (libtorch has no native bfloat16 kernels here; CPUs with AVX512-BF16 or AMX and recent GPUs have them), so this stage will run slower, not faster. Use precision float32 on this machine.");
+
+    /// <summary>Logs <see cref="WarningFor"/> for <paramref name="precision"/> on the context's device, probing only for bfloat16.</summary>
+    public static void WarnIfSlow(Precision precision, RunContext context, string stage)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (precision != Precision.BFloat16)
+            return;
+        if (WarningFor(precision, SlowdownOverFloat32(context.Device), context.Device.ToString()) is { } warning)
+            context.Logger.LogWarning("{Stage}: {Warning}", stage, warning);
+    }
+
+    private static double Probe(Device device)
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(0);
+        var a = randn([Rows, Inner], generator: generator).to(device);
+        var b = randn([Inner, Columns], generator: generator).to(device);
+        return Seconds(a.to(ScalarType.BFloat16), b.to(ScalarType.BFloat16)) / Seconds(a, b);
+    }
+
+    /// <summary>The fastest of a few timed products after a warm-up; reading one value back waits for a GPU to finish.</summary>
+    private static double Seconds(Tensor a, Tensor b)
+    {
+        using (var warm = mm(a, b))
+            warm[0, 0].to(ScalarType.Float32).item<float>();
+        var best = double.MaxValue;
+        for (var i = 0; i < Timings; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            using var product = mm(a, b);
+            product[0, 0].to(ScalarType.Float32).item<float>();
+            best = Math.Min(best, clock.Elapsed.TotalSeconds);
+        }
+        return best;
+    }
+}
