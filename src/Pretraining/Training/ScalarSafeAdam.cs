@@ -35,6 +35,23 @@ public sealed class ScalarSafeAdam : Adam
     {
     }
 
+    /// <summary>
+    /// Releases the gradients instead of zeroing them, as PyTorch's <c>zero_grad(set_to_none=True)</c> (its default) does:
+    /// the next backward pass then gives each parameter its freshly computed gradient instead of adding it into a zeroed
+    /// buffer, which saves a fill and an addition over every parameter each batch. As in PyTorch, a parameter that gets no
+    /// gradient in a step is then left alone by it rather than moved by its moments alone.
+    /// </summary>
+    public override void zero_grad()
+    {
+        foreach (var group in _parameter_groups)
+            foreach (var parameter in group.Parameters)
+                if (parameter.grad is { } gradient)
+                {
+                    parameter.grad = null;
+                    gradient.Dispose();
+                }
+    }
+
     /// <inheritdoc />
     public override Tensor step(Func<Tensor>? closure = null) => _step<ParamGroup>(group =>
     {
