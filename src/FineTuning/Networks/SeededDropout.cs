@@ -1,3 +1,4 @@
+using Pretrain.Pretraining.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -53,7 +54,7 @@ public sealed class SeededDropout : nn.Module<Tensor, Tensor>
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(generator);
-        var keep = empty(input.shape, input.dtype).bernoulli_(1 - probability, generator).to(input.device);
+        var keep = (UniformDraws.Sample(input.shape, generator) < 1 - probability).to(input.dtype).to(input.device);
         return input * keep / (1 - probability);
     }
 

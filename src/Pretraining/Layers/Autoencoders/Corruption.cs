@@ -1,3 +1,4 @@
+using Pretrain.Pretraining.Runtime;
 using static TorchSharp.torch;
 
 namespace Pretrain.Pretraining.Layers.Autoencoders;
@@ -23,7 +24,7 @@ public static class Corruption
     public static Tensor Masking(Tensor input, double fraction, Generator generator)
     {
         ArgumentNullException.ThrowIfNull(input);
-        using var keep = rand(input.shape, generator: generator, device: input.device) >= fraction;
+        using var keep = UniformDraws.Sample(input.shape, generator, input.device) >= fraction;
         return input * keep;
     }
 
@@ -40,8 +41,8 @@ public static class Corruption
     {
         ArgumentNullException.ThrowIfNull(input);
         using var scope = NewDisposeScope();
-        var hit = rand(input.shape, generator: generator, device: input.device) < fraction;
-        var salt = (rand(input.shape, generator: generator, device: input.device) < 0.5).to(input.dtype);
+        var hit = UniformDraws.Sample(input.shape, generator, input.device) < fraction;
+        var salt = (UniformDraws.Sample(input.shape, generator, input.device) < 0.5).to(input.dtype);
         return where(hit, salt, input).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using Pretrain.Pretraining.Runtime;
 using static TorchSharp.torch;
 
 namespace Pretrain.Pretraining.Layers.ConvRbm;
@@ -54,7 +55,7 @@ public static class ProbabilisticMaxPooling
         RequireWhole(probabilities, pool);
         using var scope = NewDisposeScope();
         var windows = Rows(probabilities, pool);
-        var uniform = rand([.. windows.shape[..^1], 1], generator: generator, dtype: windows.dtype, device: windows.device);
+        var uniform = UniformDraws.Sample([.. windows.shape[..^1], 1], generator, windows.device, windows.dtype);
         // Unit i is on when cumsum_{i-1} < u <= cumsum_i; when u is above every cumulative sum the window is off.
         // The previous sums are the same numbers shifted (not cumsum - p, which rounds), so the intervals never overlap.
         var cumulative = windows.cumsum(-1);

@@ -1,3 +1,4 @@
+using Pretrain.Pretraining.Runtime;
 using static TorchSharp.torch;
 
 namespace Pretrain.Pretraining.Layers.Rbm;
@@ -71,7 +72,7 @@ public sealed class RbmModel : IRbmModel, IDisposable
     {
         ArgumentNullException.ThrowIfNull(probabilities);
         // In place: the uniform draws become the 0/1 states, one tensor instead of three.
-        return rand(probabilities.shape, generator: generator, device: probabilities.device, dtype: probabilities.dtype).lt_(probabilities);
+        return UniformDraws.Sample(probabilities.shape, generator, probabilities.device, probabilities.dtype).lt_(probabilities);
     }
 
     /// <summary>A sample of the visible units given their mean: Bernoulli draws, or mean plus unit Gaussian noise.</summary>
