@@ -34,7 +34,7 @@ internal sealed record LoopTiming(string Name, string Precision, long Samples, d
     /// <summary>
     /// Times <paramref name="epoch"/> after one untimed warm-up call. The action returns the seconds to count (the
     /// whole call when it returns null), so a loop can leave out work done once outside the epoch, as the baseline does.
-    /// Returns null, without calling it, for a loop that <see cref="Only"/> leaves out.
+    /// Returns null, without calling it, for a loop that <see cref="Only"/> or <see cref="Skipped"/> leaves out.
     /// </summary>
     public static LoopTiming? Run(string name, string precision, long samples, double flopsPerSample, int repetitions, Func<double?> epoch)
     {

@@ -36,7 +36,7 @@ internal static class LoopsMode
         using var onDevice = data.To(context.Device);
         Console.WriteLine($"Pretrain loops: {data.Count} rows of {description}; device {context.DescribeDevice()}; torch threads {get_num_threads()}; median of {repetitions} after a warm-up.");
 
-        var bfloat16Skipped = BFloat16Skipped(context);
+        var bfloat16Skipped = BFloat16Skipped(context.Device);
         if (bfloat16Skipped is not null)
         {
             LoopTiming.Skipped = ["bfloat16"];
@@ -79,12 +79,12 @@ internal static class LoopsMode
         return 0;
     }
 
-    /// <summary>Why bfloat16 loops are not timed here, or null where libtorch runs bfloat16 products natively.</summary>
-    private static string? BFloat16Skipped(RunContext context)
+    /// <summary>Why bfloat16 is not timed on <paramref name="device"/>, or null where libtorch runs bfloat16 products natively.</summary>
+    public static string? BFloat16Skipped(Device device)
     {
-        var slowdown = BFloat16Speed.SlowdownOverFloat32(context.Device);
+        var slowdown = BFloat16Speed.SlowdownOverFloat32(device);
         return slowdown <= BFloat16Speed.SlowThreshold ? null : string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"bfloat16 loops skipped: a bfloat16 matrix product takes {slowdown:F0}x as long as a float32 one on this machine (no native bfloat16 kernels: AVX512-BF16, AMX or a recent GPU).");
+            $"bfloat16 peak and loops skipped: a bfloat16 matrix product takes {slowdown:F0}x as long as a float32 one on this machine (no native bfloat16 kernels: AVX512-BF16, AMX or a recent GPU).");
     }
 
     public static string? Option(string[] args, string name)

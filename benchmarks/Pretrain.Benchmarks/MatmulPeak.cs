@@ -18,10 +18,7 @@ internal static class MatmulPeak
     {
         Console.WriteLine($"torch threads {get_num_threads()}");
         Console.WriteLine($"float32  {Gflops(ScalarType.Float32):F1} GFLOP/s (2048x2048 matrix product)");
-        var slowdown = Pretrain.Pretraining.Runtime.BFloat16Speed.SlowdownOverFloat32(CPU);
-        Console.WriteLine(slowdown <= Pretrain.Pretraining.Runtime.BFloat16Speed.SlowThreshold
-            ? $"bfloat16 {Gflops(ScalarType.BFloat16):F1} GFLOP/s (2048x2048 matrix product)"
-            : $"bfloat16 not measured: a small bfloat16 product takes {slowdown:F0}x as long as float32 here (no native bfloat16 kernels)");
+        Console.WriteLine(LoopsMode.BFloat16Skipped(CPU) ?? $"bfloat16 {Gflops(ScalarType.BFloat16):F1} GFLOP/s (2048x2048 matrix product)");
         return 0;
     }
 

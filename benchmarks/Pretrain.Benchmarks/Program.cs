@@ -26,16 +26,26 @@ if (!args.Contains("--default-allocator"))
     NativeAllocator.KeepFreedMemory();
 if (args.FirstOrDefault() != "report")
     Console.WriteLine($"Allocator: {(NativeAllocator.Tuned ? "glibc tuned to keep freed memory (NativeAllocator)" : "as the C library sets it")}.");
-switch (args.FirstOrDefault())
+try
 {
-    case "peak": return MatmulPeak.Run(args);
-    case "loops": return LoopsMode.Run(args);
-    case "report": return CompareReport.Run(args);
+    // Bad options (--threads x, --only with no matching loop, ...) end with their message, not a stack trace.
+    int? exitCode = args.FirstOrDefault() switch
+    {
+        "peak" => MatmulPeak.Run(args),
+        "loops" => LoopsMode.Run(args),
+        "report" => CompareReport.Run(args),
+        "shards" => ShardsBenchmark.Run(args),
+        "conv" => ConvBenchmark.Run(args),
+        _ => null,
+    };
+    if (exitCode is int code)
+        return code;
 }
-if (args.FirstOrDefault() == "shards")
-    return ShardsBenchmark.Run(args);
-if (args.FirstOrDefault() == "conv")
-    return ConvBenchmark.Run(args);
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine($"Pretrain.Benchmarks: {e.Message}");
+    return 2;
+}
 var quick = args.Contains("--quick");
 var outIndex = Array.IndexOf(args, "--out");
 var outPath = outIndex >= 0 && outIndex + 1 < args.Length ? args[outIndex + 1] : null;
