@@ -42,6 +42,7 @@ public sealed class CachingTrainer
             : _options.UnfreezeAfterEpochs is not null ? "the frozen layers are unfrozen after training.unfreezeAfterEpochs"
             : _options.Augmentation is { IsActive: true } && plan.Length > 0 ? "augmentation changes the inputs every epoch, so the frozen layers' outputs change too"
             : plan.Length == 0 ? plan.Reason
+            : train is SoftLabeledExamples ? "the examples carry soft targets (distillation), which the cache does not keep, so the frozen layers run on every batch"
             : train is not Dataset || validation is not (null or Dataset) ? "the examples are streamed from shards, so the frozen layers run on every batch"
             : null;
         if (why is not null || train is not Dataset trainRows)

@@ -50,6 +50,13 @@ public sealed record Recipe
     /// </summary>
     public SupervisedTrainingOptions? Training { get; init; }
 
+    /// <summary>
+    /// Self-distillation after supervised training: the trained network labels the unlabeled training examples with its
+    /// class probabilities and a student of the same architecture and start trains on them and the labels. Both arms
+    /// distil when the recipe compares with scratch. Optional.
+    /// </summary>
+    public DistillationOptions? Distillation { get; init; }
+
     /// <summary>Extra evaluations.</summary>
     public EvaluationSection Evaluation { get; init; } = new();
 

@@ -46,8 +46,8 @@ internal static class RecipeValidator
         if (data.Unlabeled is not null)
         {
             CheckSource(loaded, data.Unlabeled, "data.unlabeled", problems);
-            Require(recipe.Pretraining is { From: null } && (recipe.Pretraining.Layers.Count > 0 || recipe.Pretraining.Auxiliary is not null), "data.unlabeled",
-                "only pretraining reads unlabeled examples: add a pretraining section with layers or an auxiliary task, or remove data.unlabeled.");
+            Require((recipe.Pretraining is { From: null } && (recipe.Pretraining.Layers.Count > 0 || recipe.Pretraining.Auxiliary is not null)) || recipe.Distillation is not null, "data.unlabeled",
+                "only pretraining and distillation read unlabeled examples: add a pretraining section with layers or an auxiliary task, or a distillation section, or remove data.unlabeled.");
         }
 
         var model = recipe.Model;
@@ -89,6 +89,14 @@ internal static class RecipeValidator
         Require(training.Patience is null || data.ValidationFraction > 0 || !recipe.RunsSupervisedTraining, "training.patience", "early stopping needs validation data: set data.validationFraction above 0.");
         Require(training.UnfreezeAfterEpochs is null || recipe.Model is { FreezeLayers: not 0 }, "training.unfreezeAfterEpochs",
             "unfreezes the layers model.freezeLayers freezes, but model.freezeLayers is 0: freeze the pretrained layers for the first epochs with it.");
+        if (recipe.Distillation is { } distillation)
+        {
+            Collect(distillation, "distillation");
+            Require(recipe.RunsSupervisedTraining, "distillation", "distils the supervised network into a student: add a training section.");
+            Require(data.ValidationFraction > 0, "distillation", "the student is chosen by validation accuracy: set data.validationFraction above 0.");
+            Require(data.LabelsPerClass is not null || data.Unlabeled is not null || recipe.Pretraining is not null, "distillation",
+                "the teacher labels the training examples without labels, but every training example is labeled and there is no data.unlabeled: set data.labelsPerClass or give data.unlabeled.");
+        }
         Require(recipe.Pretraining is null || !recipe.Evaluation.LinearProbe || (data.Test is not null && data.ValidationFraction > 0),
             "evaluation.linearProbe", "the linear probe needs data.test and a validation split (data.validationFraction above 0); set it to false otherwise.");
         return problems;

@@ -43,7 +43,7 @@ internal static class DataPreparation
         // The scaler sees every training example outside the validation split (labels are not needed to fit it).
         var scaler = CreateScaler(data.Scaling, DataSourceLoader.IsPixels(data.Train, loaded.Resolve));
         scaler.Fit(pool);
-        var unlabeled = loaded.Recipe.Pretraining is null ? null : PrepareUnlabeled(scaler, pool, validation, test, loaded, context);
+        var unlabeled = loaded.Recipe.Pretraining is null && loaded.Recipe.Distillation is null ? null : PrepareUnlabeled(scaler, pool, validation, test, loaded, context);
 
         if (data.LabelsPerClass is int perClass)
         {
@@ -83,7 +83,7 @@ internal static class DataPreparation
         var (combined, dropped) = UnlabeledPool.Combine(pool, extra, new[] { validation, test }.OfType<Dataset>(), "data.unlabeled");
         using (combined)
         {
-            context.Logger.LogInformation("Pretraining on {Count} examples: {Pool} training examples and {Extra} of the {Read} from data.unlabeled ({Source}); {Dropped} dropped as copies of validation or test examples",
+            context.Logger.LogInformation("Unlabeled examples for pretraining or distillation: {Count}, {Pool} training examples and {Extra} of the {Read} from data.unlabeled ({Source}); {Dropped} dropped as copies of validation or test examples",
                 combined.Count, pool.Count, extra.Count - dropped, extra.Count, extra.Source, dropped);
             return Place(scaler.Transform(combined), context);
         }

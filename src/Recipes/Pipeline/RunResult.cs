@@ -32,6 +32,12 @@ public sealed record RunResult(string RunFolder, double Seconds)
     /// <summary>Test accuracy of the same architecture trained from random weights, when compared.</summary>
     public double? ScratchTestAccuracy { get; init; }
 
+    /// <summary>Test accuracy of the student distilled from the supervised network (recipe section <c>distillation</c>).</summary>
+    public double? DistilledTestAccuracy { get; init; }
+
+    /// <summary>Test accuracy of the student distilled from the network trained from random weights, when compared.</summary>
+    public double? ScratchDistilledTestAccuracy { get; init; }
+
     /// <summary>The learning rate the supervised network trained with (chosen by validation accuracy from a grid, if given).</summary>
     public double? LearningRate { get; init; }
 

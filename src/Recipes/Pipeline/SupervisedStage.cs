@@ -16,11 +16,11 @@ namespace Pretrain.Recipes.Pipeline;
 /// The supervised stage: trains the recipe's network on the labeled examples (from random weights, or fine-tuning the
 /// pretrained stack plus a new head), once per learning rate of <c>training.learningRates</c> when given (keeping the one
 /// with the best validation accuracy, all from the same starting weights), and evaluates the kept network once on the
-/// test set.
+/// test set; then, with a <c>distillation</c> section, distils it into a student (<see cref="DistillationStep"/>).
 /// </summary>
 internal static class SupervisedStage
 {
-    public static (TrainingHistory History, ClassificationReport? Test, double LearningRate) Run(Pretrain.Recipes.Model.LoadedRecipe loaded, PreparedData data,
+    public static (TrainingHistory History, ClassificationReport? Test, double LearningRate, DistillationOutcome? Distilled) Run(Pretrain.Recipes.Model.LoadedRecipe loaded, PreparedData data,
         PretrainedStack? stack, bool fromScratch, RunFolder folder, RunContext context, ITrainingCallback? progress)
     {
         var options = loaded.Recipe.Training ?? new();
@@ -69,7 +69,9 @@ internal static class SupervisedStage
                 DataSourceLoader.ClassNames(loaded.Recipe.Data!.Train, loaded.Resolve), folder.File(fromScratch ? "network-scratch.safetensors" : "network.safetensors"));
             var test = data.Test is null ? null : TestReport.Write(best!, data, folder, context, label, fromScratch ? "confusion-scratch" : "confusion");
             WriteCurves(bestHistory!, folder, fromScratch ? "-scratch" : "", $"{label}, learning rate {bestRate}", context);
-            return (bestHistory!, test, bestRate);
+            var distilled = loaded.Recipe.Distillation is null ? null
+                : DistillationStep.Run(loaded, data, stack, fromScratch, best!, bestRate, folder, context, progress);
+            return (bestHistory!, test, bestRate, distilled);
         }
         finally
         {
@@ -95,7 +97,7 @@ internal static class SupervisedStage
     }
 
     /// <summary>Draws the curves from the history (which holds the epochs before a resume too, unlike the callbacks).</summary>
-    private static void WriteCurves(TrainingHistory history, RunFolder folder, string suffix, string title, RunContext context) =>
+    internal static void WriteCurves(TrainingHistory history, RunFolder folder, string suffix, string title, RunContext context) =>
         Reports.Pictures.TryDraw(context.Logger, "the training curves", () =>
         {
             var epochs = history.Epochs.Select(e => e.ToReport("supervised")).ToList();

@@ -213,4 +213,29 @@ public sealed class RecipeValidationTests
             """, "recipes/test.json").Recipe;
         accepted.Model.BatchNormStart.Should().Be(Pretrain.FineTuning.Networks.BatchNormStart.Standard);
     }
+
+    [Fact]
+    public void Distillation_settings_out_of_range_are_refused_each_with_its_path()
+    {
+        var error = Invalid("""
+            { "data": { "train": { "format": "embedded" }, "labelsPerClass": 5 },
+              "distillation": { "epochs": 0, "temperature": 0, "patience": 0 } }
+            """);
+        error.Problems.Select(p => p.Path).Should().BeEquivalentTo("distillation.epochs", "distillation.temperature", "distillation.patience");
+    }
+
+    [Fact]
+    public void Distillation_needs_validation_data_and_examples_without_labels()
+    {
+        var error = Invalid("""
+            { "data": { "train": { "format": "embedded" }, "validationFraction": 0 }, "distillation": { } }
+            """);
+        error.Problems.Select(p => p.Path).Should().Equal("distillation", "distillation");
+        error.Message.Should().Contain("set data.validationFraction above 0").And.Contain("every training example is labeled");
+        var accepted = RecipeLoader.Parse("""
+            { "data": { "train": { "format": "embedded" }, "labelsPerClass": 5 }, "distillation": { "epochs": 3, "temperature": 0.5 } }
+            """, "recipes/test.json").Recipe;
+        accepted.Distillation!.Epochs.Should().Be(3);
+        accepted.Distillation.Temperature.Should().Be(0.5);
+    }
 }

@@ -71,5 +71,24 @@ public sealed class ConvRecipeRunTests : IDisposable
         File.Exists(Path.Combine(result.RunFolder, "layer1-filters.png")).Should().BeTrue("the encoder's first kernels are drawn as for greedy layers");
     }
 
+    [Fact]
+    public void Distillation_trains_a_student_of_each_arm_on_the_teachers_probabilities_and_saves_it()
+    {
+        var output = Path.Combine(_folder, "distil").Replace('\\', '/');
+        var recipe = Path.Combine(RepositoryPaths.Recipes, "embedded-conv-finetune.json");
+        using var log = new CollectedLog();
+        var result = RecipeRunner.RunFile(recipe, [$"output={output}", "device=cpu", "pretraining.layers[0].epochs=1", "pretraining.layers[1].epochs=1",
+            "pretraining.layers[0].channels=4", "pretraining.layers[1].channels=4", "training.epochs=2", "evaluation.linearProbe=false",
+            "distillation={\"epochs\": 2, \"temperature\": 0.5}"], log);
+
+        result.DistilledTestAccuracy.Should().BeGreaterThan(0.2, "two epochs on 4,700 examples, most labeled by the teacher, beat chance (0.1)");
+        result.ScratchDistilledTestAccuracy.Should().NotBeNull("the scratch arm distils its own network with the same budget");
+        log.Text.Should().Contain("labels 4500 unlabeled examples (temperature 0.5").And.Contain("on 4700 examples (200 with labels");
+        using var student = Pretrain.FineTuning.Models.SavedNetwork.Load(Path.Combine(result.RunFolder, "network-distilled.json"));
+        student.Spec.Convolutions.Should().HaveCount(2);
+        File.Exists(Path.Combine(result.RunFolder, "network-distilled-scratch.json")).Should().BeTrue();
+        File.Exists(Path.Combine(result.RunFolder, "confusion-distilled.csv")).Should().BeTrue();
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 }

@@ -1,0 +1,35 @@
+using Pretrain.Pretraining.Validation;
+
+namespace Pretrain.FineTuning.Training;
+
+/// <summary>
+/// Self-distillation on unlabeled examples (SimCLRv2's third step, Chen et al. 2020; "noisy student", Xie et al. 2020):
+/// the trained network becomes a teacher whose class probabilities label every unlabeled example, and a student with
+/// the same architecture and starting weights trains on those probabilities and the true labels, with the same
+/// augmentation, dropout and learning rate. The recipe's <c>distillation</c> section binds to this record.
+/// </summary>
+public sealed record DistillationOptions : IValidatedOptions
+{
+    /// <summary>Passes of the student over the unlabeled and labeled examples together. Default 20.</summary>
+    public int Epochs { get; init; } = 20;
+
+    /// <summary>
+    /// The teacher's probabilities are the softmax of its logits divided by this: below 1 sharpens them towards hard
+    /// labels, above 1 softens them. Default 1 (the teacher's own probabilities).
+    /// </summary>
+    public double Temperature { get; init; } = 1;
+
+    /// <summary>Early stopping of the student on validation accuracy; null (default) uses <c>training.patience</c>.</summary>
+    public int? Patience { get; init; }
+
+    /// <inheritdoc />
+    public IEnumerable<OptionProblem> Problems()
+    {
+        if (Epochs < 1)
+            yield return new("epochs", $"expected at least 1, received {Epochs}.");
+        if (!(Temperature > 0) || double.IsInfinity(Temperature))
+            yield return new("temperature", $"expected a positive number, received {Temperature}.");
+        if (Patience is < 1)
+            yield return new("patience", $"expected at least 1 epoch, received {Patience}.");
+    }
+}

@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Logging;
+using Pretrain.FineTuning.Caching;
+using Pretrain.FineTuning.Evaluation;
+using Pretrain.FineTuning.Models;
+using Pretrain.FineTuning.Training;
+using Pretrain.Pretraining;
+using Pretrain.Pretraining.Data;
+using Pretrain.Pretraining.Runtime;
+using Pretrain.Pretraining.Stacks;
+using Pretrain.Pretraining.Training;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Pretrain.Recipes.Pipeline;
+
+/// <summary>What the student of one arm reached.</summary>
+/// <param name="History">The student's epochs.</param>
+/// <param name="Test">Its test report, when there is a test set.</param>
+internal sealed record DistillationOutcome(TrainingHistory History, ClassificationReport? Test);
+
+/// <summary>
+/// The recipe's <c>distillation</c> for one arm (<see cref="DistillationOptions"/>): the arm's trained network labels
+/// the unlabeled training examples with its probabilities, and a student built exactly as the arm's network was at
+/// the start of training (pretrained or random weights, batch norm calibrated the same way) trains on those and the
+/// labels, at the learning rate the arm chose, with the recipe's augmentation and regularization. The student is saved
+/// as <c>network-distilled[-scratch]</c> and tested once.
+/// </summary>
+internal static class DistillationStep
+{
+    public static DistillationOutcome Run(Model.LoadedRecipe loaded, PreparedData data, PretrainedStack? stack, bool fromScratch, Sequential teacher,
+        double learningRate, RunFolder folder, RunContext context, ITrainingCallback? progress)
+    {
+        var options = loaded.Recipe.Distillation ?? throw new InvalidOperationException("the recipe has no distillation section");
+        var training = loaded.Recipe.Training ?? new();
+        var labeled = PreparedData.InMemory(data.Train, "distillation", "distillation");
+        var unlabeled = data.Unlabeled ?? throw new PretrainException(
+            "distillation: the teacher labels the unlabeled training examples in memory, but they are streamed under data.memoryBudget: raise data.memoryBudget or remove the distillation section.");
+        var suffix = fromScratch ? "-scratch" : "";
+        var arm = fromScratch ? "from random weights" : "fine-tuned";
+
+        using var probabilities = TeacherTargets.Probabilities(teacher, unlabeled.Features, options.Temperature, context.Device);
+        using (var scope = NewDisposeScope())
+        {
+            var confidence = probabilities.max(1).values.mean().item<float>();
+            context.Logger.LogInformation("Distillation: the network {Arm} labels {Count} unlabeled examples (temperature {Temperature}; mean top-class probability {Confidence:F3})",
+                arm, unlabeled.Count, options.Temperature, confidence);
+        }
+        using var examples = SoftLabeledExamples.Combine(labeled, unlabeled, probabilities);
+        using var student = NetworkSetup.Create(loaded, data, stack, fromScratch, context);
+        var studentOptions = training with { LearningRate = learningRate, LearningRates = null, Epochs = options.Epochs, Patience = options.Patience ?? training.Patience };
+        context.Logger.LogInformation("Training the student ({Arm} start) on {Count} examples ({Labeled} with labels, the rest with the teacher's probabilities) for up to {Epochs} epochs at learning rate {Rate}",
+            arm, examples.Count, labeled.Count, options.Epochs, learningRate);
+        var checkpoint = new EpochCheckpoint(folder.File(Path.Combine("checkpoints", $"distillation{suffix}.safetensors")));
+        var history = new CachingTrainer(studentOptions)
+            .Fit(student, examples, data.Validation, context, new CompositeCallback(progress, new MetricsFileCallback(folder)), checkpoint);
+
+        SavedNetworkWriter.Save(student, NetworkSetup.Spec(loaded, data, stack), data.Train.SampleShape, data.Scaler,
+            DataSourceLoader.ClassNames(loaded.Recipe.Data!.Train, loaded.Resolve), folder.File($"network-distilled{suffix}.safetensors"));
+        var label = $"student distilled from the network {arm}";
+        var test = data.Test is null ? null : TestReport.Write(student, data, folder, context, label, $"confusion-distilled{suffix}");
+        SupervisedStage.WriteCurves(history, folder, $"-distilled{suffix}", $"{label}, learning rate {learningRate}", context);
+        return new DistillationOutcome(history, test);
+    }
+}
