@@ -18,7 +18,7 @@ using static TorchSharp.torch;
 // --quick uses 6,000 rows and one repetition (a smoke test); the default uses 60,000 rows, batch 128, median of 3.
 // "shards [--quick] [--budget 1GB] [--data DIR]" runs the data-larger-than-memory benchmark instead (ShardsBenchmark);
 // "conv [--quick]" the convolutional autoencoder and CNN fine-tuning epochs (ConvBenchmark);
-// "draws" libtorch's rand against UniformDraws (DrawsBenchmark); "peak" the matrix-product peak (MatmulPeak); "loops" and "report" are the two halves of benchmarks/compare.sh
+// "draws" libtorch's rand against UniformDraws (DrawsBenchmark); "pool" max_pool2d against WindowMaxPooling (PoolingBenchmark); "peak" the matrix-product peak (MatmulPeak); "loops" and "report" are the two halves of benchmarks/compare.sh
 // (LoopsMode: the loops under the baseline's names; CompareReport: medians, ratios and the table).
 // Every mode tunes glibc's allocator as `pretrain` does (NativeAllocator); --default-allocator leaves it as it is,
 // to measure what the tuning is worth.
@@ -37,6 +37,7 @@ try
         "shards" => ShardsBenchmark.Run(args),
         "conv" => ConvBenchmark.Run(args),
         "draws" => DrawsBenchmark.Run(args),
+        "pool" => PoolingBenchmark.Run(args),
         _ => null,
     };
     if (exitCode is int code)

@@ -20,13 +20,19 @@ internal sealed class WindowMaxFunction : autograd.SingleTensorFunction<WindowMa
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
         var (maps, pool) = ((Tensor)vars[0], (int)vars[1]);
+        ctx.save_data(PoolKey, pool);
+        ctx.save_data(HeightKey, maps.shape[2]);
+        ctx.save_data(WidthKey, maps.shape[3]);
+        if (PairMaxKernel.Applies(maps, pool))
+        {
+            var (maxima, winners) = PairMaxKernel.Forward(maps, keepWinners: true);
+            ctx.save_for_backward([winners!]);
+            return maxima;
+        }
         var (rows, rowWinners) = WindowMaxPooling.Reduce(WindowMaxPooling.Covered(maps, pool), pool, dim: 3, keepWinners: true);
         var (pooled, columnWinners) = WindowMaxPooling.Reduce(WindowMaxPooling.ColumnPairs(rows, pool), pool, dim: 4, keepWinners: true);
         // Saved tensors are held by the autograd graph, not by these wrappers, so the caller's dispose scope may free the wrappers.
         ctx.save_for_backward([rowWinners!, columnWinners!]);
-        ctx.save_data(PoolKey, pool);
-        ctx.save_data(HeightKey, maps.shape[2]);
-        ctx.save_data(WidthKey, maps.shape[3]);
         return pooled;
     }
 
@@ -34,9 +40,11 @@ internal sealed class WindowMaxFunction : autograd.SingleTensorFunction<WindowMa
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output)
     {
         var saved = ctx.get_saved_variables();
-        var (rowWinners, columnWinners) = (saved[0], saved[1]);
         var pool = (int)ctx.get_data(PoolKey);
         var (height, width) = ((long)ctx.get_data(HeightKey), (long)ctx.get_data(WidthKey));
+        if (saved.Count == 1)
+            return [PairMaxKernel.Backward(grad_output, saved[0], (int)height, (int)width), null!];
+        var (rowWinners, columnWinners) = (saved[0], saved[1]);
         var (batch, channels, rows) = (grad_output.shape[0], grad_output.shape[1], grad_output.shape[2]);
         // [B, C, H', W'] -> [B, C, H', W', P] -> [B, C, H', W'*P] -> [B, C, H', P, W'*P] -> [B, C, H'*P, W'*P].
         var columns = WindowMaxPooling.Route(grad_output.contiguous(), columnWinners, pool, dim: 4).view(batch, channels, rows, -1);

@@ -33,6 +33,8 @@ public static class WindowMaxPooling
             return maps.alias();
         if (is_grad_enabled() && maps.requires_grad)
             return WindowMaxFunction.apply(maps, pool);
+        if (PairMaxKernel.Applies(maps, pool))
+            return PairMaxKernel.Forward(maps, keepWinners: false).Pooled;
         using var scope = NewDisposeScope();
         var (rows, _) = Reduce(Covered(maps, pool), pool, dim: 3, keepWinners: false);
         var (pooled, _) = Reduce(ColumnPairs(rows, pool), pool, dim: 4, keepWinners: false);
