@@ -32,6 +32,8 @@ public static class WindowUpsampling
     /// <summary>The copies, without gradient bookkeeping.</summary>
     internal static Tensor Spread(Tensor maps, int factor)
     {
+        if (PairSpreadKernel.Applies(maps, factor))
+            return PairSpreadKernel.Spread(maps);
         using var scope = NewDisposeScope();
         var (batch, channels, rows, columns) = (maps.shape[0], maps.shape[1], maps.shape[2], maps.shape[3]);
         var copies = new Tensor[factor];
@@ -46,6 +48,8 @@ public static class WindowUpsampling
     /// <summary>The sums of the P x P windows of <paramref name="maps"/> [B, C, h*P, w*P], [B, C, h, w]: the backward pass of <see cref="Spread"/>.</summary>
     internal static Tensor WindowSums(Tensor maps, int factor)
     {
+        if (PairSpreadKernel.Applies(maps, factor))
+            return PairSpreadKernel.Sums(maps);
         using var scope = NewDisposeScope();
         var source = maps.is_contiguous() ? maps : maps.contiguous();
         var (batch, channels, rows, columns) = (source.shape[0], source.shape[1], source.shape[2] / factor, source.shape[3] / factor);
