@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Pretrain.FineTuning.Caching;
 using Pretrain.FineTuning.Evaluation;
-using Pretrain.FineTuning.Models;
 using Pretrain.FineTuning.Training;
 using Pretrain.Pretraining;
 using Pretrain.Pretraining.Data;
@@ -54,11 +53,8 @@ internal static class DistillationStep
         var history = new CachingTrainer(studentOptions)
             .Fit(student, examples, data.Validation, context, new CompositeCallback(progress, new MetricsFileCallback(folder)), checkpoint);
 
-        SavedNetworkWriter.Save(student, NetworkSetup.Spec(loaded, data, stack), data.Train.SampleShape, data.Scaler,
-            DataSourceLoader.ClassNames(loaded.Recipe.Data!.Train, loaded.Resolve), folder.File($"network-distilled{suffix}.safetensors"));
-        var label = $"student distilled from the network {arm}";
-        var test = data.Test is null ? null : TestReport.Write(student, data, folder, context, label, $"confusion-distilled{suffix}");
-        SupervisedStage.WriteCurves(history, folder, $"-distilled{suffix}", $"{label}, learning rate {learningRate}", context);
+        var test = SupervisedStage.Publish(student, history, $"-distilled{suffix}", $"student distilled from the network {arm}", learningRate,
+            loaded, data, stack, folder, context);
         return new DistillationOutcome(history, test);
     }
 }

@@ -63,12 +63,7 @@ internal static class SupervisedStage
             if (rates.Count > 1)
                 context.Logger.LogInformation("Chose learning rate {Rate} by validation accuracy", bestRate);
 
-            // The trained weights, in PyTorch's [out, in] layout, for reuse here (model.restore) or in other frameworks,
-            // and the manifest that makes them usable without the recipe or the training data (pretrain predict).
-            SavedNetworkWriter.Save(best!, spec, data.Train.SampleShape, data.Scaler,
-                DataSourceLoader.ClassNames(loaded.Recipe.Data!.Train, loaded.Resolve), folder.File(fromScratch ? "network-scratch.safetensors" : "network.safetensors"));
-            var test = data.Test is null ? null : TestReport.Write(best!, data, folder, context, label, fromScratch ? "confusion-scratch" : "confusion");
-            WriteCurves(bestHistory!, folder, fromScratch ? "-scratch" : "", $"{label}, learning rate {bestRate}", context);
+            var test = Publish(best!, bestHistory!, fromScratch ? "-scratch" : "", label, bestRate, loaded, data, stack, folder, context);
             var distilled = loaded.Recipe.Distillation is null ? null
                 : DistillationStep.Run(loaded, data, stack, fromScratch, best!, bestRate, folder, context, progress);
             return (bestHistory!, test, bestRate, distilled);
@@ -96,8 +91,24 @@ internal static class SupervisedStage
         return network;
     }
 
+    /// <summary>
+    /// Saves a trained network as <c>network{suffix}</c> (weights and manifest), tests it once (<c>confusion{suffix}</c>)
+    /// and draws its curves (<c>training-*{suffix}.png</c>): what every trained arm leaves in the run folder.
+    /// </summary>
+    internal static ClassificationReport? Publish(Sequential network, TrainingHistory history, string suffix, string label, double rate,
+        Pretrain.Recipes.Model.LoadedRecipe loaded, PreparedData data, PretrainedStack? stack, RunFolder folder, RunContext context)
+    {
+        // The trained weights, in PyTorch's [out, in] layout, for reuse here (model.restore) or in other frameworks,
+        // and the manifest that makes them usable without the recipe or the training data (pretrain predict).
+        SavedNetworkWriter.Save(network, NetworkSetup.Spec(loaded, data, stack), data.Train.SampleShape, data.Scaler,
+            DataSourceLoader.ClassNames(loaded.Recipe.Data!.Train, loaded.Resolve), folder.File($"network{suffix}.safetensors"));
+        var test = data.Test is null ? null : TestReport.Write(network, data, folder, context, label, $"confusion{suffix}");
+        WriteCurves(history, folder, suffix, $"{label}, learning rate {rate}", context);
+        return test;
+    }
+
     /// <summary>Draws the curves from the history (which holds the epochs before a resume too, unlike the callbacks).</summary>
-    internal static void WriteCurves(TrainingHistory history, RunFolder folder, string suffix, string title, RunContext context) =>
+    private static void WriteCurves(TrainingHistory history, RunFolder folder, string suffix, string title, RunContext context) =>
         Reports.Pictures.TryDraw(context.Logger, "the training curves", () =>
         {
             var epochs = history.Epochs.Select(e => e.ToReport("supervised")).ToList();
