@@ -34,7 +34,7 @@ internal static class CompareReport
         Console.WriteLine();
         Console.WriteLine(table.ToMarkdown());
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Medians of {pretrainRuns.Count} Pretrain run(s) and {baselineRuns.Count} PyTorch run(s) (each run: the median of its own repetitions). Matrix-product peak measured by Pretrain in the same runs (2048x2048): float32 {table.PeakGflops:F1} GFLOP/s, bfloat16 {(table.PeakGflopsBFloat16 is double p ? $"{p:F1} GFLOP/s" : "not measured")}{(table.BaselinePeakGflops is double b ? $"; PyTorch's own float32 measurement {b:F1} GFLOP/s" : "")}."));
+            $"Medians of {pretrainRuns.Count} Pretrain run(s) and {baselineRuns.Count} PyTorch run(s) (each run: the median of its own repetitions); the ratio is of the medians, and each alternation's ratio (its two runs were back to back) shows how much the machine drifted. Matrix-product peak measured by Pretrain in the same runs (2048x2048): float32 {table.PeakGflops:F1} GFLOP/s, bfloat16 {(table.PeakGflopsBFloat16 is double p ? $"{p:F1} GFLOP/s" : "not measured")}{(table.BaselinePeakGflops is double b ? $"; PyTorch's own float32 measurement {b:F1} GFLOP/s" : "")}."));
         foreach (var m in memory)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Native resident memory, DAE 784->500 on {(int)m["rows"]!} rows: {(long)m["afterEpoch1Bytes"]! / 1048576.0:F0} MB after epoch 1, {(long)m["afterLastEpochBytes"]! / 1048576.0:F0} MB after epoch {(int)m["epochs"]!} ({(double)m["growthPercent"]!:+0.0;-0.0}%)."));
@@ -50,6 +50,7 @@ internal static class CompareReport
                 ["loops"] = new JsonArray(table.Loops.Select(l => (JsonNode)new JsonObject
                 {
                     ["name"] = l.Name, ["precision"] = l.Precision, ["pretrain"] = l.Pretrain, ["baseline"] = l.Baseline, ["ratio"] = l.Ratio,
+                    ["pairedRatios"] = l.PairedRatios is { } paired ? new JsonArray(paired.Select(r => (JsonNode)r).ToArray()) : null,
                     ["pretrainGflops"] = l.PretrainGflops, ["peakShare"] = l.PeakShare, ["baselinePeakShare"] = l.BaselinePeakShare,
                 }).ToArray()),
                 ["matmulPeakGflops"] = table.PeakGflops,
@@ -67,8 +68,9 @@ internal static class CompareReport
         return 0;
     }
 
+    /// <summary>The runs in alternation order: by the number in their names (pretrain-2 before pretrain-10).</summary>
     private static List<JsonNode> Read(string folder, string pattern) =>
-        Directory.GetFiles(folder, pattern).Order(StringComparer.Ordinal).Select(path =>
+        Directory.GetFiles(folder, pattern).OrderBy(AlternationOf).ThenBy(p => p, StringComparer.Ordinal).Select(path =>
         {
             try
             {
@@ -79,4 +81,7 @@ internal static class CompareReport
                 throw new InvalidDataException($"{path}: not valid JSON ({e.Message}).", e);
             }
         }).ToList();
+
+    private static int AlternationOf(string path) =>
+        int.TryParse(Path.GetFileNameWithoutExtension(path).Split('-').Last(), NumberStyles.None, CultureInfo.InvariantCulture, out var i) ? i : int.MaxValue;
 }

@@ -4,15 +4,21 @@ using System.Text.Json.Nodes;
 
 namespace Pretrain.Benchmarks;
 
-/// <summary>One loop compared: medians over the alternations of Pretrain's samples/s and PyTorch's float32 samples/s.</summary>
+/// <summary>
+/// One loop compared: medians over the alternations of Pretrain's samples/s and PyTorch's float32 samples/s, their
+/// ratio, and the ratio within each alternation (the two programs' runs that were next to each other in time).
+/// </summary>
 internal sealed record ComparedLoop(string Name, string Precision, double Pretrain, double? Baseline, double? Ratio,
-    double PretrainGflops, double PeakShare, double? BaselinePeakShare);
+    double PretrainGflops, double PeakShare, double? BaselinePeakShare, IReadOnlyList<double>? PairedRatios = null);
 
 /// <summary>
 /// Matches the loops of several Pretrain runs (<c>loops --out</c>) and baseline runs (<c>throughput_torch.py</c>'s JSON)
 /// by name, takes medians over the runs, and computes the ratio (Pretrain / PyTorch float32, whatever Pretrain's
 /// precision) and the GFLOP/s reached as a share of the matrix-product peak Pretrain measured in the same runs
 /// (bfloat16 loops against the bfloat16 peak). Loops the baseline lacks get null baseline and ratio.
+/// Where both programs ran the same number of times, run i of each is alternation i (compare.sh runs them back to
+/// back), and each alternation's own ratio is kept too: this machine's speed drifts by a fifth within minutes, so the
+/// spread of those ratios says how far the median ratio can be trusted.
 /// </summary>
 internal sealed class ComparisonTable
 {
@@ -54,18 +60,21 @@ internal sealed class ComparisonTable
             ? PeakGflopsBFloat16 ?? throw Missing("Pretrain", "matmulPeakGflopsBFloat16")
             : PeakGflops;
         var gflops = flops * pretrain / 1e9;
-        return new ComparedLoop(name, precision, pretrain, baseline, pretrain / baseline, gflops, gflops / peak, flops * baseline / 1e9 / PeakGflops);
+        IReadOnlyList<double>? paired = baseline is not null && theirs.Count == own.Count
+            ? own.Select((l, i) => Number(l!, "samplesPerSecond") / theirs[i]!.Value).ToList()
+            : null;
+        return new ComparedLoop(name, precision, pretrain, baseline, pretrain / baseline, gflops, gflops / peak, flops * baseline / 1e9 / PeakGflops, paired);
     }
 
     /// <summary>The comparison as a Markdown table, one row per loop.</summary>
     public string ToMarkdown()
     {
         var text = new StringBuilder();
-        text.AppendLine("| loop | precision | Pretrain samples/s | PyTorch fp32 samples/s | ratio | Pretrain GFLOP/s | share of peak | PyTorch share of fp32 peak |");
-        text.AppendLine("|---|---|---|---|---|---|---|---|");
+        text.AppendLine("| loop | precision | Pretrain samples/s | PyTorch fp32 samples/s | ratio | ratio in each alternation | Pretrain GFLOP/s | share of peak | PyTorch share of fp32 peak |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|");
         foreach (var l in Loops)
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {l.Name} | {l.Precision} | {l.Pretrain:N0} | {(l.Baseline is double b ? b.ToString("N0", CultureInfo.InvariantCulture) : "-")} | {(l.Ratio is double r ? r.ToString("F2", CultureInfo.InvariantCulture) + "x" : "-")} | {l.PretrainGflops:F1} | {l.PeakShare * 100:F0}% | {(l.BaselinePeakShare is double s ? (s * 100).ToString("F0", CultureInfo.InvariantCulture) + "%" : "-")} |"));
+                $"| {l.Name} | {l.Precision} | {l.Pretrain:N0} | {(l.Baseline is double b ? b.ToString("N0", CultureInfo.InvariantCulture) : "-")} | {(l.Ratio is double r ? r.ToString("F2", CultureInfo.InvariantCulture) + "x" : "-")} | {(l.PairedRatios is { } p ? string.Join(", ", p.Select(x => x.ToString("F2", CultureInfo.InvariantCulture))) : "-")} | {l.PretrainGflops:F1} | {l.PeakShare * 100:F0}% | {(l.BaselinePeakShare is double s ? (s * 100).ToString("F0", CultureInfo.InvariantCulture) + "%" : "-")} |"));
         return text.ToString();
     }
 

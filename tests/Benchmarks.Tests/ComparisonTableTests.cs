@@ -39,6 +39,18 @@ public sealed class ComparisonTableTests
         var bf16 = table.Loops.Single(l => l is { Name: "a_dae_784_500", Precision: "bfloat16" });
         bf16.Ratio.Should().BeApproximately(2.5, 1e-12, "bfloat16 is compared with PyTorch's float32 figure");
         bf16.PeakShare.Should().BeApproximately(50.0 / 400, 1e-12, "against the bfloat16 peak");
+        dae.PairedRatios.Should().Equal([30000.0 / 25000, 10000.0 / 15000, 20000.0 / 20000], "run i of each program is alternation i");
+        table.ToMarkdown().Should().Contain("| 1.00x | 1.20, 0.67, 1.00 |");
+    }
+
+    [Fact]
+    public void Runs_of_unequal_count_cannot_be_paired_and_give_no_alternation_ratios()
+    {
+        var table = new ComparisonTable([PretrainRun(100, 30000, 60000, 5000), PretrainRun(100, 20000, 60000, 5000)], [BaselineRun(25000)]);
+
+        var dae = table.Loops.Single(l => l is { Name: "a_dae_784_500", Precision: "float32" });
+        dae.Ratio.Should().BeApproximately(1.0, 1e-12);
+        dae.PairedRatios.Should().BeNull();
     }
 
     [Fact]
@@ -50,7 +62,7 @@ public sealed class ComparisonTableTests
         var alone = new ComparisonTable([PretrainRun(100, 20000, 50000, 6000)], []);
         alone.Loops.Should().OnlyContain(l => l.Baseline == null && l.Ratio == null && l.BaselinePeakShare == null);
         alone.BaselinePeakGflops.Should().BeNull();
-        alone.ToMarkdown().Should().Contain("| a_dae_784_500 | float32 | 20,000 | - | - | 20.0 | 20% | - |");
+        alone.ToMarkdown().Should().Contain("| a_dae_784_500 | float32 | 20,000 | - | - | - | 20.0 | 20% | - |");
     }
 
     [Fact]
