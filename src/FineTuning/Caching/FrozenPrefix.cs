@@ -32,7 +32,9 @@ public static class FrozenPrefix
                 reason = $"{name} is stochastic (dropout draws a new mask every epoch)";
                 break;
             }
-            if (module is BatchNorm1d)
+            // Both kinds: a frozen batch norm still normalizes with each batch's statistics in training mode, so its
+            // outputs depend on the batch and cannot be computed once (the cache runs in evaluation mode).
+            if (module is BatchNorm1d or BatchNorm2d)
             {
                 reason = $"{name} normalizes with each batch's statistics while training";
                 break;

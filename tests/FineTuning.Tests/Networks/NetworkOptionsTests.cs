@@ -23,6 +23,22 @@ public sealed class NetworkOptionsTests
             "hidden1 alone is cached: the frozen bn1 above it still uses batch statistics");
     }
 
+    [Fact]
+    public void A_frozen_convolution_under_two_dimensional_batch_norm_is_cached_without_the_norm()
+    {
+        using var network = MlpBuilder.Build(new MlpSpec(36, [8], 3, ActivationKind.Relu)
+        {
+            BatchNorm = true,
+            Convolutions = [new ConvLayerSpec(2, new Pretrain.Pretraining.Layers.ConvolutionGeometry(3, Padding: 1, PoolSize: 2))],
+            ImageShape = [1, 6, 6],
+        }, seed: 1);
+        Freezer.FreezeTo(LayerGroups.Of(network), 1).Should().Equal("hidden1");
+        var plan = FrozenPrefix.Find(network);
+        plan.Reason.Should().Be("bn1 normalizes with each batch's statistics while training",
+            "the frozen bn1 still normalizes with batch statistics in training mode, as bn1 of a dense layer does");
+        network.named_children().Take(plan.Length).Select(c => c.module).Should().NotContain(m => m is TorchSharp.Modules.BatchNorm2d);
+    }
+
     [Theory]
     [InlineData(ActivationKind.PRelu)]
     [InlineData(ActivationKind.Elu)]
