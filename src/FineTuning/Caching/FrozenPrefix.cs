@@ -32,9 +32,9 @@ public static class FrozenPrefix
                 reason = $"{name} is stochastic (dropout draws a new mask every epoch)";
                 break;
             }
-            // Both kinds: a frozen batch norm still normalizes with each batch's statistics in training mode, so its
+            // Every kind (1-D, 2-D): a frozen batch norm still normalizes with each batch's statistics in training mode, so its
             // outputs depend on the batch and cannot be computed once (the cache runs in evaluation mode).
-            if (module is BatchNorm1d or BatchNorm2d)
+            if (module is BatchNorm)
             {
                 reason = $"{name} normalizes with each batch's statistics while training";
                 break;
