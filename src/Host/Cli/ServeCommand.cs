@@ -1,10 +1,12 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Pretrain.Host.Distributed;
 using Pretrain.Host.Hosting;
 using Pretrain.Host.Service;
 using Pretrain.Pretraining;
+using Pretrain.Pretraining.Runtime;
 
 namespace Pretrain.Host.Cli;
 
@@ -25,7 +27,7 @@ internal static class ServeCommand
         var root = new Option<string>("--root") { Description = "With --store: the folder all workers share (run folders in ROOT/runs, sweep summaries in ROOT/sweeps), e.g. a network share.", DefaultValueFactory = _ => "." };
         var name = new Option<string?>("--name") { Description = "With --store: this worker's name in pretrain status (default: machine name and process id)." };
         var deadWorker = new Option<double>("--dead-worker-seconds") { Description = "With --store: a job whose worker has stopped beating for this long (killed, power lost) is taken over by another worker, which resumes it from its checkpoints.", DefaultValueFactory = _ => 300 };
-        var parallel = new Option<int>("--parallel") { Description = "Jobs run at once.", DefaultValueFactory = _ => 1 };
+        var parallel = new Option<int>("--parallel") { Description = "Jobs run at once; each gets an equal share of the CPU cores as torch threads (OMP_NUM_THREADS overrides).", DefaultValueFactory = _ => 1 };
         var poll = new Option<double>("--poll-seconds") { Description = "How often the inbox is looked at.", DefaultValueFactory = _ => 2 };
         var exitWhenEmpty = new Option<bool>("--exit-when-empty") { Description = "Stop once the queue is drained instead of watching it." };
         var command = new Command("serve", "Run recipes from a queue folder, one at a time by default, until stopped (Ctrl+C or SIGTERM: running jobs keep their checkpoints and resume on restart).")
@@ -90,6 +92,8 @@ internal static class ServeCommand
                 configure(services);
                 services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
             });
+            // Before the jobs' threads exist: each takes libtorch's thread count when it first runs an operation.
+            TorchThreads.ShareAmong(parse.GetValue(parallel), host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Pretrain.Serve"));
             await host.StartAsync(CancellationToken.None);
             var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
             try

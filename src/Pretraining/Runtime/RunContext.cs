@@ -43,6 +43,7 @@ public sealed class RunContext
     {
         ArgumentNullException.ThrowIfNull(device);
         var resolved = device.Resolve();
+        TorchSharpLifetimes.WarnIfNotKeptAlive(logger ?? NullLogger.Instance);
         return new RunContext(resolved, seed, logger ?? NullLogger.Instance, cancellation);
     }
 

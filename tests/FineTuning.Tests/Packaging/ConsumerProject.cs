@@ -4,7 +4,8 @@ namespace Pretrain.FineTuning.Tests.Packaging;
 /// The files of a new user's console application: it references the packed <c>Pretrain.FineTuning</c> and
 /// <c>libtorch-cpu-linux-x64</c> and nothing else (no imported targets, no properties), restores offline from a feed
 /// of the packed libraries plus this machine's NuGet cache (as a read-only fallback folder, so nothing is written
-/// there), loads a stack with <c>PretrainedModel.Load</c> and prints its encoding of an all-ones input.
+/// there), checks that the packages' build step kept TorchSharp's arguments alive, loads a stack with
+/// <c>PretrainedModel.Load</c> and prints its encoding of an all-ones input.
 /// </summary>
 internal static class ConsumerProject
 {
@@ -38,10 +39,17 @@ internal static class ConsumerProject
             using Pretrain.FineTuning.Library;
             using static TorchSharp.torch;
 
+            // The packages' build step compiled TorchSharp without JIT optimizations (arguments kept alive during native calls).
+            if (!Pretrain.Pretraining.Runtime.TorchSharpLifetimes.AreKeptAlive)
+            {
+                Console.Error.WriteLine("TorchSharp.dll in the output folder is JIT-optimized: the packages' build step did not run.");
+                return 3;
+            }
             using var model = PretrainedModel.Load(args[0], device: "cpu");
             using var x = ones([2, model.InputFeatures]);
             using var encoded = model.Stack.Encode(x);
             Console.WriteLine(string.Join(" ", encoded.data<float>().ToArray().Select(v => v.ToString("R", CultureInfo.InvariantCulture))));
+            return 0;
             """);
     }
 }

@@ -77,16 +77,4 @@ public sealed class SpillingCacheTests : IDisposable
         all.Identical(inMemory.Values).Should().BeTrue("the same chunks encoded, written and read back");
         rows.ForEach(r => r.Dispose());
     }
-
-    private sealed class ListLogger : ILogger
-    {
-        public List<string> Lines { get; } = [];
-
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Lines.Add(formatter(state, exception));
-    }
 }
