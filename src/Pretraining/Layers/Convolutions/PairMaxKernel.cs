@@ -22,7 +22,7 @@ internal static class PairMaxKernel
 {
     /// <summary>Whether <paramref name="maps"/> can take this path: pool 2, float32, on the CPU, fewer than 2^31 values (spans index with int).</summary>
     public static bool Applies(Tensor maps, int pool) =>
-        pool == 2 && maps.dtype == ScalarType.Float32 && maps.device_type == DeviceType.CPU && maps.dim() == 4 && maps.numel() < int.MaxValue;
+        pool == 2 && FloatMaps.Fit(maps, int.MaxValue);
 
     /// <summary>
     /// The maxima of the 2x2 windows of <paramref name="maps"/> [B, C, H, W] (a trailing odd row or column is not
@@ -31,35 +31,27 @@ internal static class PairMaxKernel
     /// </summary>
     public static (Tensor Pooled, Tensor? Winners) Forward(Tensor maps, bool keepWinners)
     {
-        var source = maps.is_contiguous() ? maps : maps.contiguous();
-        try
+        using var source = FloatMaps.Contiguous(maps);
+        var (batch, channels, height, width) = (maps.shape[0], maps.shape[1], (int)maps.shape[2], (int)maps.shape[3]);
+        var (rows, columns) = (height / 2, width / 2);
+        var pooled = empty([batch, channels, rows, columns], ScalarType.Float32);
+        var winners = keepWinners ? empty([batch, channels, rows, columns], ScalarType.Byte) : null;
+        var input = MemoryMarshal.Cast<byte, float>(source.Tensor.bytes);
+        var output = MemoryMarshal.Cast<byte, float>(pooled.bytes);
+        var codes = winners is null ? Span<byte>.Empty : winners.bytes;
+        var planes = batch * channels;
+        for (var plane = 0L; plane < planes; plane++)
         {
-            var (batch, channels, height, width) = (maps.shape[0], maps.shape[1], (int)maps.shape[2], (int)maps.shape[3]);
-            var (rows, columns) = (height / 2, width / 2);
-            var pooled = empty([batch, channels, rows, columns], ScalarType.Float32);
-            var winners = keepWinners ? empty([batch, channels, rows, columns], ScalarType.Byte) : null;
-            var input = MemoryMarshal.Cast<byte, float>(source.bytes);
-            var output = MemoryMarshal.Cast<byte, float>(pooled.bytes);
-            var codes = winners is null ? Span<byte>.Empty : winners.bytes;
-            var planes = batch * channels;
-            for (var plane = 0L; plane < planes; plane++)
+            for (var i = 0; i < rows; i++)
             {
-                for (var i = 0; i < rows; i++)
-                {
-                    var top = input.Slice((int)(plane * height * width + 2L * i * width), width);
-                    var bottom = input.Slice((int)(plane * height * width + (2L * i + 1) * width), width);
-                    var at = (int)(plane * rows * columns + (long)i * columns);
-                    var outRow = output.Slice(at, columns);
-                    MaxRow(top, bottom, outRow, winners is null ? default : codes.Slice(at, columns));
-                }
+                var top = input.Slice((int)(plane * height * width + 2L * i * width), width);
+                var bottom = input.Slice((int)(plane * height * width + (2L * i + 1) * width), width);
+                var at = (int)(plane * rows * columns + (long)i * columns);
+                var outRow = output.Slice(at, columns);
+                MaxRow(top, bottom, outRow, winners is null ? default : codes.Slice(at, columns));
             }
-            return (pooled, winners);
         }
-        finally
-        {
-            if (!ReferenceEquals(source, maps))
-                source.Dispose();
-        }
+        return (pooled, winners);
     }
 
     /// <summary>
@@ -68,40 +60,32 @@ internal static class PairMaxKernel
     /// </summary>
     public static Tensor Backward(Tensor pooledGradient, Tensor winners, int height, int width)
     {
-        var gradient = pooledGradient.dtype == ScalarType.Float32 && pooledGradient.is_contiguous() ? pooledGradient : pooledGradient.to(ScalarType.Float32).contiguous();
-        try
+        using var gradient = FloatMaps.Contiguous(pooledGradient);
+        var (batch, channels, rows, columns) = (winners.shape[0], winners.shape[1], (int)winners.shape[2], (int)winners.shape[3]);
+        var result = empty([batch, channels, height, width], ScalarType.Float32);
+        var into = MemoryMarshal.Cast<byte, float>(result.bytes);
+        var from = MemoryMarshal.Cast<byte, float>(gradient.Tensor.bytes);
+        ReadOnlySpan<byte> codes = winners.bytes;
+        var planes = batch * channels;
+        for (var plane = 0L; plane < planes; plane++)
         {
-            var (batch, channels, rows, columns) = (winners.shape[0], winners.shape[1], (int)winners.shape[2], (int)winners.shape[3]);
-            var result = empty([batch, channels, height, width], ScalarType.Float32);
-            var into = MemoryMarshal.Cast<byte, float>(result.bytes);
-            var from = MemoryMarshal.Cast<byte, float>(gradient.bytes);
-            ReadOnlySpan<byte> codes = winners.bytes;
-            var planes = batch * channels;
-            for (var plane = 0L; plane < planes; plane++)
+            var planeStart = (int)(plane * height * width);
+            for (var i = 0; i < rows; i++)
             {
-                var planeStart = (int)(plane * height * width);
-                for (var i = 0; i < rows; i++)
+                var top = into.Slice(planeStart + 2 * i * width, width);
+                var bottom = into.Slice(planeStart + (2 * i + 1) * width, width);
+                var at = (int)(plane * rows * columns + (long)i * columns);
+                RouteRow(from.Slice(at, columns), codes.Slice(at, columns), top, bottom);
+                if (width > 2 * columns)
                 {
-                    var top = into.Slice(planeStart + 2 * i * width, width);
-                    var bottom = into.Slice(planeStart + (2 * i + 1) * width, width);
-                    var at = (int)(plane * rows * columns + (long)i * columns);
-                    RouteRow(from.Slice(at, columns), codes.Slice(at, columns), top, bottom);
-                    if (width > 2 * columns)
-                    {
-                        top[^1] = 0;
-                        bottom[^1] = 0;
-                    }
+                    top[^1] = 0;
+                    bottom[^1] = 0;
                 }
-                if (height > 2 * rows)
-                    into.Slice(planeStart + (height - 1) * width, width).Clear();
             }
-            return result;
+            if (height > 2 * rows)
+                into.Slice(planeStart + (height - 1) * width, width).Clear();
         }
-        finally
-        {
-            if (!ReferenceEquals(gradient, pooledGradient))
-                gradient.Dispose();
-        }
+        return result;
     }
 
     // The loops below are branch-free (maxss through MaxNative, comparisons to integers, masks for the gradient):

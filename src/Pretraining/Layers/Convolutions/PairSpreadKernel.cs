@@ -18,68 +18,52 @@ internal static class PairSpreadKernel
 {
     /// <summary>Whether <paramref name="maps"/> can take this path: factor 2, float32 [B, C, H, W] on the CPU, fewer than 2^31 values once spread.</summary>
     public static bool Applies(Tensor maps, int factor) =>
-        factor == 2 && maps.dtype == ScalarType.Float32 && maps.device_type == DeviceType.CPU && maps.dim() == 4 && maps.numel() < int.MaxValue / 4;
+        factor == 2 && FloatMaps.Fit(maps, int.MaxValue / 4);
 
     /// <summary>Each value of <paramref name="maps"/> [B, C, h, w] as a 2x2 block: [B, C, 2h, 2w].</summary>
     public static Tensor Spread(Tensor maps)
     {
-        var source = maps.is_contiguous() ? maps : maps.contiguous();
-        try
+        using var source = FloatMaps.Contiguous(maps);
+        var (batch, channels, rows, columns) = (maps.shape[0], maps.shape[1], (int)maps.shape[2], (int)maps.shape[3]);
+        var result = empty([batch, channels, 2L * rows, 2L * columns], ScalarType.Float32);
+        ReadOnlySpan<float> from = MemoryMarshal.Cast<byte, float>(source.Tensor.bytes);
+        var into = MemoryMarshal.Cast<byte, float>(result.bytes);
+        var lines = (int)(batch * channels * rows);
+        for (var line = 0; line < lines; line++)
         {
-            var (batch, channels, rows, columns) = (maps.shape[0], maps.shape[1], (int)maps.shape[2], (int)maps.shape[3]);
-            var result = empty([batch, channels, 2L * rows, 2L * columns], ScalarType.Float32);
-            ReadOnlySpan<float> from = MemoryMarshal.Cast<byte, float>(source.bytes);
-            var into = MemoryMarshal.Cast<byte, float>(result.bytes);
-            var lines = (int)(batch * channels * rows);
-            for (var line = 0; line < lines; line++)
-            {
-                var input = from.Slice(line * columns, columns);
-                var top = into.Slice(4 * line * columns, 2 * columns);
-                var j = Avx2.IsSupported ? SpreadVectorized(input, top) : 0;
-                for (; j < columns; j++)
-                    top[2 * j] = top[2 * j + 1] = input[j];
-                top.CopyTo(into.Slice((4 * line + 2) * columns, 2 * columns));
-            }
-            return result;
+            var input = from.Slice(line * columns, columns);
+            var top = into.Slice(4 * line * columns, 2 * columns);
+            var j = Avx2.IsSupported ? SpreadVectorized(input, top) : 0;
+            for (; j < columns; j++)
+                top[2 * j] = top[2 * j + 1] = input[j];
+            top.CopyTo(into.Slice((4 * line + 2) * columns, 2 * columns));
         }
-        finally
-        {
-            if (!ReferenceEquals(source, maps))
-                source.Dispose();
-        }
+        return result;
     }
 
     /// <summary>The sums of the 2x2 windows of <paramref name="maps"/> [B, C, H, W] (a trailing odd row or column is left out): [B, C, H/2, W/2].</summary>
     public static Tensor Sums(Tensor maps)
     {
-        var source = maps.is_contiguous() ? maps : maps.contiguous();
-        try
+        using var source = FloatMaps.Contiguous(maps);
+        var (batch, channels, height, width) = (maps.shape[0], maps.shape[1], (int)maps.shape[2], (int)maps.shape[3]);
+        var (rows, columns) = (height / 2, width / 2);
+        var result = empty([batch, channels, rows, columns], ScalarType.Float32);
+        ReadOnlySpan<float> from = MemoryMarshal.Cast<byte, float>(source.Tensor.bytes);
+        var into = MemoryMarshal.Cast<byte, float>(result.bytes);
+        var planes = (int)(batch * channels);
+        for (var plane = 0; plane < planes; plane++)
         {
-            var (batch, channels, height, width) = (maps.shape[0], maps.shape[1], (int)maps.shape[2], (int)maps.shape[3]);
-            var (rows, columns) = (height / 2, width / 2);
-            var result = empty([batch, channels, rows, columns], ScalarType.Float32);
-            ReadOnlySpan<float> from = MemoryMarshal.Cast<byte, float>(source.bytes);
-            var into = MemoryMarshal.Cast<byte, float>(result.bytes);
-            var planes = (int)(batch * channels);
-            for (var plane = 0; plane < planes; plane++)
+            for (var i = 0; i < rows; i++)
             {
-                for (var i = 0; i < rows; i++)
-                {
-                    var top = from.Slice(plane * height * width + 2 * i * width, width);
-                    var bottom = from.Slice(plane * height * width + (2 * i + 1) * width, width);
-                    var output = into.Slice((plane * rows + i) * columns, columns);
-                    var j = Avx2.IsSupported ? SumsVectorized(top, bottom, output) : 0;
-                    for (; j < columns; j++)
-                        output[j] = (top[2 * j] + bottom[2 * j]) + (top[2 * j + 1] + bottom[2 * j + 1]);
-                }
+                var top = from.Slice(plane * height * width + 2 * i * width, width);
+                var bottom = from.Slice(plane * height * width + (2 * i + 1) * width, width);
+                var output = into.Slice((plane * rows + i) * columns, columns);
+                var j = Avx2.IsSupported ? SumsVectorized(top, bottom, output) : 0;
+                for (; j < columns; j++)
+                    output[j] = (top[2 * j] + bottom[2 * j]) + (top[2 * j + 1] + bottom[2 * j + 1]);
             }
-            return result;
         }
-        finally
-        {
-            if (!ReferenceEquals(source, maps))
-                source.Dispose();
-        }
+        return result;
     }
 
     /// <summary>Four input values a step, each written twice into <paramref name="row"/>; returns how many it did.</summary>
