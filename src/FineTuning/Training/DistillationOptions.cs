@@ -6,9 +6,10 @@ namespace Pretrain.FineTuning.Training;
 /// Self-distillation on unlabeled examples (SimCLRv2's third step, Chen et al. 2020; "noisy student", Xie et al. 2020):
 /// the trained network becomes a teacher whose class probabilities label every unlabeled example, and a student with
 /// the same architecture and starting weights trains on those probabilities and the true labels, with the same
-/// augmentation, dropout and learning rate. The recipe's <c>distillation</c> section binds to this record.
+/// augmentation, dropout and learning rate. The recipe's <c>distillation</c> section binds to a record derived from this
+/// one, which can also name a different student network.
 /// </summary>
-public sealed record DistillationOptions : IValidatedOptions
+public record DistillationOptions : IValidatedOptions
 {
     /// <summary>Passes of the student over the unlabeled and labeled examples together. Default 20.</summary>
     public int Epochs { get; init; } = 20;
@@ -23,7 +24,7 @@ public sealed record DistillationOptions : IValidatedOptions
     public int? Patience { get; init; }
 
     /// <inheritdoc />
-    public IEnumerable<OptionProblem> Problems()
+    public virtual IEnumerable<OptionProblem> Problems()
     {
         if (Epochs < 1)
             yield return new("epochs", $"expected at least 1, received {Epochs}.");

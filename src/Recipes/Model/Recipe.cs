@@ -52,10 +52,10 @@ public sealed record Recipe
 
     /// <summary>
     /// Self-distillation after supervised training: the trained network labels the unlabeled training examples with its
-    /// class probabilities and a student of the same architecture and start trains on them and the labels. Both arms
-    /// distil when the recipe compares with scratch. Optional.
+    /// class probabilities and a student trains on them and the labels: by default the arm's own network at its start,
+    /// or the network <c>distillation.student</c> describes. Both arms distil when the recipe compares with scratch. Optional.
     /// </summary>
-    public DistillationOptions? Distillation { get; init; }
+    public DistillationSection? Distillation { get; init; }
 
     /// <summary>Extra evaluations.</summary>
     public EvaluationSection Evaluation { get; init; } = new();

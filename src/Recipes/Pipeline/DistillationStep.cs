@@ -19,10 +19,10 @@ internal sealed record DistillationOutcome(TrainingHistory History, Classificati
 
 /// <summary>
 /// The recipe's <c>distillation</c> for one arm (<see cref="DistillationOptions"/>): the arm's trained network labels
-/// the unlabeled training examples with its probabilities, and a student built exactly as the arm's network was at
-/// the start of training (pretrained or random weights, batch norm calibrated the same way) trains on those and the
-/// labels, at the learning rate the arm chose, with the recipe's augmentation and regularization. The student is saved
-/// as <c>network-distilled[-scratch]</c> and tested once.
+/// the unlabeled training examples with its probabilities, and a student trains on those and the labels: built exactly
+/// as the arm's network was at the start of training (pretrained or random weights, batch norm calibrated the same
+/// way), or the network of <c>distillation.student</c> from random weights (the same for both arms). It trains at the
+/// learning rate the arm chose, with the recipe's augmentation and regularization. The student is saved as <c>network-distilled[-scratch]</c> and tested once.
 /// </summary>
 internal static class DistillationStep
 {
@@ -45,16 +45,18 @@ internal static class DistillationStep
                 arm, unlabeled.Count, options.Temperature, confidence);
         }
         using var examples = SoftLabeledExamples.Combine(labeled, unlabeled, probabilities);
-        using var student = NetworkSetup.Create(loaded, data, stack, fromScratch, context);
+        var studentSection = options.Student;
+        using var student = studentSection is null ? NetworkSetup.Create(loaded, data, stack, fromScratch, context) : NetworkSetup.CreateStudent(studentSection, data, context);
+        var studentSpec = studentSection is null ? NetworkSetup.Spec(loaded, data, stack) : NetworkSetup.StudentSpec(studentSection, data);
         var studentOptions = training with { LearningRate = learningRate, LearningRates = null, Epochs = options.Epochs, Patience = options.Patience ?? training.Patience };
-        context.Logger.LogInformation("Training the student ({Arm} start) on {Count} examples ({Labeled} with labels, the rest with the teacher's probabilities) for up to {Epochs} epochs at learning rate {Rate}",
-            arm, examples.Count, labeled.Count, options.Epochs, learningRate);
+        context.Logger.LogInformation("Training the student ({Start}) on {Count} examples ({Labeled} with labels, the rest with the teacher's probabilities) for up to {Epochs} epochs at learning rate {Rate}",
+            studentSection is null ? $"{arm} start" : $"distillation.student {SupervisedStage.Describe(studentSpec, data.Train.ClassCount)} from random weights", examples.Count, labeled.Count, options.Epochs, learningRate);
         var checkpoint = new EpochCheckpoint(folder.File(Path.Combine("checkpoints", $"distillation{suffix}.safetensors")));
         var history = new CachingTrainer(studentOptions)
             .Fit(student, examples, data.Validation, context, new CompositeCallback(progress, new MetricsFileCallback(folder)), checkpoint);
 
-        var test = SupervisedStage.Publish(student, history, $"-distilled{suffix}", $"student distilled from the network {arm}", learningRate,
-            loaded, data, stack, folder, context);
+        var test = SupervisedStage.Publish(student, studentSpec, history, $"-distilled{suffix}", $"student distilled from the network {arm}", learningRate,
+            loaded, data, folder, context);
         return new DistillationOutcome(history, test);
     }
 }

@@ -51,7 +51,35 @@ internal static class NetworkSetup
     /// </summary>
     public static MlpSpec Spec(LoadedRecipe loaded, PreparedData data, PretrainedStack? stack) => Spec(loaded.Recipe.Model, data, stack);
 
-    private static MlpSpec Spec(ModelSection model, PreparedData data, PretrainedStack? stack)
+    /// <summary>
+    /// The student of <c>distillation.student</c> from random weights. Both arms' students draw them from the same
+    /// key of <see cref="RandomStream.NetworkInitialization"/> (after the arms' own), so they start identical and
+    /// only their teachers differ.
+    /// </summary>
+    public static Sequential CreateStudent(ModelSection student, PreparedData data, RunContext context)
+    {
+        using var generator = context.CreateGenerator(RandomStream.NetworkInitialization, StudentKey);
+        var network = MlpBuilder.Build(StudentSpec(student, data), generator);
+        try
+        {
+            Initializers.Apply(network, student.Initializer, generator, student.InitializerGain);
+            network.to(context.Device);
+            return network;
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The architecture of <see cref="CreateStudent"/>'s network (saved with the trained student).</summary>
+    public static MlpSpec StudentSpec(ModelSection student, PreparedData data) => Spec(student, data, stack: null, "distillation.student");
+
+    /// <summary>The pretrained arm draws with key 0 and the scratch arm with key 1.</summary>
+    private const int StudentKey = 2;
+
+    private static MlpSpec Spec(ModelSection model, PreparedData data, PretrainedStack? stack, string path = "model")
     {
         if (stack is not null)
             return StackNetwork.SpecFor(stack, data.Train.ClassCount, model.Dropout, model.ReuseLayers, model.AddLayers, model.BatchNorm);
@@ -64,7 +92,7 @@ internal static class NetworkSetup
         if (spec.Convolutions.Count == 0)
             return spec;
         if (spec.ImageShape is null)
-            throw new PretrainException($"model.convolutions: convolutions need image examples, but those of {data.Train.Source} have the shape {SampleShapes.Format(data.Train.SampleShape)}; give the data an image shape ([H, W] or [C, H, W]).");
+            throw new PretrainException($"{path}.convolutions: convolutions need image examples, but those of {data.Train.Source} have the shape {SampleShapes.Format(data.Train.SampleShape)}; give the data an image shape ([H, W] or [C, H, W]).");
         try
         {
             _ = spec.ConvolutionShapes();
@@ -73,8 +101,8 @@ internal static class NetworkSetup
         {
             // The spec names blocks as layers (hidden2); the recipe user knows them as model.convolutions[1].
             var block = System.Text.RegularExpressions.Regex.Match(e.Message, @"^hidden(\d+): ");
-            var path = block.Success ? $"model.convolutions[{int.Parse(block.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) - 1}]" : "model.convolutions";
-            throw new PretrainException($"{path}: {(block.Success ? e.Message[block.Length..] : e.Message).TrimEnd('.')} (images {SampleShapes.Format(spec.ImageShape)}).", e);
+            var field = block.Success ? $"{path}.convolutions[{int.Parse(block.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) - 1}]" : $"{path}.convolutions";
+            throw new PretrainException($"{field}: {(block.Success ? e.Message[block.Length..] : e.Message).TrimEnd('.')} (images {SampleShapes.Format(spec.ImageShape)}).", e);
         }
         return spec;
     }

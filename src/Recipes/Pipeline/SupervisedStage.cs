@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Pretrain.FineTuning.Caching;
 using Pretrain.FineTuning.Evaluation;
 using Pretrain.FineTuning.Models;
+using Pretrain.FineTuning.Networks;
 using Pretrain.FineTuning.Training;
 using Pretrain.Pretraining.Runtime;
 using Pretrain.Pretraining.Training;
@@ -29,9 +30,7 @@ internal static class SupervisedStage
         using var start = NetworkSetup.Create(loaded, data, stack, fromScratch, context);
         var spec = NetworkSetup.Spec(loaded, data, stack);
         context.Logger.LogInformation("Training a{Kind} {Layers} {How} on {Count} labeled examples {Where}", spec.Convolutions.Count > 0 ? " CNN" : "n MLP",
-            string.Join("-", spec.Convolutions.Select(c => $"conv{c.Channels}x{c.Geometry.Kernel}{(c.Geometry.PoolSize > 1 ? $"/pool{c.Geometry.PoolSize}" : "")}")
-                .Concat(spec.HiddenLayers.Prepend(spec.DenseInputFeatures).Select(u => u.ToString(System.Globalization.CultureInfo.InvariantCulture)))
-                .Append(data.Train.ClassCount.ToString(System.Globalization.CultureInfo.InvariantCulture))), label, data.Train.Count,
+            Describe(spec, data.Train.ClassCount), label, data.Train.Count,
             data.Train is Pretraining.Data.Dataset ? "in memory" : $"streamed from shards ({data.Train.Source})");
 
         Sequential? best = null;
@@ -63,7 +62,7 @@ internal static class SupervisedStage
             if (rates.Count > 1)
                 context.Logger.LogInformation("Chose learning rate {Rate} by validation accuracy", bestRate);
 
-            var test = Publish(best!, bestHistory!, fromScratch ? "-scratch" : "", label, bestRate, loaded, data, stack, folder, context);
+            var test = Publish(best!, spec, bestHistory!, fromScratch ? "-scratch" : "", label, bestRate, loaded, data, folder, context);
             var distilled = loaded.Recipe.Distillation is null ? null
                 : DistillationStep.Run(loaded, data, stack, fromScratch, best!, bestRate, folder, context, progress);
             return (bestHistory!, test, bestRate, distilled);
@@ -74,6 +73,12 @@ internal static class SupervisedStage
                 best.Dispose();
         }
     }
+
+    /// <summary>The layers of a network for the log, e.g. <c>conv32x3/pool2-conv64x3/pool2-3136-256-10</c>.</summary>
+    internal static string Describe(MlpSpec spec, int classes) =>
+        string.Join("-", spec.Convolutions.Select(c => $"conv{c.Channels}x{c.Geometry.Kernel}{(c.Geometry.PoolSize > 1 ? $"/pool{c.Geometry.PoolSize}" : "")}")
+            .Concat(spec.HiddenLayers.Prepend(spec.DenseInputFeatures).Select(u => u.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            .Append(classes.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
     private static double BestAccuracy(TrainingHistory history) =>
         history.Epochs.FirstOrDefault(e => e.Epoch == history.BestEpoch)?.ValidationAccuracy ?? double.NegativeInfinity;
@@ -95,12 +100,12 @@ internal static class SupervisedStage
     /// Saves a trained network as <c>network{suffix}</c> (weights and manifest), tests it once (<c>confusion{suffix}</c>)
     /// and draws its curves (<c>training-*{suffix}.png</c>): what every trained arm leaves in the run folder.
     /// </summary>
-    internal static ClassificationReport? Publish(Sequential network, TrainingHistory history, string suffix, string label, double rate,
-        Pretrain.Recipes.Model.LoadedRecipe loaded, PreparedData data, PretrainedStack? stack, RunFolder folder, RunContext context)
+    internal static ClassificationReport? Publish(Sequential network, MlpSpec spec, TrainingHistory history, string suffix, string label, double rate,
+        Pretrain.Recipes.Model.LoadedRecipe loaded, PreparedData data, RunFolder folder, RunContext context)
     {
         // The trained weights, in PyTorch's [out, in] layout, for reuse here (model.restore) or in other frameworks,
         // and the manifest that makes them usable without the recipe or the training data (pretrain predict).
-        SavedNetworkWriter.Save(network, NetworkSetup.Spec(loaded, data, stack), data.Train.SampleShape, data.Scaler,
+        SavedNetworkWriter.Save(network, spec, data.Train.SampleShape, data.Scaler,
             DataSourceLoader.ClassNames(loaded.Recipe.Data!.Train, loaded.Resolve), folder.File($"network{suffix}.safetensors"));
         var test = data.Test is null ? null : TestReport.Write(network, data, folder, context, label, $"confusion{suffix}");
         WriteCurves(history, folder, suffix, $"{label}, learning rate {rate}", context);

@@ -238,4 +238,23 @@ public sealed class RecipeValidationTests
         accepted.Distillation!.Epochs.Should().Be(3);
         accepted.Distillation.Temperature.Should().Be(0.5);
     }
+
+    [Fact]
+    public void A_student_that_is_not_a_network_from_random_weights_is_refused_with_its_paths()
+    {
+        var error = Invalid("""
+            { "data": { "train": { "format": "embedded" }, "labelsPerClass": 5 },
+              "distillation": { "student": { "hiddenLayers": [0], "initialization": "pretrained", "freezeLayers": 1,
+                                             "restore": { "path": "w.safetensors" } } } }
+            """);
+        error.Problems.Select(p => p.Path).Should().Contain(["distillation.student.hiddenLayers[0]", "distillation.student.initialization",
+            "distillation.student.restore", "distillation.student.freezeLayers"]);
+        error.Message.Should().Contain("a student starts from random weights");
+        var accepted = RecipeLoader.Parse("""
+            { "data": { "train": { "format": "embedded" }, "labelsPerClass": 5 },
+              "distillation": { "epochs": 2, "student": { "convolutions": [ { "channels": 8 } ], "hiddenLayers": [32] } } }
+            """, "recipes/test.json").Recipe;
+        accepted.Distillation!.Student!.Convolutions.Should().ContainSingle().Which.Channels.Should().Be(8);
+        accepted.Distillation.Epochs.Should().Be(2);
+    }
 }

@@ -90,5 +90,40 @@ public sealed class ConvRecipeRunTests : IDisposable
         File.Exists(Path.Combine(result.RunFolder, "confusion-distilled.csv")).Should().BeTrue();
     }
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    [Fact]
+    public void A_student_of_another_architecture_learns_from_each_arms_teacher_and_is_saved_with_its_own_layers()
+    {
+        var output = Path.Combine(_folder, "student").Replace('\\', '/');
+        var recipe = Path.Combine(RepositoryPaths.Recipes, "embedded-conv-finetune.json");
+        using var log = new CollectedLog();
+        var result = RecipeRunner.RunFile(recipe, [$"output={output}", "device=cpu", "pretraining.layers[0].epochs=1", "pretraining.layers[1].epochs=1",
+            "pretraining.layers[0].channels=4", "pretraining.layers[1].channels=4", "training.epochs=2", "evaluation.linearProbe=false",
+            "distillation={\"epochs\": 2, \"student\": { \"convolutions\": [ { \"channels\": 3, \"kernel\": 3, \"padding\": 1, \"poolSize\": 4 } ], \"hiddenLayers\": [16] } }"], log);
+
+        result.DistilledTestAccuracy.Should().BeGreaterThan(0.2, "two epochs of a small CNN on 4,700 examples, most labeled by the teacher, beat chance (0.1)");
+        result.ScratchDistilledTestAccuracy.Should().NotBeNull();
+        log.Text.Should().Contain("Training the student (distillation.student conv3x3/pool4-147-16-10 from random weights)");
+        foreach (var name in new[] { "network-distilled.json", "network-distilled-scratch.json" })
+        {
+            using var student = Pretrain.FineTuning.Models.SavedNetwork.Load(Path.Combine(result.RunFolder, name));
+            student.Spec.Convolutions.Should().ContainSingle().Which.Channels.Should().Be(3, $"{name} is the student's architecture, not the teacher's");
+            student.Spec.HiddenLayers.Should().Equal(16);
+            using var probabilities = student.PredictProbabilities(TorchSharp.torch.rand(2, 784));
+            probabilities.shape.Should().Equal([2L, 10L], "the student's weights load into the architecture its manifest names");
+        }
+    }
+
+    [Fact]
+    public void A_student_that_does_not_fit_the_images_is_refused_before_anything_trains()
+    {
+        var output = Path.Combine(_folder, "bad-student").Replace('\\', '/');
+        var recipe = Path.Combine(RepositoryPaths.Recipes, "embedded-conv-finetune.json");
+        var act = () => RecipeRunner.RunFile(recipe, [$"output={output}", "device=cpu", "evaluation.linearProbe=false",
+            "distillation={\"student\": { \"convolutions\": [ { \"channels\": 3, \"kernel\": 40 } ] } }"]);
+
+        act.Should().Throw<PretrainException>().Which.Message.Should().StartWith("distillation.student.convolutions[0]: kernel 40 does not fit");
+        Directory.GetFiles(output, "*.safetensors", SearchOption.AllDirectories).Should().BeEmpty("nothing was trained");
+    }
+
+        public void Dispose() => Directory.Delete(_folder, recursive: true);
 }

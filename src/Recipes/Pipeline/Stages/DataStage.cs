@@ -17,6 +17,10 @@ internal sealed class DataStage : IRecipeStage
         // for reuse; training never needs blocks of that size again.
         NativeAllocator.ReleaseFreedMemory();
         stage.Folder.WriteJson("scaler.json", stage.Data.Scaler);
+        // The student trains last, after the teachers: a student that does not fit the images is refused now, not
+        // after hours of pretraining and fine-tuning.
+        if (stage.Loaded.Recipe.Distillation?.Student is { } student)
+            _ = NetworkSetup.StudentSpec(student, stage.Data);
         return result;
     }
 }
