@@ -28,23 +28,24 @@ public static class TorchThreads
     /// <summary>
     /// Before <paramref name="jobs"/> jobs start in this process: sets libtorch's thread count to each job's share of
     /// the machine's cores, unless <c>OMP_NUM_THREADS</c> fixes it or there is one job (libtorch's default, every core,
-    /// is then right); logs what it chose. Returns the thread count the jobs will use.
+    /// is then right); logs what it chose. Returns the thread count it set, or null when it left libtorch's own (then
+    /// it does not touch libtorch, so a service of one job at a time loads the native library with its first job).
     /// </summary>
-    public static int ShareAmong(int jobs, ILogger logger) =>
+    public static int? ShareAmong(int jobs, ILogger logger) =>
         ShareAmong(jobs, Environment.ProcessorCount, Environment.GetEnvironmentVariable("OMP_NUM_THREADS"), logger);
 
     /// <summary><see cref="ShareAmong(int, ILogger)"/> with the core count and the user's <c>OMP_NUM_THREADS</c> given.</summary>
-    internal static int ShareAmong(int jobs, int cores, string? fixedByUser, ILogger logger)
+    internal static int? ShareAmong(int jobs, int cores, string? fixedByUser, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(logger);
         var perJob = PerJob(cores, jobs);
         if (!string.IsNullOrEmpty(fixedByUser))
         {
             logger.LogInformation("{Jobs} job(s) at once on {Cores} cores; torch threads left at OMP_NUM_THREADS={Threads}", jobs, cores, fixedByUser);
-            return torch.get_num_threads();
+            return null;
         }
         if (jobs == 1)
-            return torch.get_num_threads();
+            return null;
         torch.set_num_threads(perJob);
         logger.LogInformation("{Jobs} jobs at once on {Cores} cores: {Threads} torch thread(s) each, so that the jobs do not fight over the cores (OMP_NUM_THREADS overrides)",
             jobs, cores, perJob);

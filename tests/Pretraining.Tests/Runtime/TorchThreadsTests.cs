@@ -41,9 +41,12 @@ public sealed class TorchThreadsTests
 
             torch.set_num_threads(before);
             var kept = new ListLogger();
-            TorchThreads.ShareAmong(jobs: 4, cores: 8, fixedByUser: "3", kept).Should().Be(before);
+            TorchThreads.ShareAmong(jobs: 4, cores: 8, fixedByUser: "3", kept).Should().BeNull("the user's count is left alone");
             torch.get_num_threads().Should().Be(before, "OMP_NUM_THREADS is the user's choice");
             kept.Lines.Should().ContainSingle().Which.Should().Contain("OMP_NUM_THREADS=3");
+
+            TorchThreads.ShareAmong(jobs: 1, cores: 8, fixedByUser: null, new ListLogger()).Should().BeNull("one job keeps libtorch's default, every core");
+            torch.get_num_threads().Should().Be(before);
 
             var warned = new ListLogger();
             TorchThreads.ShareAmong(jobs: 3, cores: 2, fixedByUser: null, warned).Should().Be(1);
