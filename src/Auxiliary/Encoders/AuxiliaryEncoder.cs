@@ -19,6 +19,12 @@ public sealed class AuxiliaryEncoder : IDisposable
     private readonly List<Parameter> _convBiases = [];
     private readonly List<Parameter> _weights = [];
     private readonly List<Parameter> _biases = [];
+    // With Spec.BatchNorm: a scale and a shift per layer (convolutional blocks, then dense layers); empty otherwise.
+    private readonly List<Parameter> _normScales = [];
+    private readonly List<Parameter> _normShifts = [];
+
+    /// <summary>libtorch's default: added to each variance before its square root.</summary>
+    private const double NormEpsilon = 1e-5;
 
     /// <summary>Creates an encoder with Glorot-uniform weights (x4 for sigmoid units) and zero biases.</summary>
     public AuxiliaryEncoder(EncoderSpec spec, Device device, Generator generator)
@@ -47,11 +53,21 @@ public sealed class AuxiliaryEncoder : IDisposable
             _biases.Add(new Parameter(zeros([width], device: device)));
             inputs = width;
         }
+        if (spec.BatchNorm)
+        {
+            foreach (var width in spec.Convolutions.Select(c => c.Channels).Concat(spec.HiddenLayers))
+            {
+                _normScales.Add(new Parameter(ones([width], device: device)));
+                _normShifts.Add(new Parameter(zeros([width], device: device)));
+            }
+        }
     }
 
     private AuxiliaryEncoder(EncoderSpec spec, Parameter? embedding, IEnumerable<Parameter> convWeights, IEnumerable<Parameter> convBiases,
-        IEnumerable<Parameter> weights, IEnumerable<Parameter> biases)
+        IEnumerable<Parameter> weights, IEnumerable<Parameter> biases, IEnumerable<Parameter> normScales, IEnumerable<Parameter> normShifts)
     {
+        _normScales.AddRange(normScales);
+        _normShifts.AddRange(normShifts);
         Spec = spec;
         Embedding = embedding;
         _convWeights.AddRange(convWeights);
@@ -66,7 +82,7 @@ public sealed class AuxiliaryEncoder : IDisposable
         using var _ = no_grad();
         static Parameter Copy(Parameter p) => new(p.detach().clone());
         return new AuxiliaryEncoder(Spec, Embedding is null ? null : Copy(Embedding), _convWeights.Select(Copy), _convBiases.Select(Copy),
-            _weights.Select(Copy), _biases.Select(Copy));
+            _weights.Select(Copy), _biases.Select(Copy), _normScales.Select(Copy), _normShifts.Select(Copy));
     }
 
     /// <summary>What the encoder was built from.</summary>
@@ -85,12 +101,16 @@ public sealed class AuxiliaryEncoder : IDisposable
     public IEnumerable<Parameter> Parameters =>
         (Embedding is null ? [] : new[] { Embedding })
             .Concat(_convWeights.Zip(_convBiases).SelectMany(p => new[] { p.First, p.Second }))
-            .Concat(_weights.Zip(_biases).SelectMany(p => new[] { p.First, p.Second }));
+            .Concat(_weights.Zip(_biases).SelectMany(p => new[] { p.First, p.Second }))
+            .Concat(_normScales.Zip(_normShifts).SelectMany(p => new[] { p.First, p.Second }));
 
     /// <summary>Kernels of the convolutional blocks, <c>[C', C, k, k]</c>, lowest first.</summary>
     public IReadOnlyList<Parameter> ConvolutionWeights => _convWeights;
 
-    /// <summary>The tensors by name (<c>embedding.weight</c>, <c>hidden1.weight</c>, <c>hidden1.bias</c>, ...; convolutional blocks first).</summary>
+    /// <summary>
+    /// The tensors by name (<c>embedding.weight</c>, <c>hidden1.weight</c>, <c>hidden1.bias</c>, ...; convolutional
+    /// blocks first; with batch normalization <c>norm1.weight</c>, <c>norm1.bias</c>, ... for the same layers).
+    /// </summary>
     public IReadOnlyDictionary<string, Tensor> State
     {
         get
@@ -104,6 +124,11 @@ public sealed class AuxiliaryEncoder : IDisposable
                 state[$"hidden{i + 1}.weight"] = layers[i].First;
                 state[$"hidden{i + 1}.bias"] = layers[i].Second;
             }
+            for (var i = 0; i < _normScales.Count; i++)
+            {
+                state[$"norm{i + 1}.weight"] = _normScales[i];
+                state[$"norm{i + 1}.bias"] = _normShifts[i];
+            }
             return state;
         }
     }
@@ -114,7 +139,7 @@ public sealed class AuxiliaryEncoder : IDisposable
         ArgumentNullException.ThrowIfNull(input);
         var h = Convolve(Embed(input));
         for (var i = 0; i < _weights.Count; i++)
-            h = Spec.Activation.Apply(nn.functional.linear(h, _weights[i], _biases[i]));
+            h = Spec.Activation.Apply(Normalized(nn.functional.linear(h, _weights[i], _biases[i]), _convWeights.Count + i));
         return h;
     }
 
@@ -127,11 +152,21 @@ public sealed class AuxiliaryEncoder : IDisposable
         for (var i = 0; i < _convWeights.Count; i++)
         {
             var geometry = Spec.Convolutions[i].Geometry;
-            h = ActivatedMaxPooling.Apply(RepeatableConvolution.Conv2d(h, _convWeights[i], _convBiases[i], geometry.Stride, geometry.Padding),
+            h = ActivatedMaxPooling.Apply(Normalized(RepeatableConvolution.Conv2d(h, _convWeights[i], _convBiases[i], geometry.Stride, geometry.Padding), i),
                 Spec.Activation, geometry.PoolSize);
         }
         return h.flatten(1);
     }
+
+    /// <summary>
+    /// Layer <paramref name="layer"/>'s pre-activations normalized with the batch's own statistics (per channel of
+    /// maps, per unit of vectors) and scaled and shifted, with <see cref="EncoderSpec.BatchNorm"/>; unchanged without.
+    /// Always the batch's statistics, in training and scoring alike: no running averages are kept, because
+    /// <see cref="ToStack"/> folds statistics of the whole data into the layers instead.
+    /// </summary>
+    private Tensor Normalized(Tensor preActivation, int layer) =>
+        _normScales.Count == 0 ? preActivation
+            : nn.functional.batch_norm(preActivation, null, null, _normScales[layer], _normShifts[layer], training: true, eps: NormEpsilon);
 
     /// <summary>The input of the layers for <paramref name="input"/>: the concatenated token embeddings for text.</summary>
     public Tensor Embed(Tensor input)
@@ -156,23 +191,62 @@ public sealed class AuxiliaryEncoder : IDisposable
     /// <param name="normalization">The scaler state the inputs were prepared with.</param>
     /// <param name="kind">The layer kind written to the stack, for example <c>auxiliary:ranking</c>.</param>
     /// <param name="metrics">Metrics to record on every layer (the held-out score of the task).</param>
-    public PretrainedStack ToStack(IReadOnlyList<long> inputShape, JsonElement? normalization, string kind, IReadOnlyDictionary<string, double>? metrics = null)
+    /// <param name="calibration">
+    /// With <see cref="EncoderSpec.BatchNorm"/> (required then): examples, as <see cref="Forward"/> takes them, whose
+    /// statistics stand in for each batch's: every normalization is folded into its layer's weights and biases, so the
+    /// stack computes the trained encoder's function with those statistics and needs no normalization of its own.
+    /// </param>
+    public PretrainedStack ToStack(IReadOnlyList<long> inputShape, JsonElement? normalization, string kind, IReadOnlyDictionary<string, double>? metrics = null,
+        Tensor? calibration = null)
     {
         if (Embedding is not null)
             throw new InvalidOperationException("encoder: a text encoder's embedding has no place in a dense stack; save its State instead.");
         var stack = new PretrainedStack(inputShape, normalization);
         using var _ = no_grad();
+        var layers = _normScales.Count == 0 ? Unfolded() : NormalizationFolding.Fold(this, calibration
+            ?? throw new ArgumentException("encoder: batch normalization is folded into the stack's layers with statistics of examples; pass them as calibration.", nameof(calibration)));
         IReadOnlyList<long> image = Spec.ImageShape ?? [];
-        for (var i = 0; i < _convWeights.Count; i++)
+        for (var i = 0; i < layers.Count; i++)
         {
-            var geometry = Spec.Convolutions[i].Geometry;
-            stack.Add(new PretrainedLayer(kind, _convWeights[i].detach().clone(), _convBiases[i].detach().clone(), Spec.Activation, geometry, image, metrics: metrics));
-            image = geometry.OutputShape(image, Spec.Convolutions[i].Channels);
+            var (weight, bias) = layers[i];
+            if (i < _convWeights.Count)
+            {
+                var geometry = Spec.Convolutions[i].Geometry;
+                stack.Add(new PretrainedLayer(kind, weight, bias, Spec.Activation, geometry, image, metrics: metrics));
+                image = geometry.OutputShape(image, Spec.Convolutions[i].Channels);
+            }
+            else
+                stack.Add(new PretrainedLayer(kind, weight, bias, Spec.Activation, metrics: metrics));
         }
-        for (var i = 0; i < _weights.Count; i++)
-            stack.Add(new PretrainedLayer(kind, _weights[i].detach().clone(), _biases[i].detach().clone(), Spec.Activation, metrics: metrics));
         return stack;
     }
+
+    /// <summary>Copies of every layer's weight and bias, convolutional blocks first.</summary>
+    private List<(Tensor Weight, Tensor Bias)> Unfolded() =>
+        _convWeights.Zip(_convBiases).Concat(_weights.Zip(_biases)).Select(p => (p.First.detach().clone(), p.Second.detach().clone())).ToList();
+
+    /// <summary>Layer <paramref name="layer"/>'s pre-activations (convolutional blocks first), from <paramref name="below"/> (the previous layer's output, or the embedded input).</summary>
+    internal Tensor PreActivation(int layer, Tensor below, Tensor weight, Tensor bias)
+    {
+        if (layer >= _convWeights.Count)
+            return nn.functional.linear(layer == _convWeights.Count && below.dim() == 4 ? below.flatten(1) : below, weight, bias);
+        var geometry = Spec.Convolutions[layer].Geometry;
+        var maps = layer == 0 ? below.reshape([below.shape[0], .. Spec.ImageShape!]) : below;
+        return RepeatableConvolution.Conv2d(maps, weight, bias, geometry.Stride, geometry.Padding);
+    }
+
+    /// <summary>Layer <paramref name="layer"/>'s output from its pre-activations: the activation, and pooling for a convolutional block.</summary>
+    internal Tensor Activated(int layer, Tensor preActivation) =>
+        layer < _convWeights.Count ? ActivatedMaxPooling.Apply(preActivation, Spec.Activation, Spec.Convolutions[layer].Geometry.PoolSize)
+            : Spec.Activation.Apply(preActivation);
+
+    /// <summary>Every layer's weight, bias, normalization scale and shift, convolutional blocks first (with <see cref="EncoderSpec.BatchNorm"/>).</summary>
+    internal IReadOnlyList<(Tensor Weight, Tensor Bias, Tensor Scale, Tensor Shift)> NormalizedLayers =>
+        _convWeights.Zip(_convBiases).Concat(_weights.Zip(_biases))
+            .Select((p, i) => ((Tensor)p.First, (Tensor)p.Second, (Tensor)_normScales[i], (Tensor)_normShifts[i])).ToList();
+
+    /// <summary>The epsilon of the normalizations.</summary>
+    internal static double NormalizationEpsilon => NormEpsilon;
 
     /// <inheritdoc />
     public void Dispose()

@@ -34,6 +34,13 @@ public sealed record EncoderSpec : IValidatedOptions
     /// <summary>One instance as an image <c>[C, H, W]</c> (its product is <see cref="Inputs"/>); needed with <see cref="Convolutions"/>.</summary>
     public IReadOnlyList<long>? ImageShape { get; init; }
 
+    /// <summary>
+    /// Batch normalization of every layer's pre-activations (per channel of a block, per unit of a dense layer) with
+    /// the batch's statistics, as SimCLR's encoders have; folded into the layers when the encoder becomes a stack
+    /// (<see cref="AuxiliaryEncoder.ToStack"/>). Default false.
+    /// </summary>
+    public bool BatchNorm { get; init; }
+
     /// <summary>True when the encoder reads token ids through an embedding.</summary>
     public bool IsText => VocabularySize is not null;
 

@@ -34,6 +34,13 @@ public sealed record AuxiliarySection : AuxiliaryTrainingOptions
     /// <summary>The encoder's nonlinearity.</summary>
     public EncoderActivation Activation { get; init; } = EncoderActivation.Sigmoid;
 
+    /// <summary>
+    /// Batch normalization before every activation of the encoder, with each batch's statistics (SimCLR's encoders
+    /// have it). The stack keeps no normalization: it is folded into the layers' weights and biases with statistics of
+    /// up to 10,000 unlabeled examples, so the network built from the stack starts with the encoder's function. Default false.
+    /// </summary>
+    public bool BatchNorm { get; init; }
+
     /// <summary>Ranking task: the margin a good instance must win by.</summary>
     public double Margin { get; init; } = 1;
 

@@ -36,7 +36,7 @@ internal static class AuxiliaryStage
         var corruption = CorruptionFactory.Create(section.Corruption, sampleShape, $"{Path}.corruption");
         var spec = new EncoderSpec
         {
-            Inputs = inputs, HiddenLayers = section.HiddenLayers, Activation = section.Activation,
+            Inputs = inputs, HiddenLayers = section.HiddenLayers, Activation = section.Activation, BatchNorm = section.BatchNorm,
             Convolutions = section.Convolutions.Select(c => c.ToSpec()).ToArray(),
             ImageShape = section.Convolutions.Count > 0 ? Pretraining.Layers.SampleShapes.AsImage(sampleShape) : null,
         };
@@ -51,10 +51,13 @@ internal static class AuxiliaryStage
             AuxiliaryTaskKind.Ranking => new PairwiseRankingTask(corruption, spec.OutputSize, section.Margin, context.Device, headGenerator),
             _ => new SameDifferentTask(corruption, spec.OutputSize, section.PairLoss, section.Margin, context.Device, headGenerator, section.Contrastive),
         };
-        context.Logger.LogInformation("Auxiliary pretraining: {Task} ({Loss}) with {Corruption}, encoder {Inputs}-{Widths} ({Activation}), {Examples} unlabeled examples",
+        context.Logger.LogInformation("Auxiliary pretraining: {Task} ({Loss}) with {Corruption}, encoder {Inputs}-{Widths} ({Activation}{Normalization}), {Examples} unlabeled examples",
             task.Name, section.PairLoss, corruption.Describe(), spec.Inputs,
             string.Join("-", spec.Convolutions.Select(c => $"conv{c.Channels}x{c.Geometry.Kernel}").Concat(spec.HiddenLayers.Select(w => w.ToString(System.Globalization.CultureInfo.InvariantCulture)))),
-            spec.Activation, count);
+            spec.Activation, spec.BatchNorm ? ", batch norm" : "", count);
+        var heldOutForStream = stream is null ? null : HeldOutForStream(data, context);
+        if (spec.BatchNorm && unlabeled is null && heldOutForStream is null)
+            throw new Pretraining.PretrainException($"{Path}.batchNorm: the normalization is folded into the stack with statistics of examples in memory, but the unlabeled examples are streamed and there is no validation split in memory: set data.validationFraction above 0 or batchNorm to false.");
 
         var history = new HistoryCallback();
         // The section is the trainer's options (it derives from them), so nothing is copied.
@@ -62,17 +65,31 @@ internal static class AuxiliaryStage
         var callbacks = new CompositeCallback(progress, history, new MetricsFileCallback(folder));
         var epochs = stream is null
             ? trainer.Fit(task, encoder, unlabeled!.Features, null, context, callbacks)
-            : trainer.Fit(task, encoder, stream, HeldOutForStream(data, context), context, callbacks);
+            : trainer.Fit(task, encoder, stream, heldOutForStream, context, callbacks);
 
         var metrics = new Dictionary<string, double> { ["auxiliaryLoss"] = epochs[^1].Loss };
         if (epochs[^1].HeldOutScore is double score)
             metrics[task.ScoreName] = score;
         var normalization = JsonSerializer.SerializeToElement(data.Scaler, RecipeLoader.SerializerOptions);
-        var stack = encoder.ToStack(sampleShape, normalization, $"auxiliary:{task.Name}", metrics);
+        using var calibration = spec.BatchNorm ? CalibrationSample(unlabeled?.Features ?? heldOutForStream!, context) : null;
+        var stack = encoder.ToStack(sampleShape, normalization, $"auxiliary:{task.Name}", metrics, calibration);
         StackStore.Save(stack, stackFolder);
         DrawPictures(folder, stack, history, sampleShape, context);
         return stack;
     }
+
+    /// <summary>Up to <see cref="CalibrationExamples"/> examples drawn without replacement: the statistics folded into the stack.</summary>
+    private static TorchSharp.torch.Tensor CalibrationSample(TorchSharp.torch.Tensor examples, RunContext context)
+    {
+        using var generator = context.CreateGenerator(RandomStream.BatchNormCalibration);
+        using var order = TorchSharp.torch.randperm(examples.shape[0], generator: generator);
+        using var chosen = order.narrow(0, 0, Math.Min(CalibrationExamples, examples.shape[0])).to(examples.device);
+        context.Logger.LogInformation("Folding the encoder's batch normalization into its layers with statistics of {Count} unlabeled examples", chosen.shape[0]);
+        return examples.index_select(0, chosen);
+    }
+
+    /// <summary>Enough for per-channel statistics within a fraction of a percent; a pass over them takes seconds.</summary>
+    private const int CalibrationExamples = 10_000;
 
     /// <summary>
     /// What a task streamed from shards is scored on after each epoch: the validation split's images when they are in

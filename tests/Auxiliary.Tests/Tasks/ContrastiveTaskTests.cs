@@ -45,12 +45,14 @@ public sealed class ContrastiveTaskTests
         FluentActions.Invoking(() => NtXentLoss.Compute(even, 0)).Should().Throw<ArgumentException>().WithMessage("*temperature must be positive*");
     }
 
-    [Fact]
-    public void A_convolutional_encoder_learns_to_match_augmented_views_of_the_same_image()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_convolutional_encoder_learns_to_match_augmented_views_of_the_same_image(bool batchNorm)
     {
         using var data = Shapes(600, seed: 2);
         using var g = new Generator(3);
-        using var encoder = new AuxiliaryEncoder(ConvSpec, CPU, g);
+        using var encoder = new AuxiliaryEncoder(ConvSpec with { BatchNorm = batchNorm }, CPU, g);
         var views = new AugmentedView(new ImageAugmentationOptions { Shift = 1, Brightness = 0.2 }, [1, 8, 8]);
         using var task = new SameDifferentTask(views, 8, PairLoss.NtXent, 1, CPU, g, new ContrastiveSettings { Temperature = 0.5, ProjectionHidden = 16, ProjectionSize = 8 });
 
@@ -59,6 +61,7 @@ public sealed class ContrastiveTaskTests
         history[^1].Loss.Should().BeLessThan(history[0].Loss * 0.8, string.Join(" ", history.Select(h => $"{h.Loss:F3}/{h.HeldOutScore:F3}")));
         history[^1].HeldOutScore.Should().BeGreaterThan(0.3, "held-out views find their partner among 2N-1 far more often than chance");
         task.HeadParameters.Should().HaveCount(4, "the projection head's two layers train with the encoder and stay behind");
+        encoder.Parameters.Should().HaveCount(batchNorm ? 8 : 4, "a normalization's scale and shift per layer train with the encoder");
     }
 
     [Fact]
@@ -102,6 +105,32 @@ public sealed class ContrastiveTaskTests
         encoder.State.Keys.Should().Equal("hidden1.weight", "hidden1.bias", "hidden2.weight", "hidden2.bias");
         using var network = StackNetwork.Build(stack, 3, g);
         network.state_dict()["hidden1.weight"].Identical(encoder.ConvolutionWeights[0]).Should().BeTrue();
+    }
+
+    [Fact]
+    public void Batch_normalization_is_folded_into_the_stack_which_then_computes_the_encoder_with_the_calibration_statistics()
+    {
+        using var g = new Generator(6);
+        using var encoder = new AuxiliaryEncoder(ConvSpec with { BatchNorm = true }, CPU, g);
+        using (no_grad())
+        {
+            // Scales and shifts away from their start (1 and 0), as after training.
+            foreach (var (name, tensor) in encoder.State.Where(p => p.Key.StartsWith("norm", StringComparison.Ordinal)))
+                tensor.copy_(randn(tensor.shape, generator: g) * 0.5 + (name.EndsWith("weight", StringComparison.Ordinal) ? 1 : 0));
+        }
+        // More examples than one chunk of the statistics pass, so that chunks are summed.
+        using var x = rand([700, 64], generator: g);
+
+        using var stack = encoder.ToStack([8, 8], null, "auxiliary:sameDifferent", calibration: x);
+        using var expected = encoder.Forward(x);
+        using var encoded = stack.Encode(x);
+
+        encoded.allclose(expected, rtol: 1e-4, atol: 1e-5).Should().BeTrue("on the calibration examples the batch statistics are the folded ones");
+        encoder.State.Keys.Should().Equal("hidden1.weight", "hidden1.bias", "hidden2.weight", "hidden2.bias", "norm1.weight", "norm1.bias", "norm2.weight", "norm2.bias");
+        using var clone = encoder.Clone();
+        using var cloned = clone.Forward(x);
+        cloned.Identical(expected).Should().BeTrue("a clone copies the normalizations too");
+        FluentActions.Invoking(() => encoder.ToStack([8, 8], null, "auxiliary:sameDifferent")).Should().Throw<ArgumentException>().WithMessage("*calibration*");
     }
 
     [Fact]

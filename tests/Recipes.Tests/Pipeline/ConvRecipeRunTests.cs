@@ -72,6 +72,22 @@ public sealed class ConvRecipeRunTests : IDisposable
     }
 
     [Fact]
+    public void A_batch_normalized_contrastive_encoder_is_folded_into_a_stack_of_plain_layers()
+    {
+        var output = Path.Combine(_folder, "contrastive-bn").Replace('\\', '/');
+        var recipe = Path.Combine(RepositoryPaths.Recipes, "embedded-contrastive-finetune.json");
+        using var log = new CollectedLog();
+        var result = RecipeRunner.RunFile(recipe, [$"output={output}", "device=cpu", "pretraining.auxiliary.epochs=1", "pretraining.auxiliary.batchNorm=true",
+            "pretraining.auxiliary.convolutions[0].channels=4", "pretraining.auxiliary.convolutions[1].channels=4", "training.epochs=2",
+            "evaluation.compareWithScratch=false", "evaluation.linearProbe=false"], log);
+
+        log.Text.Should().Contain("(Relu, batch norm)").And.Contain("Folding the encoder's batch normalization into its layers with statistics of");
+        var manifest = StackStore.ReadManifest(result.StackFolder!);
+        manifest.Layers.Should().HaveCount(2, "the normalizations live in the layers' weights, not as layers of their own");
+        result.TestAccuracy.Should().BeGreaterThan(0.15);
+    }
+
+    [Fact]
     public void Distillation_trains_a_student_of_each_arm_on_the_teachers_probabilities_and_saves_it()
     {
         var output = Path.Combine(_folder, "distil").Replace('\\', '/');
