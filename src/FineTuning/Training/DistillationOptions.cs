@@ -23,6 +23,19 @@ public record DistillationOptions : IValidatedOptions
     /// <summary>Early stopping of the student on validation accuracy; null (default) uses <c>training.patience</c>.</summary>
     public int? Patience { get; init; }
 
+    /// <summary>
+    /// Rounds of self-training ("noisy student", Xie et al. 2020): each round's student, once trained, relabels the
+    /// unlabeled examples as the next round's teacher, and a fresh student learns from it. Only the last round's
+    /// student is tested and saved; the log gives every round's validation accuracy. Default 1.
+    /// </summary>
+    public int Rounds { get; init; } = 1;
+
+    /// <summary>
+    /// The student's augmentation, drawn anew every epoch: the noise that lets a student outgrow its teacher, whose
+    /// labels come from the clean images. Null (default) uses <c>training.augmentation</c>.
+    /// </summary>
+    public Augmentation.ImageAugmentationOptions? Augmentation { get; init; }
+
     /// <inheritdoc />
     public virtual IEnumerable<OptionProblem> Problems()
     {
@@ -32,5 +45,9 @@ public record DistillationOptions : IValidatedOptions
             yield return new("temperature", $"expected a positive number, received {Temperature}.");
         if (Patience is < 1)
             yield return new("patience", $"expected at least 1 epoch, received {Patience}.");
+        if (Rounds < 1)
+            yield return new("rounds", $"expected at least 1, received {Rounds}.");
+        foreach (var problem in Augmentation?.Problems() ?? [])
+            yield return problem.Under("augmentation");
     }
 }

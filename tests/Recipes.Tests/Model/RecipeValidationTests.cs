@@ -219,9 +219,10 @@ public sealed class RecipeValidationTests
     {
         var error = Invalid("""
             { "data": { "train": { "format": "embedded" }, "labelsPerClass": 5 },
-              "distillation": { "epochs": 0, "temperature": 0, "patience": 0 } }
+              "distillation": { "epochs": 0, "temperature": 0, "patience": 0, "rounds": 0, "augmentation": { "erasing": 2 } } }
             """);
-        error.Problems.Select(p => p.Path).Should().BeEquivalentTo("distillation.epochs", "distillation.temperature", "distillation.patience");
+        error.Problems.Select(p => p.Path).Should().BeEquivalentTo("distillation.epochs", "distillation.temperature", "distillation.patience",
+            "distillation.rounds", "distillation.augmentation.erasing");
     }
 
     [Fact]
