@@ -36,6 +36,13 @@ public record DistillationOptions : IValidatedOptions
     /// </summary>
     public Augmentation.ImageAugmentationOptions? Augmentation { get; init; }
 
+    /// <summary>
+    /// The student's learning-rate schedule over its <see cref="Epochs"/>, from the rate the arm chose (e.g. <c>cosine</c>
+    /// anneals it to 0 by the last epoch, so the student ends converged rather than wherever a constant rate left it).
+    /// Null (default) uses <c>training.schedule</c>.
+    /// </summary>
+    public LearningRateSchedule? Schedule { get; init; }
+
     /// <inheritdoc />
     public virtual IEnumerable<OptionProblem> Problems()
     {

@@ -43,7 +43,7 @@ internal static class DistillationStep
         var studentOptions = training with
         {
             LearningRate = learningRate, LearningRates = null, Epochs = options.Epochs, Patience = options.Patience ?? training.Patience,
-            Augmentation = options.Augmentation ?? training.Augmentation,
+            Augmentation = options.Augmentation ?? training.Augmentation, Schedule = options.Schedule ?? training.Schedule,
         };
 
         // Each round's student teaches the next; the arm's own network (not ours to dispose) teaches the first.
@@ -86,9 +86,10 @@ internal static class DistillationStep
             var network = studentSection is null ? NetworkSetup.Create(loaded, data, stack, fromScratch, context) : NetworkSetup.CreateStudent(studentSection, data, context);
             try
             {
-                context.Logger.LogInformation("Training the student{Round} ({Start}) on {Count} examples ({Labeled} with labels, the rest with the teacher's probabilities) for up to {Epochs} epochs at learning rate {Rate}",
+                context.Logger.LogInformation("Training the student{Round} ({Start}) on {Count} examples ({Labeled} with labels, the rest with the teacher's probabilities) for up to {Epochs} epochs at learning rate {Rate}{Schedule}",
                     roundLabel, studentSection is null ? $"{arm} start" : $"distillation.student {SupervisedStage.Describe(studentSpec, data.Train.ClassCount)} from random weights",
-                    examples.Count, labeled.Count, options.Epochs, learningRate);
+                    examples.Count, labeled.Count, options.Epochs, learningRate,
+                    studentOptions.Schedule == LearningRateSchedule.None ? "" : $" ({studentOptions.Schedule.ToString().ToLowerInvariant()} schedule)");
                 // One checkpoint per arm and round (round 1 keeps the name it had before rounds), so a killed run resumes.
                 var checkpoint = new EpochCheckpoint(folder.File(Path.Combine("checkpoints", $"distillation{suffix}{(round > 1 ? $"-round{round}" : "")}.safetensors")));
                 var history = new CachingTrainer(studentOptions)

@@ -107,7 +107,7 @@ public sealed class ConvRecipeRunTests : IDisposable
     }
 
     [Fact]
-    public void With_two_rounds_the_first_student_teaches_the_second_with_the_distillation_augmentation()
+    public void With_two_rounds_the_first_student_teaches_the_second_with_the_distillation_augmentation_and_schedule()
     {
         var output = Path.Combine(_folder, "rounds").Replace('\\', '/');
         var recipe = Path.Combine(RepositoryPaths.Recipes, "embedded-conv-finetune.json");
@@ -115,12 +115,13 @@ public sealed class ConvRecipeRunTests : IDisposable
         var result = RecipeRunner.RunFile(recipe, [$"output={output}", "device=cpu", "pretraining.layers[0].epochs=1", "pretraining.layers[1].epochs=1",
             "pretraining.layers[0].channels=4", "pretraining.layers[1].channels=4", "training.epochs=2", "evaluation.linearProbe=false",
             "evaluation.compareWithScratch=false",
-            "distillation={\"epochs\": 1, \"rounds\": 2, \"augmentation\": { \"shift\": 1, \"rotation\": 10 } }"], log);
+            "distillation={\"epochs\": 1, \"rounds\": 2, \"schedule\": \"cosine\", \"augmentation\": { \"shift\": 1, \"rotation\": 10 } }"], log);
 
         result.DistilledTestAccuracy.Should().BeGreaterThan(0.2, "two students of one epoch each on 4,700 examples beat chance (0.1)");
         log.Text.Should().Contain("Distillation (round 1 of 2): the network fine-tuned labels 4500 unlabeled examples")
             .And.Contain("Distillation (round 2 of 2): the round 1 student labels 4500 unlabeled examples")
-            .And.Contain("Distillation (round 2 of 2): the student's best validation accuracy");
+            .And.Contain("Distillation (round 2 of 2): the student's best validation accuracy")
+            .And.Contain("for up to 1 epochs at learning rate 0.001 (cosine schedule)");
         File.Exists(Path.Combine(result.RunFolder, "checkpoints", "distillation-round2.safetensors")).Should().BeTrue("each round keeps its own checkpoint");
         File.Exists(Path.Combine(result.RunFolder, "network-distilled.json")).Should().BeTrue("the last round's student is saved");
     }
