@@ -22,6 +22,44 @@ public sealed class MixedPrecisionTests
     }
 
     [Fact]
+    public void Bfloat16_gradients_reach_the_float32_master_weights_close_to_the_float32_gradients()
+    {
+        using var network = MlpBuilder.Build(new MlpSpec(6, [20, 12], 3, ActivationKind.Sigmoid), seed: 4);
+        using var generator = new Generator(5);
+        using var x = rand([9, 6], generator: generator);
+        using var y = tensor(new long[] { 0, 1, 2, 0, 1, 2, 0, 1, 2 });
+        Dictionary<string, Tensor> Gradients(Precision precision)
+        {
+            network.zero_grad();
+            using var loss = nn.functional.cross_entropy(MixedPrecision.Forward(network, x, precision), y);
+            loss.backward();
+            return network.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!.clone());
+        }
+        var exact = Gradients(Precision.Float32);
+        var mixed = Gradients(Precision.BFloat16);
+        mixed.Keys.Should().BeEquivalentTo(exact.Keys, "every weight and bias gets a gradient");
+        foreach (var (name, gradient) in mixed)
+        {
+            gradient.dtype.Should().Be(ScalarType.Float32, name);
+            var scale = exact[name].abs().max().item<float>();
+            (gradient - exact[name]).abs().max().item<float>().Should().BeLessThan(0.05f * scale + 1e-4f, name);
+        }
+    }
+
+    [Fact]
+    public void Layers_other_than_linear_ones_and_activations_get_float32_inputs()
+    {
+        using var network = nn.Sequential(("linear", nn.Linear(4, 8)), ("relu", nn.ReLU()), ("norm", nn.BatchNorm1d(8)), ("out", nn.Linear(8, 2)));
+        network.train();
+        using var x = rand(6, 4);
+        using var mixed = MixedPrecision.Forward(network, x, Precision.BFloat16);
+        mixed.dtype.Should().Be(ScalarType.Float32);
+        var norm = (TorchSharp.Modules.BatchNorm1d)network.named_children().Single(c => c.name == "norm").module;
+        norm.running_mean!.dtype.Should().Be(ScalarType.Float32);
+        norm.running_mean!.abs().sum().item<float>().Should().BeGreaterThan(0f, "the normalization ran and updated its statistics");
+    }
+
+    [Fact]
     public void Bfloat16_training_ends_close_to_float32()
     {
         using var data = Blobs.Make(30);

@@ -49,17 +49,28 @@ internal sealed class AutoencoderModel : IDisposable
     }
 
     /// <summary>Hidden activations [B, H] of <paramref name="input"/> [B, D].</summary>
-    public Tensor Encode(Tensor input) => _options.Activation.Apply(Linear(input, Weight, Bias));
+    public Tensor Encode(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        return Encode(input, ProductWeight(Weight)).MoveToOuterDisposeScope();
+    }
 
     /// <summary>The decoder's output before its nonlinearity, [B, D].</summary>
-    public Tensor DecoderPreActivation(Tensor hidden) =>
-        Linear(hidden, DecoderWeight ?? (Tensor)Weight.t(), DecoderBias);
+    public Tensor DecoderPreActivation(Tensor hidden)
+    {
+        using var scope = NewDisposeScope();
+        return Affine(hidden, ProductWeight(DecoderWeight ?? (Tensor)Weight.t()), DecoderBias).MoveToOuterDisposeScope();
+    }
 
     /// <summary>Total loss (reconstruction of the clean input from the corrupted one, plus penalties) and the reconstruction part.</summary>
     public (Tensor Total, Tensor Reconstruction) Loss(Tensor clean, Tensor corrupted)
     {
-        var hidden = Encode(corrupted);
-        var reconstruction = AutoencoderPenalties.Reconstruction(_options.Loss, DecoderPreActivation(hidden), clean);
+        // Tied weights are converted to the product precision once and used both ways, so in bfloat16 a batch pays
+        // one conversion of W forward and one of its gradient backward instead of two each.
+        var encoderWeight = ProductWeight(Weight);
+        var hidden = Encode(corrupted, encoderWeight);
+        var decoderWeight = DecoderWeight is null ? encoderWeight.t() : ProductWeight(DecoderWeight);
+        var reconstruction = AutoencoderPenalties.Reconstruction(_options.Loss, Affine(hidden, decoderWeight, DecoderBias), clean);
         var total = reconstruction;
         if (_options.SparsityTarget is double rho)
             total = total + _options.SparsityWeight * AutoencoderPenalties.SparsityKl(hidden, rho);
@@ -74,12 +85,19 @@ internal sealed class AutoencoderModel : IDisposable
             parameter.Dispose();
     }
 
-    private Tensor Linear(Tensor input, Tensor weight, Tensor bias)
+    private Tensor Encode(Tensor input, Tensor weight) => _options.Activation.Apply(Affine(input, weight, Bias));
+
+    /// <summary><paramref name="weight"/> itself in float32, its bfloat16 copy (through autograd) in bfloat16.</summary>
+    private Tensor ProductWeight(Tensor weight) =>
+        _options.Precision == Layers.Precision.Float32 ? weight : weight.to(ScalarType.BFloat16);
+
+    /// <summary>input W^T + bias, with W already in the product precision; the result and the bias are float32.</summary>
+    private static Tensor Affine(Tensor input, Tensor weight, Tensor bias)
     {
-        if (_options.Precision == Layers.Precision.Float32)
+        if (weight.dtype == ScalarType.Float32)
             return nn.functional.linear(input, weight, bias);
         using var scope = NewDisposeScope();
-        var product = nn.functional.linear(input.to(ScalarType.BFloat16), weight.to(ScalarType.BFloat16)).to(ScalarType.Float32);
+        var product = nn.functional.linear(input.to(weight.dtype), weight).to(ScalarType.Float32);
         return (product + bias).MoveToOuterDisposeScope();
     }
 

@@ -51,6 +51,8 @@ public sealed class ContrastiveDivergence : IDisposable
         ArgumentNullException.ThrowIfNull(v0);
         using var scope = NewDisposeScope();
         using var _ = no_grad();
+        // The weights change only in step 4, so every product before it may share one conversion of them.
+        using var held = model.HoldWeights();
         // 1. Positive phase: hidden probabilities given the data.
         var h0 = model.HiddenProbabilities(v0);
         // 2. Negative phase: k Gibbs steps from sampled hidden states of the data (CD) or of the persistent chains (PCD).
@@ -71,6 +73,7 @@ public sealed class ContrastiveDivergence : IDisposable
 
         // 3. Gradient, weight decay on W only, sparsity pressure on the hidden biases.
         var (dw, dc, db) = model.Gradient(v0, h0, vk, hk);
+        held.Dispose();
         dw = dw.add_(model.Weight, alpha: -_options.WeightDecay);
         if (_options.SparsityTarget is double target)
             dc = dc - _options.SparsityCost * (RunningMean(model.MeanActivation(h0)) - target);

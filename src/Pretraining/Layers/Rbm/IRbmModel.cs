@@ -40,6 +40,23 @@ public interface IRbmModel
     /// <summary>The free energy F(v) = -log sum_h exp(-E(v, h)) of each example of <paramref name="visible"/>, [B].</summary>
     Tensor FreeEnergy(Tensor visible);
 
+    /// <summary>
+    /// Declares that the weights stay as they are until the returned scope is disposed (one contrastive-divergence step
+    /// holds it over its Gibbs chain and gradient, before the update), so a model may convert them once for all its
+    /// products in that time instead of once a product. The default holds nothing.
+    /// </summary>
+    IDisposable HoldWeights() => NothingHeld.Instance;
+
     /// <summary>The mean of <paramref name="hidden"/> per hidden unit (dense) or per filter (convolutional), over the batch (and positions).</summary>
     Tensor MeanActivation(Tensor hidden);
+}
+
+/// <summary>The scope of a model that converts nothing ahead (<see cref="IRbmModel.HoldWeights"/>'s default).</summary>
+internal sealed class NothingHeld : IDisposable
+{
+    public static readonly NothingHeld Instance = new();
+
+    public void Dispose()
+    {
+    }
 }
