@@ -12,7 +12,10 @@ public enum Precision
     /// <summary>Everything in float32 (default).</summary>
     [JsonStringEnumMemberName("float32")]
     Float32,
-    /// <summary>Matrix products in bfloat16, parameters and accumulations in float32.</summary>
+    /// <summary>
+    /// Matrix products in bfloat16 (and, in fine-tuning, the activations between a linear layer and the next); master
+    /// weights, gradients, optimizer state and losses in float32.
+    /// </summary>
     [JsonStringEnumMemberName("bfloat16")]
     BFloat16,
 }
