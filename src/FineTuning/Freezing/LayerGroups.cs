@@ -68,6 +68,15 @@ public sealed class LayerGroups
             .Where(g => g.Parameters.Count > 0)
             .ToList();
 
+    /// <summary>
+    /// The rate of each trainable group under <see cref="TrainableWithRates"/>, lowest layer first, e.g.
+    /// "hidden1 0.00075, hidden2 0.0015, head 0.003", for the log.
+    /// </summary>
+    public string DescribeRates(double topRate, double factor) =>
+        string.Join(", ", Groups.Select((g, i) => (g.Name, Trainable: g.Parameters.Any(p => p.requires_grad), Rate: topRate * Math.Pow(factor, Count - 1 - i)))
+            .Where(g => g.Trainable)
+            .Select(g => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{g.Name} {g.Rate:G3}")));
+
     /// <summary>Names of the groups whose parameters all require gradients.</summary>
     public IEnumerable<string> TrainableNames => Groups.Where(g => g.Parameters.All(p => p.requires_grad)).Select(g => g.Name);
 }

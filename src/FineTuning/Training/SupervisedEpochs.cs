@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Text.Json;
 using Pretrain.FineTuning.Augmentation;
 using Pretrain.FineTuning.Evaluation;
@@ -135,6 +136,8 @@ internal sealed class SupervisedEpochs : IEpochBody, IDisposable
         {
             optimizer = Optimizers.Create(_options.Optimizer, _groups.TrainableWithRates(_options.LearningRate, _options.LayerLearningRateFactor),
                 _options.WeightDecay, _options.Momentum);
+            _context.Logger.LogInformation("Learning rates by layer (x{Factor} a layer down from the top): {Rates}",
+                _options.LayerLearningRateFactor, _groups.DescribeRates(_options.LearningRate, _options.LayerLearningRateFactor));
         }
         return (optimizer, optimizer.ParamGroups.Select(g => g.LearningRate).ToArray());
     }

@@ -100,4 +100,28 @@ public sealed class GradualUnfreezingTests
         using var scaled = Step(0.5);
         scaled.allclose(full * 0.25, rtol: 1e-4, atol: 1e-7).Should().BeTrue("hidden1 is two layers below the head: 0.5^2 of the rate");
     }
+
+    [Fact]
+    public void Discriminative_rates_are_logged_layer_by_layer()
+    {
+        using var data = Blobs.Make(4);
+        using var network = Network();
+        var log = new RecordingLogger();
+        new SupervisedTrainer(new SupervisedTrainingOptions { Epochs = 1, BatchSize = 12, LearningRate = 0.004, LayerLearningRateFactor = 0.5 })
+            .Fit(network, data, null, RunContext.Create(DeviceSpec.Cpu, 2, log));
+        log.Messages.Should().Contain(m => m.StartsWith("Learning rates by layer", StringComparison.Ordinal))
+            .Which.Should().EndWith("hidden1 0.001, hidden2 0.002, head 0.004");
+    }
+
+    private sealed class RecordingLogger : Microsoft.Extensions.Logging.ILogger
+    {
+        public List<string> Messages { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Messages.Add(formatter(state, exception));
+    }
 }
