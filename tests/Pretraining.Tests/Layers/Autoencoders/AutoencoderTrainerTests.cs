@@ -98,13 +98,15 @@ public sealed class AutoencoderTrainerTests
         model.Should().Be(best.Metrics["validationReconstruction"]);
     }
 
-    [Fact]
-    public void Bfloat16_training_ends_close_to_float32()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Bfloat16_training_ends_close_to_float32(bool tiedWeights)
     {
         using var data = Binary();
         double Train(Precision precision)
         {
-            var options = new AutoencoderOptions { HiddenUnits = 8, Epochs = 30, BatchSize = 20, LearningRate = 0.01, Precision = precision };
+            var options = new AutoencoderOptions { HiddenUnits = 8, Epochs = 30, BatchSize = 20, LearningRate = 0.01, Precision = precision, TiedWeights = tiedWeights };
             using var layer = new AutoencoderTrainer(options).Fit(data, data, RunContext.Create(DeviceSpec.Cpu, 2), "p");
             return layer.Metrics["validationReconstruction"];
         }

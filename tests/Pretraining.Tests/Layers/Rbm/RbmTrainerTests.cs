@@ -71,12 +71,15 @@ public sealed class RbmTrainerTests
         layer.Metrics["validationReconstructionError"].Should().Be(best.Metrics["validationReconstructionError"]);
     }
 
-    [Fact]
-    public void Bfloat16_training_ends_close_to_float32()
+    [Theory]
+    [InlineData(1, false, null)]
+    [InlineData(3, true, 0.1)]
+    public void Bfloat16_training_ends_close_to_float32(int cdSteps, bool persistent, double? sparsityTarget)
     {
         using var data = BarsAndStripes.Make();
         double Error(Precision precision) =>
-            Train(new RbmOptions { HiddenUnits = 24, Epochs = 20, BatchSize = 10, LearningRate = 0.1, Precision = precision }, data)[^1].Metrics["reconstructionError"];
+            Train(new RbmOptions { HiddenUnits = 24, Epochs = 20, BatchSize = 10, LearningRate = 0.1, Precision = precision,
+                CdSteps = cdSteps, Persistent = persistent, SparsityTarget = sparsityTarget }, data)[^1].Metrics["reconstructionError"];
         var float32 = Error(Precision.Float32);
         Error(Precision.BFloat16).Should().BeLessThan(float32 * 1.3 + 0.1);
     }
