@@ -64,7 +64,7 @@ public sealed class LayerGroups
     /// </summary>
     public IReadOnlyList<(IReadOnlyList<Parameter> Parameters, double LearningRate)> TrainableWithRates(double topRate, double factor) =>
         Groups.Select((g, i) => (Parameters: (IReadOnlyList<Parameter>)g.Parameters.Where(p => p.requires_grad).ToList(),
-                LearningRate: topRate * Math.Pow(factor, Count - 1 - i)))
+                LearningRate: RateAt(i, topRate, factor)))
             .Where(g => g.Parameters.Count > 0)
             .ToList();
 
@@ -73,9 +73,12 @@ public sealed class LayerGroups
     /// "hidden1 0.00075, hidden2 0.0015, head 0.003", for the log.
     /// </summary>
     public string DescribeRates(double topRate, double factor) =>
-        string.Join(", ", Groups.Select((g, i) => (g.Name, Trainable: g.Parameters.Any(p => p.requires_grad), Rate: topRate * Math.Pow(factor, Count - 1 - i)))
+        string.Join(", ", Groups.Select((g, i) => (g.Name, Trainable: g.Parameters.Any(p => p.requires_grad), Rate: RateAt(i, topRate, factor)))
             .Where(g => g.Trainable)
             .Select(g => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{g.Name} {g.Rate:G3}")));
+
+    /// <summary>The rate of group <paramref name="index"/>: <paramref name="factor"/> once per group between it and the top.</summary>
+    private double RateAt(int index, double topRate, double factor) => topRate * Math.Pow(factor, Count - 1 - index);
 
     /// <summary>Names of the groups whose parameters all require gradients.</summary>
     public IEnumerable<string> TrainableNames => Groups.Where(g => g.Parameters.All(p => p.requires_grad)).Select(g => g.Name);

@@ -48,20 +48,6 @@ internal sealed class AutoencoderModel : IDisposable
         }
     }
 
-    /// <summary>Hidden activations [B, H] of <paramref name="input"/> [B, D].</summary>
-    public Tensor Encode(Tensor input)
-    {
-        using var scope = NewDisposeScope();
-        return Encode(input, ProductWeight(Weight)).MoveToOuterDisposeScope();
-    }
-
-    /// <summary>The decoder's output before its nonlinearity, [B, D].</summary>
-    public Tensor DecoderPreActivation(Tensor hidden)
-    {
-        using var scope = NewDisposeScope();
-        return Affine(hidden, ProductWeight(DecoderWeight ?? (Tensor)Weight.t()), DecoderBias).MoveToOuterDisposeScope();
-    }
-
     /// <summary>Total loss (reconstruction of the clean input from the corrupted one, plus penalties) and the reconstruction part.</summary>
     public (Tensor Total, Tensor Reconstruction) Loss(Tensor clean, Tensor corrupted)
     {
@@ -85,6 +71,7 @@ internal sealed class AutoencoderModel : IDisposable
             parameter.Dispose();
     }
 
+    /// <summary>Hidden activations [B, H] of <paramref name="input"/> [B, D], with W already in the product precision.</summary>
     private Tensor Encode(Tensor input, Tensor weight) => _options.Activation.Apply(Affine(input, weight, Bias));
 
     /// <summary><paramref name="weight"/> itself in float32, its bfloat16 copy (through autograd) in bfloat16.</summary>
