@@ -30,7 +30,7 @@ public sealed class CachingTrainer
     /// <paramref name="checkpoint"/> when given), caching its frozen bottom when it can.
     /// </summary>
     public TrainingHistory Fit(Sequential network, ILabeledInput train, ILabeledInput? validation, RunContext context, ITrainingCallback? callback = null,
-        EpochCheckpoint? checkpoint = null)
+        EpochCheckpoint? checkpoint = null, ConsistencyInput? consistency = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(train);
@@ -40,6 +40,7 @@ public sealed class CachingTrainer
         var why = !CacheFrozenLayers ? "caching is switched off"
             : _options.UnfreezeEveryEpochs is not null ? "gradual unfreezing changes which layers are frozen"
             : _options.UnfreezeAfterEpochs is not null ? "the frozen layers are unfrozen after training.unfreezeAfterEpochs"
+            : consistency is not null && plan.Length > 0 ? "consistency training changes the unlabeled images every batch, so the frozen layers' outputs change too"
             : _options.Augmentation is { IsActive: true } && plan.Length > 0 ? "augmentation changes the inputs every epoch, so the frozen layers' outputs change too"
             : plan.Length == 0 ? plan.Reason
             : train is SoftLabeledExamples ? "the examples carry soft targets (distillation), which the cache does not keep, so the frozen layers run on every batch"
@@ -48,7 +49,7 @@ public sealed class CachingTrainer
         if (why is not null || train is not Dataset trainRows)
         {
             context.Logger.LogInformation("Not caching frozen-layer outputs: {Reason}", why);
-            return trainer.Fit(network, train, validation, context, callback, checkpoint);
+            return trainer.Fit(network, train, validation, context, callback, checkpoint, consistency);
         }
 
         var (frozen, trainable) = FrozenPrefix.Split(network, plan.Length);

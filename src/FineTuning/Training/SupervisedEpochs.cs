@@ -18,6 +18,8 @@ namespace Pretrain.FineTuning.Training;
 /// which it rebuilds when gradual unfreezing changes the trainable set, and checkpoints it with the shuffling generator.
 /// The batches come from an <see cref="ILabeledInput"/> (in memory or streamed from shards), all drawn from the one
 /// shuffling generator, so the checkpointed generator state fixes the next epoch's order on either kind of input.
+/// With <see cref="ConsistencyRegularization"/> an epoch is a pass over the unlabeled examples instead, each of their
+/// batches beside a labeled batch drawn from the labeled examples, which are reshuffled whenever they run out.
 /// </summary>
 internal sealed class SupervisedEpochs : IEpochBody, IDisposable
 {
@@ -31,12 +33,14 @@ internal sealed class SupervisedEpochs : IEpochBody, IDisposable
     private readonly Generator _shuffling;
     private readonly ImageAugmenter? _augmenter;
     private readonly Generator _augmenting;
+    private readonly ConsistencyRegularization? _consistency;
     private optim.Optimizer _optimizer;
     private double[] _baseRates;
 
-    public SupervisedEpochs(nn.Module<Tensor, Tensor> model, SupervisedTrainingOptions options, ILabeledInput train, ILabeledInput? validation, RunContext context)
+    public SupervisedEpochs(nn.Module<Tensor, Tensor> model, SupervisedTrainingOptions options, ILabeledInput train, ILabeledInput? validation, RunContext context,
+        ConsistencyRegularization? consistency = null)
     {
-        (_model, _options, _train, _validation, _context) = (model, options, train, validation, context);
+        (_model, _options, _train, _validation, _context, _consistency) = (model, options, train, validation, context, consistency);
         BFloat16Speed.WarnIfSlow(options.Precision, context, "fine-tuning");
         _groups = LayerGroups.Of(model);
         _schedule = new TrainableSchedule(_groups, options);
@@ -46,21 +50,27 @@ internal sealed class SupervisedEpochs : IEpochBody, IDisposable
         _augmenting = context.CreateGenerator(RandomStream.SupervisedAugmentation);
         (_optimizer, _baseRates) = CreateOptimizer();
         Weights = model.state_dict();
-        Fingerprint = JsonSerializer.Serialize(options) + " " + string.Join(",", Weights.Select(w => $"{w.Key}[{string.Join("x", w.Value.shape)}]"));
+        Fingerprint = JsonSerializer.Serialize(options) + (consistency is null ? "" : $" consistency {consistency.Count}x{consistency.Ratio}") + " " + string.Join(",", Weights.Select(w => $"{w.Key}[{string.Join("x", w.Value.shape)}]"));
     }
 
     public IReadOnlyDictionary<string, Tensor> Weights { get; }
 
     public string Fingerprint { get; }
 
-    public int BatchesPerEpoch => (int)((_train.Count + _options.BatchSize - 1) / _options.BatchSize);
+    public int BatchesPerEpoch => _consistency is null
+        ? (int)((_train.Count + _options.BatchSize - 1) / _options.BatchSize)
+        : (int)((_consistency.Count + UnlabeledBatchSize - 1) / UnlabeledBatchSize);
+
+    private int UnlabeledBatchSize => _options.BatchSize * (_consistency?.Ratio ?? 0);
 
     public IReadOnlyDictionary<string, double> RunEpoch(int epoch, Action onBatchEnd)
     {
         if (_schedule.Apply(epoch, _context))
             RebuildOptimizer();
-        var (trainLoss, skipped) = TrainEpoch(epoch, onBatchEnd);
+        var (trainLoss, skipped, labeledShare) = TrainEpoch(epoch, onBatchEnd);
         var metrics = new Dictionary<string, double> { ["trainLoss"] = trainLoss };
+        if (_consistency is not null)
+            metrics["pseudoLabeledShare"] = labeledShare;
         // Reported only when it happened, so ordinary runs keep their usual metrics.
         if (skipped > 0)
             metrics["skippedBatches"] = skipped;
@@ -79,6 +89,11 @@ internal sealed class SupervisedEpochs : IEpochBody, IDisposable
         state.AddGenerator("shuffling", _shuffling);
         if (_augmenter is not null)
             state.AddGenerator("augmentation", _augmenting);
+        if (_consistency is not null)
+        {
+            state.AddGenerator("consistencyShuffling", _consistency.Shuffling);
+            state.AddGenerator("consistencyAugmentation", _consistency.Augmenting);
+        }
         var dropouts = SeededDropout.In(_model);
         for (var i = 0; i < dropouts.Count; i++)
             state.AddGenerator($"dropout{i}", dropouts[i].Generator);
@@ -93,6 +108,11 @@ internal sealed class SupervisedEpochs : IEpochBody, IDisposable
         state.LoadGenerator("shuffling", _shuffling);
         if (_augmenter is not null)
             state.LoadGenerator("augmentation", _augmenting);
+        if (_consistency is not null)
+        {
+            state.LoadGenerator("consistencyShuffling", _consistency.Shuffling);
+            state.LoadGenerator("consistencyAugmentation", _consistency.Augmenting);
+        }
         var dropouts = SeededDropout.In(_model);
         for (var i = 0; i < dropouts.Count; i++)
             state.LoadGenerator($"dropout{i}", dropouts[i].Generator);
@@ -103,6 +123,7 @@ internal sealed class SupervisedEpochs : IEpochBody, IDisposable
         _optimizer.Dispose();
         _shuffling.Dispose();
         _augmenting.Dispose();
+        _consistency?.Dispose();
     }
 
     /// <summary>The augmenter the options ask for, or null; refuses examples that are not images.</summary>
@@ -142,21 +163,28 @@ internal sealed class SupervisedEpochs : IEpochBody, IDisposable
         return (optimizer, optimizer.ParamGroups.Select(g => g.LearningRate).ToArray());
     }
 
-    private (double Loss, int Skipped) TrainEpoch(int epoch, Action onBatchEnd)
+    private (double Loss, int Skipped, double LabeledShare) TrainEpoch(int epoch, Action onBatchEnd)
     {
         var skipped = 0;
         var batches = BatchesPerEpoch;
         _model.train();
-        double lossSum = 0;
+        double lossSum = 0, shareSum = 0;
         var batch = 0;
-        foreach (var (features, y) in _train.LabeledBatches(_options.BatchSize, _shuffling, _context.Device))
+        foreach (var (features, y, unlabeled) in TrainingBatches())
         {
             _context.Cancellation.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
             var x = _augmenter is null ? features : _augmenter.Apply(features, _augmenting);
             SetLearningRates(LearningRateSchedules.Factor(_options.Schedule, epoch, (double)batch / batches, _options.Epochs, _options.ScheduleGamma, _options.ScheduleStepEpochs));
             _optimizer.zero_grad();
-            var loss = nn.functional.cross_entropy(MixedPrecision.Forward(_model, x, _options.Precision), y);
+            Tensor loss;
+            if (unlabeled is null)
+                loss = nn.functional.cross_entropy(MixedPrecision.Forward(_model, x, _options.Precision), y);
+            else
+            {
+                (loss, var share) = _consistency!.Loss(_model, x, y, unlabeled, _options.Precision);
+                shareSum += share;
+            }
             if (_options.L1 > 0)
                 loss = loss + _options.L1 * Weights2D().Select(w => w.abs().sum()).Aggregate((a, b) => a + b);
             loss.backward();
@@ -178,7 +206,34 @@ internal sealed class SupervisedEpochs : IEpochBody, IDisposable
             batch++;
             onBatchEnd();
         }
-        return (batch == 0 ? double.NaN : lossSum / batch, skipped);
+        return (batch == 0 ? double.NaN : lossSum / batch, skipped, batch == 0 ? double.NaN : shareSum / (batch + skipped));
+    }
+
+    /// <summary>
+    /// The epoch's batches: the labeled ones once each, or with consistency training every unlabeled batch beside the
+    /// next labeled one (starting the labeled examples over, in a new order, whenever they run out).
+    /// </summary>
+    private IEnumerable<(Tensor Features, Tensor Labels, Tensor? Unlabeled)> TrainingBatches()
+    {
+        if (_consistency is null)
+        {
+            foreach (var (x, y) in _train.LabeledBatches(_options.BatchSize, _shuffling, _context.Device))
+                yield return (x, y, null);
+            yield break;
+        }
+        using var labeled = EndlessLabeledBatches().GetEnumerator();
+        foreach (var unlabeled in _consistency.Batches(UnlabeledBatchSize, _context.Device))
+        {
+            labeled.MoveNext();
+            yield return (labeled.Current.Features, labeled.Current.Labels, unlabeled);
+        }
+    }
+
+    private IEnumerable<(Tensor Features, Tensor Labels)> EndlessLabeledBatches()
+    {
+        while (true)
+            foreach (var batch in _train.LabeledBatches(_options.BatchSize, _shuffling, _context.Device))
+                yield return batch;
     }
 
     private void SetLearningRates(double factor)

@@ -15,6 +15,7 @@ namespace Pretrain.FineTuning.Training;
 public sealed class SupervisedTrainer
 {
     private const string Stage = "supervised";
+    private const string ConsistencyStage = "consistency";
     private readonly SupervisedTrainingOptions _options;
 
     /// <summary>Creates a trainer with <paramref name="options"/>.</summary>
@@ -35,10 +36,11 @@ public sealed class SupervisedTrainer
     /// <paramref name="checkpoint"/>, the state after every epoch (weights, optimizer, shuffling and dropout generators,
     /// early-stopping state, freeze state) is saved there, and an existing checkpoint is resumed from: a killed run
     /// continues exactly where it stopped. Throws <see cref="OperationCanceledException"/> when the context's token is
-    /// cancelled (checked every batch).
+    /// cancelled (checked every batch). With <paramref name="consistency"/>, every batch also learns from unlabeled
+    /// images (<see cref="ConsistencyOptions"/>), and an epoch is a pass over those.
     /// </summary>
     public TrainingHistory Fit(nn.Module<Tensor, Tensor> model, ILabeledInput train, ILabeledInput? validation, RunContext context, ITrainingCallback? callback = null,
-        EpochCheckpoint? checkpoint = null)
+        EpochCheckpoint? checkpoint = null, ConsistencyInput? consistency = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(train);
@@ -50,10 +52,15 @@ public sealed class SupervisedTrainer
         if (_options.Patience is not null && validation is null)
             throw new ArgumentException("early stopping (patience) needs validation data.", nameof(validation));
 
-        using var epochs = new SupervisedEpochs(model, _options, train, validation, context);
+        consistency?.Options.ThrowIfInvalid("consistency training");
+        if (consistency is not null && consistency.Unlabeled.FeatureCount != train.FeatureCount)
+            throw new ArgumentException($"{consistency.Unlabeled.Source}: unlabeled examples have {consistency.Unlabeled.FeatureCount} values, the labeled ones {train.FeatureCount}.", nameof(consistency));
+        var regularization = consistency is null ? null
+            : new ConsistencyRegularization(consistency.Options, consistency.Unlabeled.Features, train.SampleShape, context);
+        using var epochs = new SupervisedEpochs(model, _options, train, validation, context, regularization);
         var loop = new EpochLoop(new EpochLoopSettings
         {
-            Stage = Stage,
+            Stage = consistency is null ? Stage : ConsistencyStage,
             Epochs = _options.Epochs,
             // Highest validation accuracy, a lower validation loss breaking ties; restored only with early stopping.
             Monitor = validation is null ? null : MonitoredMetric.Highest("validationAccuracy", tieBreaker: "validationLoss"),

@@ -123,10 +123,14 @@ internal static class RunCommand
                 Console.Out.WriteLine($"Linear probe with {probe.LabeledExamples} labels: test accuracy {probe.PretrainedFeatures:F4} on pretrained features, {probe.RawInputs:F4} on raw inputs.");
             if (result.TestAccuracy is double accuracy)
                 Console.Out.WriteLine($"Test accuracy: {accuracy:F4} ({result.EpochsRun} epochs).");
+            if (result.ConsistencyTestAccuracy is double consistent)
+                Console.Out.WriteLine($"After consistency training on the unlabeled examples: test accuracy {consistent:F4}.");
             if (result.DistilledTestAccuracy is double distilled)
                 Console.Out.WriteLine($"Student distilled from it on the unlabeled examples: test accuracy {distilled:F4}.");
             if (result.ScratchTestAccuracy is double scratch)
                 Console.Out.WriteLine($"Same network from random weights: test accuracy {scratch:F4}.");
+            if (result.ScratchConsistencyTestAccuracy is double scratchConsistent)
+                Console.Out.WriteLine($"The network from random weights after consistency training: test accuracy {scratchConsistent:F4}.");
             if (result.ScratchDistilledTestAccuracy is double scratchDistilled)
                 Console.Out.WriteLine($"Student distilled from the network from random weights: test accuracy {scratchDistilled:F4}.");
             if (result.StackFolder is not null)

@@ -34,6 +34,12 @@ public enum RandomStream
     /// </summary>
     BatchNormCalibration = 8,
 
+    /// <summary>The order of the unlabeled examples in consistency training.</summary>
+    ConsistencyShuffle = 9,
+
+    /// <summary>The strong changes of the unlabeled images in consistency training.</summary>
+    ConsistencyAugmentation = 10,
+
     /// <summary>The order of instances in auxiliary-task training.</summary>
     AuxiliaryShuffle = 501,
 

@@ -57,6 +57,14 @@ public sealed record Recipe
     /// </summary>
     public DistillationSection? Distillation { get; init; }
 
+    /// <summary>
+    /// Consistency training on the unlabeled training examples after supervised training (FixMatch): each arm's trained
+    /// network goes on training on the labels beside unlabeled images it labels itself where it is sure, learning those
+    /// labels under strong changes of the images. Both arms train so when the recipe compares with scratch; a
+    /// <c>distillation</c> section then distils the result. Optional.
+    /// </summary>
+    public FineTuning.Training.ConsistencyOptions? Consistency { get; init; }
+
     /// <summary>Extra evaluations.</summary>
     public EvaluationSection Evaluation { get; init; } = new();
 

@@ -46,8 +46,8 @@ internal static class RecipeValidator
         if (data.Unlabeled is not null)
         {
             CheckSource(loaded, data.Unlabeled, "data.unlabeled", problems);
-            Require((recipe.Pretraining is { From: null } && (recipe.Pretraining.Layers.Count > 0 || recipe.Pretraining.Auxiliary is not null)) || recipe.Distillation is not null, "data.unlabeled",
-                "only pretraining and distillation read unlabeled examples: add a pretraining section with layers or an auxiliary task, or a distillation section, or remove data.unlabeled.");
+            Require((recipe.Pretraining is { From: null } && (recipe.Pretraining.Layers.Count > 0 || recipe.Pretraining.Auxiliary is not null)) || recipe.Distillation is not null || recipe.Consistency is not null, "data.unlabeled",
+                "only pretraining, consistency training and distillation read unlabeled examples: add a pretraining section with layers or an auxiliary task, a consistency or a distillation section, or remove data.unlabeled.");
         }
 
         var model = recipe.Model;
@@ -96,6 +96,14 @@ internal static class RecipeValidator
             Require(data.ValidationFraction > 0, "distillation", "the student is chosen by validation accuracy: set data.validationFraction above 0.");
             Require(data.LabelsPerClass is not null || data.Unlabeled is not null || recipe.Pretraining is not null, "distillation",
                 "the teacher labels the training examples without labels, but every training example is labeled and there is no data.unlabeled: set data.labelsPerClass or give data.unlabeled.");
+        }
+        if (recipe.Consistency is { } consistency)
+        {
+            Collect(consistency, "consistency");
+            Require(recipe.RunsSupervisedTraining, "consistency", "goes on training the supervised network with unlabeled images: add a training section.");
+            Require(data.ValidationFraction > 0, "consistency", "the pass to keep is chosen by validation accuracy: set data.validationFraction above 0.");
+            Require(data.LabelsPerClass is not null || data.Unlabeled is not null || recipe.Pretraining is not null, "consistency",
+                "learns from the training examples without labels, but every training example is labeled and there is no data.unlabeled: set data.labelsPerClass or give data.unlabeled.");
         }
         Require(recipe.Pretraining is null || !recipe.Evaluation.LinearProbe || (data.Test is not null && data.ValidationFraction > 0),
             "evaluation.linearProbe", "the linear probe needs data.test and a validation split (data.validationFraction above 0); set it to false otherwise.");

@@ -43,7 +43,7 @@ internal static class DataPreparation
         // The scaler sees every training example outside the validation split (labels are not needed to fit it).
         var scaler = CreateScaler(data.Scaling, DataSourceLoader.IsPixels(data.Train, loaded.Resolve));
         scaler.Fit(pool);
-        var unlabeled = loaded.Recipe.Pretraining is null && loaded.Recipe.Distillation is null ? null : PrepareUnlabeled(scaler, pool, validation, test, loaded, context);
+        var unlabeled = loaded.Recipe.Pretraining is null && loaded.Recipe.Distillation is null && loaded.Recipe.Consistency is null ? null : PrepareUnlabeled(scaler, pool, validation, test, loaded, context);
 
         if (data.LabelsPerClass is int perClass)
         {

@@ -32,6 +32,12 @@ public sealed record RunResult(string RunFolder, double Seconds)
     /// <summary>Test accuracy of the same architecture trained from random weights, when compared.</summary>
     public double? ScratchTestAccuracy { get; init; }
 
+    /// <summary>Test accuracy of the supervised network after consistency training (recipe section <c>consistency</c>).</summary>
+    public double? ConsistencyTestAccuracy { get; init; }
+
+    /// <summary>Test accuracy of the network from random weights after consistency training, when compared.</summary>
+    public double? ScratchConsistencyTestAccuracy { get; init; }
+
     /// <summary>Test accuracy of the student distilled from the supervised network (recipe section <c>distillation</c>).</summary>
     public double? DistilledTestAccuracy { get; init; }
 

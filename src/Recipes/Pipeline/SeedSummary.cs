@@ -38,6 +38,8 @@ public sealed record SeedSummary(IReadOnlyList<int> Seeds, IReadOnlyList<string>
         {
             ("testAccuracy", r => r.TestAccuracy),
             ("scratchTestAccuracy", r => r.ScratchTestAccuracy),
+            ("consistencyTestAccuracy", r => r.ConsistencyTestAccuracy),
+            ("scratchConsistencyTestAccuracy", r => r.ScratchConsistencyTestAccuracy),
             ("distilledTestAccuracy", r => r.DistilledTestAccuracy),
             ("scratchDistilledTestAccuracy", r => r.ScratchDistilledTestAccuracy),
             ("probe.pretrainedFeatures", r => r.Probe?.PretrainedFeatures),

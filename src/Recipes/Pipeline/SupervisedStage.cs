@@ -17,11 +17,21 @@ namespace Pretrain.Recipes.Pipeline;
 /// The supervised stage: trains the recipe's network on the labeled examples (from random weights, or fine-tuning the
 /// pretrained stack plus a new head), once per learning rate of <c>training.learningRates</c> when given (keeping the one
 /// with the best validation accuracy, all from the same starting weights), and evaluates the kept network once on the
-/// test set; then, with a <c>distillation</c> section, distils it into a student (<see cref="DistillationStep"/>).
+/// test set; then, with a <c>consistency</c> section, trains it on with unlabeled images (<see cref="ConsistencyStep"/>), and
+/// with a <c>distillation</c> section distils it into a student (<see cref="DistillationStep"/>).
 /// </summary>
 internal static class SupervisedStage
 {
-    public static (TrainingHistory History, ClassificationReport? Test, double LearningRate, DistillationOutcome? Distilled) Run(Pretrain.Recipes.Model.LoadedRecipe loaded, PreparedData data,
+    /// <summary>What one arm's supervised stage reached.</summary>
+    /// <param name="History">The epochs of the kept learning rate.</param>
+    /// <param name="Test">The kept network's test report, when there is a test set.</param>
+    /// <param name="LearningRate">The kept learning rate.</param>
+    /// <param name="Consistency">What consistency training reached, with a <c>consistency</c> section.</param>
+    /// <param name="Distilled">What the student reached, with a <c>distillation</c> section.</param>
+    internal sealed record SupervisedOutcome(TrainingHistory History, ClassificationReport? Test, double LearningRate, ConsistencyOutcome? Consistency,
+        DistillationOutcome? Distilled);
+
+    public static SupervisedOutcome Run(Pretrain.Recipes.Model.LoadedRecipe loaded, PreparedData data,
         PretrainedStack? stack, bool fromScratch, RunFolder folder, RunContext context, ITrainingCallback? progress)
     {
         var options = loaded.Recipe.Training ?? new();
@@ -63,9 +73,11 @@ internal static class SupervisedStage
                 context.Logger.LogInformation("Chose learning rate {Rate} by validation accuracy", bestRate);
 
             var test = Publish(best!, spec, bestHistory!, fromScratch ? "-scratch" : "", label, bestRate, loaded, data, folder, context);
+            var consistency = loaded.Recipe.Consistency is null ? null
+                : ConsistencyStep.Run(loaded, data, stack, best!, bestRate, fromScratch, folder, context, progress);
             var distilled = loaded.Recipe.Distillation is null ? null
                 : DistillationStep.Run(loaded, data, stack, fromScratch, best!, bestRate, folder, context, progress);
-            return (bestHistory!, test, bestRate, distilled);
+            return new SupervisedOutcome(bestHistory!, test, bestRate, consistency, distilled);
         }
         finally
         {

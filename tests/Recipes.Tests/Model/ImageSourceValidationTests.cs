@@ -56,7 +56,7 @@ public sealed class ImageSourceValidationTests : IDisposable
 
         var act = () => Load(data, "");
 
-        act.Should().Throw<RecipeException>().Which.Message.Should().Contain("data.unlabeled: only pretraining and distillation read unlabeled examples");
+        act.Should().Throw<RecipeException>().Which.Message.Should().Contain("data.unlabeled: only pretraining, consistency training and distillation read unlabeled examples");
         Load(data).Recipe.Data!.Unlabeled.Should().BeOfType<ImageFolderSourceSpec>();
     }
 

@@ -215,6 +215,33 @@ public sealed class RecipeValidationTests
     }
 
     [Fact]
+    public void Consistency_settings_out_of_range_are_refused_each_with_its_path()
+    {
+        var error = Invalid("""
+            { "data": { "train": { "format": "embedded" }, "labelsPerClass": 5 },
+              "consistency": { "epochs": 0, "threshold": 2, "unlabeledRatio": 0, "weight": -1, "patience": 0, "augmentation": { "crop": 0 } } }
+            """);
+        error.Problems.Select(p => p.Path).Should().BeEquivalentTo("consistency.epochs", "consistency.threshold", "consistency.unlabeledRatio",
+            "consistency.weight", "consistency.patience", "consistency.augmentation.crop");
+    }
+
+    [Fact]
+    public void Consistency_training_needs_validation_data_and_examples_without_labels()
+    {
+        var error = Invalid("""
+            { "data": { "train": { "format": "embedded" }, "validationFraction": 0 }, "consistency": { } }
+            """);
+        error.Problems.Select(p => p.Path).Should().Equal("consistency", "consistency");
+        error.Message.Should().Contain("set data.validationFraction above 0").And.Contain("every training example is labeled");
+        var accepted = RecipeLoader.Parse("""
+            { "data": { "train": { "format": "embedded" }, "labelsPerClass": 5 }, "consistency": { "epochs": 3, "threshold": 0.9 } }
+            """, "recipes/test.json").Recipe;
+        accepted.Consistency!.Epochs.Should().Be(3);
+        accepted.Consistency.Threshold.Should().Be(0.9);
+        accepted.Consistency.Augmentation.Crop.Should().Be(0.5, "the strong changes default to the contrastive views");
+    }
+
+    [Fact]
     public void Distillation_settings_out_of_range_are_refused_each_with_its_path()
     {
         var error = Invalid("""

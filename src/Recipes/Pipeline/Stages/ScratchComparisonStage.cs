@@ -12,7 +12,8 @@ internal sealed class ScratchComparisonStage : IRecipeStage
 
     public RunResult Run(StageContext stage, RunResult result)
     {
-        var (_, scratch, rate, distilled) = SupervisedStage.Run(stage.Loaded, stage.RequireData(), stage.Stack, fromScratch: true, stage.Folder, stage.Run, stage.Progress);
-        return result with { ScratchTestAccuracy = scratch?.Accuracy, ScratchLearningRate = rate, ScratchDistilledTestAccuracy = distilled?.Test?.Accuracy };
+        var (_, scratch, rate, consistency, distilled) = SupervisedStage.Run(stage.Loaded, stage.RequireData(), stage.Stack, fromScratch: true, stage.Folder, stage.Run, stage.Progress);
+        return result with { ScratchTestAccuracy = scratch?.Accuracy, ScratchLearningRate = rate,
+            ScratchConsistencyTestAccuracy = consistency?.Test?.Accuracy, ScratchDistilledTestAccuracy = distilled?.Test?.Accuracy };
     }
 }

@@ -16,14 +16,14 @@ internal sealed class SupervisedTrainingStage : IRecipeStage
     {
         var data = stage.RequireData();
         var pretrained = stage.Recipe.Model.Initialization == NetworkInitialization.Pretrained ? stage.Stack : null;
-        var (history, test, rate, distilled) = SupervisedStage.Run(stage.Loaded, data, pretrained, fromScratch: false, stage.Folder, stage.Run, stage.Progress);
+        var (history, test, rate, consistency, distilled) = SupervisedStage.Run(stage.Loaded, data, pretrained, fromScratch: false, stage.Folder, stage.Run, stage.Progress);
         var best = history.Epochs.FirstOrDefault(e => e.Epoch == history.BestEpoch);
         return result with
         {
             TrainExamples = data.Train.Count, EpochsRun = history.Epochs.Count, BestEpoch = history.BestEpoch,
             ValidationAccuracy = best?.ValidationAccuracy, TestLoss = test?.Loss, TestAccuracy = test?.Accuracy,
             PerClassTestAccuracy = test?.PerClassAccuracy, LearningRate = rate,
-            DistilledTestAccuracy = distilled?.Test?.Accuracy,
+            ConsistencyTestAccuracy = consistency?.Test?.Accuracy, DistilledTestAccuracy = distilled?.Test?.Accuracy,
         };
     }
 }
