@@ -34,9 +34,12 @@ internal static class ConsistencyStep
         var suffix = fromScratch ? "-scratch" : "";
         var arm = fromScratch ? "from random weights" : "fine-tuned";
         var schedule = options.Schedule ?? training.Schedule;
+        // The network goes on with the layers trainable as training left them: an unfreezing schedule starting over
+        // would freeze again what training had unfrozen.
         var trainingOptions = training with
         {
             LearningRate = learningRate, LearningRates = null, Epochs = options.Epochs, Patience = options.Patience ?? training.Patience, Schedule = schedule,
+            UnfreezeEveryEpochs = null, UnfreezeAfterEpochs = null,
         };
         context.Logger.LogInformation(
             "Consistency training of the network {Arm}: {Epochs} passes over {Count} unlabeled examples, {Ratio} per labeled one in each batch, "
