@@ -41,6 +41,13 @@ public sealed record ConsistencyOptions : IValidatedOptions
         Crop = 0.5, Rotation = 15, Shift = 2, HorizontalFlip = true, Brightness = 0.4, Erasing = 0.5,
     };
 
+    /// <summary>
+    /// The learning rate the passes start from (before <see cref="Schedule"/>); null (default) uses the rate the arm's
+    /// training chose. A rate search that settles on a small rate for 1,000 labels leaves too little movement for the
+    /// unlabeled images to teach anything, so recipes can give the consistency step its own.
+    /// </summary>
+    public double? LearningRate { get; init; }
+
     /// <summary>Early stopping on validation accuracy, in passes; null (default) uses <c>training.patience</c>.</summary>
     public int? Patience { get; init; }
 
@@ -63,6 +70,8 @@ public sealed record ConsistencyOptions : IValidatedOptions
             yield return new("weight", $"expected a number >= 0, received {Weight}.");
         if (Patience is < 1)
             yield return new("patience", $"expected at least 1 pass, received {Patience}.");
+        if (LearningRate is double rate && (!(rate > 0) || double.IsInfinity(rate)))
+            yield return new("learningRate", $"expected a positive number, received {rate}.");
         if (Augmentation is null)
             yield return new("augmentation", "expected the strong changes of the unlabeled images, received null.");
         else

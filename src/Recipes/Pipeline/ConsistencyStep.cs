@@ -17,7 +17,7 @@ internal sealed record ConsistencyOutcome(TrainingHistory History, Classificatio
 
 /// <summary>
 /// The recipe's <c>consistency</c> for one arm (<see cref="ConsistencyOptions"/>): the arm's trained network goes on
-/// training, at the learning rate the arm chose and with the recipe's regularization, on every labeled batch beside
+/// training, at the learning rate the arm chose (or <c>consistency.learningRate</c>) and with the recipe's regularization, on every labeled batch beside
 /// unlabeled images it labels itself (FixMatch), keeping the pass with the best validation accuracy. It is saved as
 /// <c>network-consistency[-scratch]</c> and tested once; a <c>distillation</c> section then distils this network.
 /// </summary>
@@ -34,17 +34,19 @@ internal static class ConsistencyStep
         var suffix = fromScratch ? "-scratch" : "";
         var arm = fromScratch ? "from random weights" : "fine-tuned";
         var schedule = options.Schedule ?? training.Schedule;
+        var rate = options.LearningRate ?? learningRate;
         // The network goes on with the layers trainable as training left them: an unfreezing schedule starting over
         // would freeze again what training had unfrozen.
         var trainingOptions = training with
         {
-            LearningRate = learningRate, LearningRates = null, Epochs = options.Epochs, Patience = options.Patience ?? training.Patience, Schedule = schedule,
+            LearningRate = rate, LearningRates = null, Epochs = options.Epochs, Patience = options.Patience ?? training.Patience, Schedule = schedule,
             UnfreezeEveryEpochs = null, UnfreezeAfterEpochs = null,
         };
         context.Logger.LogInformation(
             "Consistency training of the network {Arm}: {Epochs} passes over {Count} unlabeled examples, {Ratio} per labeled one in each batch, "
             + "learning from the answers with probability at least {Threshold} at learning rate {Rate}{Schedule}",
-            arm, options.Epochs, unlabeled.Count, options.UnlabeledRatio, options.Threshold, learningRate,
+            arm, options.Epochs, unlabeled.Count, options.UnlabeledRatio, options.Threshold,
+            options.LearningRate is null ? $"{rate} (the arm's)" : $"{rate} (consistency.learningRate)",
             schedule == LearningRateSchedule.None ? "" : $" ({schedule.ToString().ToLowerInvariant()} schedule)");
         var checkpoint = new EpochCheckpoint(folder.File(Path.Combine("checkpoints", $"consistency{suffix}.safetensors")));
         var history = new CachingTrainer(trainingOptions).Fit(network, labeled, data.Validation, context,
@@ -52,7 +54,7 @@ internal static class ConsistencyStep
         var best = history.Epochs.FirstOrDefault(e => e.Epoch == history.BestEpoch);
         context.Logger.LogInformation("Consistency training: best validation accuracy {Accuracy:P2} (pass {Epoch})", best?.ValidationAccuracy ?? double.NaN, history.BestEpoch);
         var test = SupervisedStage.Publish(network, NetworkSetup.Spec(loaded, data, stack), history, $"-consistency{suffix}",
-            $"network {arm} after consistency training", learningRate, loaded, data, folder, context);
+            $"network {arm} after consistency training", rate, loaded, data, folder, context);
         return new ConsistencyOutcome(history, test);
     }
 }

@@ -219,10 +219,10 @@ public sealed class RecipeValidationTests
     {
         var error = Invalid("""
             { "data": { "train": { "format": "embedded" }, "labelsPerClass": 5 },
-              "consistency": { "epochs": 0, "threshold": 2, "unlabeledRatio": 0, "weight": -1, "patience": 0, "augmentation": { "crop": 0 } } }
+              "consistency": { "epochs": 0, "threshold": 2, "unlabeledRatio": 0, "weight": -1, "patience": 0, "learningRate": 0, "augmentation": { "crop": 0 } } }
             """);
         error.Problems.Select(p => p.Path).Should().BeEquivalentTo("consistency.epochs", "consistency.threshold", "consistency.unlabeledRatio",
-            "consistency.weight", "consistency.patience", "consistency.augmentation.crop");
+            "consistency.weight", "consistency.patience", "consistency.learningRate", "consistency.augmentation.crop");
     }
 
     [Fact]

@@ -95,12 +95,12 @@ public sealed class ConvRecipeRunTests : IDisposable
         using var log = new CollectedLog();
         var result = RecipeRunner.RunFile(recipe, [$"output={output}", "device=cpu", "pretraining.layers[0].epochs=1", "pretraining.layers[1].epochs=1",
             "pretraining.layers[0].channels=4", "pretraining.layers[1].channels=4", "training.epochs=2", "evaluation.linearProbe=false",
-            "consistency={\"epochs\": 2, \"threshold\": 0.5, \"unlabeledRatio\": 2, \"schedule\": \"cosine\"}"], log);
+            "consistency={\"epochs\": 2, \"threshold\": 0.5, \"unlabeledRatio\": 2, \"schedule\": \"cosine\", \"learningRate\": 0.002}"], log);
 
         result.ConsistencyTestAccuracy.Should().BeGreaterThan(0.2, "two passes over 4,500 unlabeled images beside 200 labels beat chance (0.1)");
         result.ScratchConsistencyTestAccuracy.Should().NotBeNull("the scratch arm goes through the same step with the same budget");
         log.Text.Should().Contain("Consistency training of the network fine-tuned: 2 passes over 4500 unlabeled examples, 2 per labeled one in each batch")
-            .And.Contain("(cosine schedule)").And.Contain("consistency epoch 2/2").And.Contain("pseudoLabeledShare");
+            .And.Contain("at learning rate 0.002 (consistency.learningRate) (cosine schedule)").And.Contain("consistency epoch 2/2").And.Contain("pseudoLabeledShare");
         using var network = Pretrain.FineTuning.Models.SavedNetwork.Load(Path.Combine(result.RunFolder, "network-consistency.json"));
         network.Spec.Convolutions.Should().HaveCount(2);
         File.Exists(Path.Combine(result.RunFolder, "network-consistency-scratch.json")).Should().BeTrue();
