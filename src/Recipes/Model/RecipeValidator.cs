@@ -89,22 +89,19 @@ internal static class RecipeValidator
         Require(training.Patience is null || data.ValidationFraction > 0 || !recipe.RunsSupervisedTraining, "training.patience", "early stopping needs validation data: set data.validationFraction above 0.");
         Require(training.UnfreezeAfterEpochs is null || recipe.Model is { FreezeLayers: not 0 }, "training.unfreezeAfterEpochs",
             "unfreezes the layers model.freezeLayers freezes, but model.freezeLayers is 0: freeze the pretrained layers for the first epochs with it.");
-        if (recipe.Distillation is { } distillation)
+        // Both steps after supervised training read the unlabeled examples and keep what validation prefers.
+        void RequireUnlabeledStep(IValidatedOptions? section, string path, string what, string chosen)
         {
-            Collect(distillation, "distillation");
-            Require(recipe.RunsSupervisedTraining, "distillation", "distils the supervised network into a student: add a training section.");
-            Require(data.ValidationFraction > 0, "distillation", "the student is chosen by validation accuracy: set data.validationFraction above 0.");
-            Require(data.LabelsPerClass is not null || data.Unlabeled is not null || recipe.Pretraining is not null, "distillation",
-                "the teacher labels the training examples without labels, but every training example is labeled and there is no data.unlabeled: set data.labelsPerClass or give data.unlabeled.");
+            if (section is null)
+                return;
+            Collect(section, path);
+            Require(recipe.RunsSupervisedTraining, path, $"{what}: add a training section.");
+            Require(data.ValidationFraction > 0, path, $"{chosen} by validation accuracy: set data.validationFraction above 0.");
+            Require(data.LabelsPerClass is not null || data.Unlabeled is not null || recipe.Pretraining is not null, path,
+                "reads the training examples without labels, but every training example is labeled and there is no data.unlabeled: set data.labelsPerClass or give data.unlabeled.");
         }
-        if (recipe.Consistency is { } consistency)
-        {
-            Collect(consistency, "consistency");
-            Require(recipe.RunsSupervisedTraining, "consistency", "goes on training the supervised network with unlabeled images: add a training section.");
-            Require(data.ValidationFraction > 0, "consistency", "the pass to keep is chosen by validation accuracy: set data.validationFraction above 0.");
-            Require(data.LabelsPerClass is not null || data.Unlabeled is not null || recipe.Pretraining is not null, "consistency",
-                "learns from the training examples without labels, but every training example is labeled and there is no data.unlabeled: set data.labelsPerClass or give data.unlabeled.");
-        }
+        RequireUnlabeledStep(recipe.Distillation, "distillation", "distils the supervised network into a student", "the student is chosen");
+        RequireUnlabeledStep(recipe.Consistency, "consistency", "goes on training the supervised network with unlabeled images", "the pass to keep is chosen");
         Require(recipe.Pretraining is null || !recipe.Evaluation.LinearProbe || (data.Test is not null && data.ValidationFraction > 0),
             "evaluation.linearProbe", "the linear probe needs data.test and a validation split (data.validationFraction above 0); set it to false otherwise.");
         return problems;
