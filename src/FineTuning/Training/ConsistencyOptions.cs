@@ -52,7 +52,7 @@ public sealed record ConsistencyOptions : IValidatedOptions
     public int? Patience { get; init; }
 
     /// <summary>
-    /// The learning-rate schedule over the <see cref="Epochs"/> passes, from the rate the arm's training chose; null
+    /// The learning-rate schedule over the <see cref="Epochs"/> passes, from the rate they start at (<see cref="LearningRate"/>); null
     /// (default) uses <c>training.schedule</c>.
     /// </summary>
     public LearningRateSchedule? Schedule { get; init; }

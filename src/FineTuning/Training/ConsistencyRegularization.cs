@@ -15,7 +15,7 @@ namespace Pretrain.FineTuning.Training;
 internal sealed class ConsistencyRegularization : IDisposable
 {
     private readonly ConsistencyOptions _options;
-    private readonly Tensor _unlabeled;
+    private readonly TensorLayerInput _unlabeled;
     private readonly ImageAugmenter _strong;
 
     /// <param name="options">The settings.</param>
@@ -24,9 +24,9 @@ internal sealed class ConsistencyRegularization : IDisposable
     /// <param name="context">Gives the generators.</param>
     public ConsistencyRegularization(ConsistencyOptions options, Tensor unlabeled, IReadOnlyList<long> sampleShape, RunContext context)
     {
-        (_options, _unlabeled) = (options, unlabeled);
         if (unlabeled.dim() != 2 || unlabeled.shape[0] == 0)
             throw new ArgumentException($"expected unlabeled examples [N, D] with N > 0, received [{string.Join(", ", unlabeled.shape)}].", nameof(unlabeled));
+        (_options, _unlabeled) = (options, new TensorLayerInput(unlabeled, owns: false));
         var image = SampleShapes.AsImage(sampleShape)
             ?? throw new Pretrain.Pretraining.PretrainException(
                 $"consistency: the unlabeled images learn their labels under strong changes, but the examples have the shape [{string.Join(", ", sampleShape)}]; give the data an image shape ([H, W] or [C, H, W]).");
@@ -42,7 +42,7 @@ internal sealed class ConsistencyRegularization : IDisposable
     public Generator Augmenting { get; }
 
     /// <summary>Number of unlabeled examples.</summary>
-    public long Count => _unlabeled.shape[0];
+    public long Count => _unlabeled.Count;
 
     /// <summary>Unlabeled images per labeled one in a batch.</summary>
     public int Ratio => _options.UnlabeledRatio;
@@ -51,18 +51,7 @@ internal sealed class ConsistencyRegularization : IDisposable
     /// Every unlabeled example once, in batches of <paramref name="batchSize"/> on <paramref name="device"/>, in an order
     /// drawn from <see cref="Shuffling"/>; each batch is disposed when the next one is requested.
     /// </summary>
-    public IEnumerable<Tensor> Batches(int batchSize, Device device)
-    {
-        using var order = randperm(Count, generator: Shuffling).DetachFromDisposeScope();
-        for (long start = 0; start < Count; start += batchSize)
-        {
-            Tensor batch;
-            using (var scope = NewDisposeScope())
-                batch = _unlabeled.index_select(0, order.narrow(0, start, Math.Min(batchSize, Count - start)).to(_unlabeled.device)).to(device).MoveToOuterDisposeScope();
-            using (batch)
-                yield return batch;
-        }
-    }
+    public IEnumerable<Tensor> Batches(int batchSize, Device device) => _unlabeled.Batches(batchSize, Shuffling, device);
 
     /// <summary>
     /// The batch's loss, in the caller's dispose scope: cross-entropy of <paramref name="labeled"/> (already augmented)

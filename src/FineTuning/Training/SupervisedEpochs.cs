@@ -18,7 +18,7 @@ namespace Pretrain.FineTuning.Training;
 /// which it rebuilds when gradual unfreezing changes the trainable set, and checkpoints it with the shuffling generator.
 /// The batches come from an <see cref="ILabeledInput"/> (in memory or streamed from shards), all drawn from the one
 /// shuffling generator, so the checkpointed generator state fixes the next epoch's order on either kind of input.
-/// With <see cref="ConsistencyRegularization"/> an epoch is a pass over the unlabeled examples instead, each of their
+/// With a <see cref="ConsistencyInput"/> (see <see cref="ConsistencyRegularization"/>) an epoch is a pass over the unlabeled examples instead, each of their
 /// batches beside a labeled batch drawn from the labeled examples, which are reshuffled whenever they run out.
 /// </summary>
 internal sealed class SupervisedEpochs : IEpochBody, IDisposable
@@ -38,9 +38,9 @@ internal sealed class SupervisedEpochs : IEpochBody, IDisposable
     private double[] _baseRates;
 
     public SupervisedEpochs(nn.Module<Tensor, Tensor> model, SupervisedTrainingOptions options, ILabeledInput train, ILabeledInput? validation, RunContext context,
-        ConsistencyRegularization? consistency = null)
+        ConsistencyInput? consistency = null)
     {
-        (_model, _options, _train, _validation, _context, _consistency) = (model, options, train, validation, context, consistency);
+        (_model, _options, _train, _validation, _context) = (model, options, train, validation, context);
         BFloat16Speed.WarnIfSlow(options.Precision, context, "fine-tuning");
         _groups = LayerGroups.Of(model);
         _schedule = new TrainableSchedule(_groups, options);
@@ -48,9 +48,10 @@ internal sealed class SupervisedEpochs : IEpochBody, IDisposable
         _shuffling = context.CreateGenerator(RandomStream.SupervisedShuffle);
         _augmenter = CreateAugmenter(options, train);
         _augmenting = context.CreateGenerator(RandomStream.SupervisedAugmentation);
+        _consistency = consistency is null ? null : new ConsistencyRegularization(consistency.Options, consistency.Unlabeled.Features, train.SampleShape, context);
         (_optimizer, _baseRates) = CreateOptimizer();
         Weights = model.state_dict();
-        Fingerprint = JsonSerializer.Serialize(options) + (consistency is null ? "" : $" consistency {consistency.Count}x{consistency.Ratio}") + " " + string.Join(",", Weights.Select(w => $"{w.Key}[{string.Join("x", w.Value.shape)}]"));
+        Fingerprint = JsonSerializer.Serialize(options) + (_consistency is null ? "" : $" consistency {_consistency.Count}x{_consistency.Ratio}") + " " + string.Join(",", Weights.Select(w => $"{w.Key}[{string.Join("x", w.Value.shape)}]"));
     }
 
     public IReadOnlyDictionary<string, Tensor> Weights { get; }

@@ -55,9 +55,7 @@ public sealed class SupervisedTrainer
         consistency?.Options.ThrowIfInvalid("consistency training");
         if (consistency is not null && consistency.Unlabeled.FeatureCount != train.FeatureCount)
             throw new ArgumentException($"{consistency.Unlabeled.Source}: unlabeled examples have {consistency.Unlabeled.FeatureCount} values, the labeled ones {train.FeatureCount}.", nameof(consistency));
-        var regularization = consistency is null ? null
-            : new ConsistencyRegularization(consistency.Options, consistency.Unlabeled.Features, train.SampleShape, context);
-        using var epochs = new SupervisedEpochs(model, _options, train, validation, context, regularization);
+        using var epochs = new SupervisedEpochs(model, _options, train, validation, context, consistency);
         var loop = new EpochLoop(new EpochLoopSettings
         {
             Stage = consistency is null ? Stage : ConsistencyStage,

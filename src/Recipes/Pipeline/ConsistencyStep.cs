@@ -10,11 +10,6 @@ using TorchSharp.Modules;
 
 namespace Pretrain.Recipes.Pipeline;
 
-/// <summary>What consistency training reached for one arm.</summary>
-/// <param name="History">Its passes over the unlabeled examples.</param>
-/// <param name="Test">Its test report, when there is a test set.</param>
-internal sealed record ConsistencyOutcome(TrainingHistory History, ClassificationReport? Test);
-
 /// <summary>
 /// The recipe's <c>consistency</c> for one arm (<see cref="ConsistencyOptions"/>): the arm's trained network goes on
 /// training, at the learning rate the arm chose (or <c>consistency.learningRate</c>) and with the recipe's regularization, on every labeled batch beside
@@ -23,7 +18,7 @@ internal sealed record ConsistencyOutcome(TrainingHistory History, Classificatio
 /// </summary>
 internal static class ConsistencyStep
 {
-    public static ConsistencyOutcome Run(Model.LoadedRecipe loaded, PreparedData data, PretrainedStack? stack, Sequential network, double learningRate,
+    public static TrainedArmOutcome Run(Model.LoadedRecipe loaded, PreparedData data, PretrainedStack? stack, Sequential network, double learningRate,
         bool fromScratch, RunFolder folder, RunContext context, ITrainingCallback? progress)
     {
         var options = loaded.Recipe.Consistency ?? throw new InvalidOperationException("the recipe has no consistency section");
@@ -55,6 +50,6 @@ internal static class ConsistencyStep
         context.Logger.LogInformation("Consistency training: best validation accuracy {Accuracy:P2} (pass {Epoch})", best?.ValidationAccuracy ?? double.NaN, history.BestEpoch);
         var test = SupervisedStage.Publish(network, NetworkSetup.Spec(loaded, data, stack), history, $"-consistency{suffix}",
             $"network {arm} after consistency training", rate, loaded, data, folder, context);
-        return new ConsistencyOutcome(history, test);
+        return new TrainedArmOutcome(history, test);
     }
 }

@@ -12,11 +12,6 @@ using static TorchSharp.torch;
 
 namespace Pretrain.Recipes.Pipeline;
 
-/// <summary>What the student of one arm reached.</summary>
-/// <param name="History">The student's epochs.</param>
-/// <param name="Test">Its test report, when there is a test set.</param>
-internal sealed record DistillationOutcome(TrainingHistory History, ClassificationReport? Test);
-
 /// <summary>
 /// The recipe's <c>distillation</c> for one arm (<see cref="DistillationOptions"/>): the arm's trained network labels
 /// the unlabeled training examples with its probabilities, and a student trains on those and the labels: built exactly
@@ -28,7 +23,7 @@ internal sealed record DistillationOutcome(TrainingHistory History, Classificati
 /// </summary>
 internal static class DistillationStep
 {
-    public static DistillationOutcome Run(Model.LoadedRecipe loaded, PreparedData data, PretrainedStack? stack, bool fromScratch, Sequential teacher,
+    public static TrainedArmOutcome Run(Model.LoadedRecipe loaded, PreparedData data, PretrainedStack? stack, bool fromScratch, Sequential teacher,
         double learningRate, RunFolder folder, RunContext context, ITrainingCallback? progress)
     {
         var options = loaded.Recipe.Distillation ?? throw new InvalidOperationException("the recipe has no distillation section");
@@ -60,7 +55,7 @@ internal static class DistillationStep
                     {
                         var test = SupervisedStage.Publish(student.Network, studentSpec, student.History, $"-distilled{suffix}",
                             $"student distilled from the network {arm}{(options.Rounds > 1 ? $" in {options.Rounds} rounds" : "")}", learningRate, loaded, data, folder, context);
-                        return new DistillationOutcome(student.History, test);
+                        return new TrainedArmOutcome(student.History, test);
                     }
                 }
                 previous?.Dispose();

@@ -28,8 +28,8 @@ internal static class SupervisedStage
     /// <param name="LearningRate">The kept learning rate.</param>
     /// <param name="Consistency">What consistency training reached, with a <c>consistency</c> section.</param>
     /// <param name="Distilled">What the student reached, with a <c>distillation</c> section.</param>
-    internal sealed record SupervisedOutcome(TrainingHistory History, ClassificationReport? Test, double LearningRate, ConsistencyOutcome? Consistency,
-        DistillationOutcome? Distilled);
+    internal sealed record SupervisedOutcome(TrainingHistory History, ClassificationReport? Test, double LearningRate, TrainedArmOutcome? Consistency,
+        TrainedArmOutcome? Distilled);
 
     public static SupervisedOutcome Run(Pretrain.Recipes.Model.LoadedRecipe loaded, PreparedData data,
         PretrainedStack? stack, bool fromScratch, RunFolder folder, RunContext context, ITrainingCallback? progress)

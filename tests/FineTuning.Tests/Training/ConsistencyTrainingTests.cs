@@ -103,22 +103,11 @@ public sealed class ConsistencyTrainingTests
             var history = new SupervisedTrainer(training).Fit(resumed, labeled, validation, context, checkpoint: checkpoint, consistency: new ConsistencyInput(options, unlabeled));
 
             history.Epochs.Select(e => (e.Epoch, e.TrainLoss, e.ValidationAccuracy)).Should().Equal(expected.Epochs.Select(e => (e.Epoch, e.TrainLoss, e.ValidationAccuracy)));
-            Values(resumed).Should().Equal(Values(reference));
+            ParameterValues.Of(resumed).Should().Equal(ParameterValues.Of(reference));
         }
         finally
         {
             Directory.Delete(folder, recursive: true);
-        }
-    }
-
-    private static float[] Values(nn.Module network) => network.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
-
-    private sealed class CancelAfter(int epoch, CancellationTokenSource source) : ITrainingCallback
-    {
-        public void OnEpochEnd(EpochReport report)
-        {
-            if (report.Epoch == epoch)
-                source.Cancel();
         }
     }
 

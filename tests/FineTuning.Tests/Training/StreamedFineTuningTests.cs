@@ -49,8 +49,6 @@ public sealed class StreamedFineTuningTests : IDisposable
         return new ShardedLayerInput(ShardSet.Open(_folder), WindowRows * RowBytes, validation ? rows.eq(0) : rows.ne(0));
     }
 
-    private static float[] Values(nn.Module network) => network.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
-
     [Fact]
     public void Fine_tuning_streamed_through_a_small_window_learns_a_separable_problem()
     {
@@ -79,7 +77,7 @@ public sealed class StreamedFineTuningTests : IDisposable
             using var train = Stream(validation: false);
             using var network = MlpBuilder.Build(Spec, seed: 1);
             new SupervisedTrainer(Options with { Patience = null, Epochs = 3 }).Fit(network, train, null, RunContext.Create(DeviceSpec.Cpu, seed));
-            return Values(network);
+            return ParameterValues.Of(network);
         }
 
         var first = Train(4);
@@ -111,7 +109,7 @@ public sealed class StreamedFineTuningTests : IDisposable
 
         history.Epochs.Select(e => (e.Epoch, e.TrainLoss, e.ValidationLoss, e.ValidationAccuracy))
             .Should().Equal(expected.Epochs.Select(e => (e.Epoch, e.TrainLoss, e.ValidationLoss, e.ValidationAccuracy)));
-        Values(resumed).Should().Equal(Values(reference));
+        ParameterValues.Of(resumed).Should().Equal(ParameterValues.Of(reference));
     }
 
     [Fact]
@@ -130,14 +128,5 @@ public sealed class StreamedFineTuningTests : IDisposable
 
         LiveAfter(1);
         LiveAfter(6).Should().BeLessThanOrEqualTo(LiveAfter(2), "live tensors must not grow with the number of epochs");
-    }
-
-    private sealed class CancelAfter(int epoch, CancellationTokenSource source) : ITrainingCallback
-    {
-        public void OnEpochEnd(EpochReport report)
-        {
-            if (report.Epoch == epoch)
-                source.Cancel();
-        }
     }
 }

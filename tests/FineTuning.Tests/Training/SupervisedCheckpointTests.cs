@@ -61,7 +61,7 @@ public sealed class SupervisedCheckpointTests : IDisposable
         history.BestEpoch.Should().Be(expected.BestEpoch);
         history.Epochs.Select(e => (e.Epoch, e.TrainLoss, e.ValidationLoss, e.ValidationAccuracy))
             .Should().Equal(expected.Epochs.Select(e => (e.Epoch, e.TrainLoss, e.ValidationLoss, e.ValidationAccuracy)));
-        Values(resumed).Should().Equal(Values(reference));
+        ParameterValues.Of(resumed).Should().Equal(ParameterValues.Of(reference));
         LayerTrainable(resumed).Should().Equal(LayerTrainable(reference), "the freeze state of the last epoch is restored too");
     }
 
@@ -76,22 +76,11 @@ public sealed class SupervisedCheckpointTests : IDisposable
                 using (var noise = rand(1000))
                     _ = noise.sum().item<float>(); // draws from libtorch's global generator, which nothing in training uses
             new SupervisedTrainer(Options with { Patience = null, UnfreezeEveryEpochs = null }).Fit(network, train, null, RunContext.Create(DeviceSpec.Cpu, 9));
-            return Values(network);
+            return ParameterValues.Of(network);
         }
 
         Train(disturb: false).Should().Equal(Train(disturb: true));
     }
 
-    private static float[] Values(nn.Module network) => network.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
-
     private static bool[] LayerTrainable(nn.Module network) => network.parameters().Select(p => p.requires_grad).ToArray();
-
-    private sealed class CancelAfter(int epoch, CancellationTokenSource source) : ITrainingCallback
-    {
-        public void OnEpochEnd(EpochReport report)
-        {
-            if (report.Epoch == epoch)
-                source.Cancel();
-        }
-    }
 }
