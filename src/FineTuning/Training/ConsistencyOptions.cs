@@ -48,6 +48,13 @@ public sealed record ConsistencyOptions : IValidatedOptions
     /// </summary>
     public double? LearningRate { get; init; }
 
+    /// <summary>
+    /// Which images batch normalization's running statistics follow: <see cref="ConsistencyBatchNorm.Shared"/> (default),
+    /// the labeled batch and the strong views in one pass, or <see cref="ConsistencyBatchNorm.Labeled"/>, the labeled
+    /// batch alone, with the strong views in a second pass that normalizes by their own batch statistics and keeps none.
+    /// </summary>
+    public ConsistencyBatchNorm BatchNorm { get; init; } = ConsistencyBatchNorm.Shared;
+
     /// <summary>Early stopping on validation accuracy, in passes; null (default) uses <c>training.patience</c>.</summary>
     public int? Patience { get; init; }
 

@@ -10,7 +10,8 @@ namespace Pretrain.FineTuning.Training;
 /// The unlabeled half of consistency training (<see cref="ConsistencyOptions"/>, FixMatch): draws the unlabeled
 /// batches, labels each image from its clean view in evaluation mode, and adds the loss of the confident ones on their
 /// strongly changed views to the labeled batch's cross-entropy, both in one forward pass so batch normalization sees
-/// them together. Owns its shuffling and augmentation generators, which the epoch body checkpoints.
+/// them together, or in two so that only the labeled batch moves its running statistics
+/// (<see cref="ConsistencyOptions.BatchNorm"/>). Owns its shuffling and augmentation generators, which the epoch body checkpoints.
 /// </summary>
 internal sealed class ConsistencyRegularization : IDisposable
 {
@@ -71,11 +72,24 @@ internal sealed class ConsistencyRegularization : IDisposable
         }
         model.train();
         var strong = _strong.Apply(unlabeled, Augmenting);
+        var (labeledLogits, strongLogits) = Forward(model, labeled, strong, precision);
+        var supervised = nn.functional.cross_entropy(labeledLogits, labels);
+        var consistency = (nn.functional.cross_entropy(strongLogits, targets, reduction: nn.Reduction.None) * sure).mean();
+        return (supervised + _options.Weight * consistency, sure.mean().item<float>());
+    }
+
+    /// <summary>The logits of both batches in training mode, one pass or two as <see cref="ConsistencyOptions.BatchNorm"/> says.</summary>
+    private (Tensor Labeled, Tensor Strong) Forward(nn.Module<Tensor, Tensor> model, Tensor labeled, Tensor strong, Precision precision)
+    {
+        if (_options.BatchNorm == ConsistencyBatchNorm.Labeled)
+        {
+            var labeledLogits = MixedPrecision.Forward(model, labeled, precision);
+            using (new Networks.RunningStatisticsKept(model))
+                return (labeledLogits, MixedPrecision.Forward(model, strong, precision));
+        }
         var logits = MixedPrecision.Forward(model, cat([labeled, strong], 0), precision);
         var count = labeled.shape[0];
-        var supervised = nn.functional.cross_entropy(logits.narrow(0, 0, count), labels);
-        var consistency = (nn.functional.cross_entropy(logits.narrow(0, count, strong.shape[0]), targets, reduction: nn.Reduction.None) * sure).mean();
-        return (supervised + _options.Weight * consistency, sure.mean().item<float>());
+        return (logits.narrow(0, 0, count), logits.narrow(0, count, strong.shape[0]));
     }
 
     public void Dispose()

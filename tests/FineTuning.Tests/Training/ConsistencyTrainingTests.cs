@@ -136,6 +136,61 @@ public sealed class ConsistencyTrainingTests
         network.training.Should().BeTrue("the labels come from evaluation mode, the loss from training mode");
     }
 
+    /// <summary>Small networks with a batch normalization, all with the same weights and statistics.</summary>
+    private static nn.Module<Tensor, Tensor>[] BatchNormedCopies(int count)
+    {
+        static nn.Module<Tensor, Tensor> Make() => nn.Sequential(("fc", nn.Linear(120, 16)), ("bn", nn.BatchNorm1d(16)), ("relu", nn.ReLU()), ("out", nn.Linear(16, 2)));
+        var copies = Enumerable.Range(0, count).Select(_ => Make()).ToArray();
+        using var _ = no_grad();
+        foreach (var copy in copies.Skip(1))
+            foreach (var ((_, from), (_, to)) in copies[0].state_dict().Zip(copy.state_dict()))
+                to.copy_(from);
+        return copies;
+    }
+
+    [Theory]
+    [InlineData(ConsistencyBatchNorm.Shared)]
+    [InlineData(ConsistencyBatchNorm.Labeled)]
+    public void Batch_norm_statistics_follow_both_batches_or_the_labeled_one_alone_as_the_options_say(ConsistencyBatchNorm batchNorm)
+    {
+        using var labeled = Bars([0, 1], 2, seed: 1);
+        using var unlabeled = Bars([3, 4, 5, 6], 1, seed: 2, labeled: false);
+        var copies = BatchNormedCopies(3);
+        var (network, byHand, statisticsReference) = (copies[0], copies[1], copies[2]);
+        var options = Flips with { Threshold = 0.5, Weight = 0.7, BatchNorm = batchNorm };
+        var context = RunContext.Create(DeviceSpec.Cpu, 11);
+        using var regularization = new ConsistencyRegularization(options, unlabeled.Features, BarShape, context);
+        using var sameDraws = context.CreateGenerator(RandomStream.ConsistencyAugmentation);
+        using var strong = new ImageAugmenter(options.Augmentation, BarShape).Apply(unlabeled.Features, sameDraws);
+
+        var (loss, _) = regularization.Loss(network, labeled.Features, labeled.Labels!, unlabeled.Features, Precision.Float32);
+
+        // The loss by hand: labels from evaluation mode, then training-mode passes, one over both batches or one each
+        // (training-mode outputs use the batch's own statistics, so the second pass does not see the first's update).
+        byHand.eval();
+        using var probabilities = nn.functional.softmax(byHand.forward(unlabeled.Features), 1);
+        var (confidence, answers) = probabilities.max(1);
+        using var sure = confidence.ge(0.5).to(ScalarType.Float32);
+        byHand.train();
+        var count = labeled.Features.shape[0];
+        var both = byHand.forward(cat([labeled.Features, strong], 0));
+        var (labeledLogits, strongLogits) = batchNorm == ConsistencyBatchNorm.Labeled
+            ? (byHand.forward(labeled.Features), byHand.forward(strong))
+            : (both.narrow(0, 0, count), both.narrow(0, count, strong.shape[0]));
+        using var expected = nn.functional.cross_entropy(labeledLogits, labeled.Labels!)
+            + 0.7 * (nn.functional.cross_entropy(strongLogits, answers, reduction: nn.Reduction.None) * sure).mean();
+        loss.item<float>().Should().BeApproximately(expected.item<float>(), 1e-5f);
+
+        // The running statistics: as after one training-mode pass of the labeled batch alone, or of both batches.
+        statisticsReference.train();
+        using (no_grad())
+            statisticsReference.forward(batchNorm == ConsistencyBatchNorm.Labeled ? labeled.Features : cat([labeled.Features, strong], 0));
+        var moved = network.named_buffers().ToDictionary(b => b.name, b => b.buffer);
+        foreach (var (name, buffer) in statisticsReference.named_buffers())
+            moved[name].to(ScalarType.Float64).allclose(buffer.to(ScalarType.Float64), atol: 1e-6).Should().BeTrue($"{name} follows {batchNorm}");
+        moved["bn.num_batches_tracked"].item<long>().Should().Be(1);
+    }
+
     [Fact]
     public void Answers_below_the_threshold_add_nothing()
     {
