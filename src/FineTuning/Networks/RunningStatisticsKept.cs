@@ -5,8 +5,10 @@ namespace Pretrain.FineTuning.Networks;
 
 /// <summary>
 /// Keeps the running statistics of every batch normalization in a module as they are now: a forward pass in training
-/// mode inside the <c>using</c> normalizes with its batch's statistics as usual, and the running means, variances and
-/// batch counts it moved are put back on disposal. The copies live in the caller's dispose scope.
+/// mode after this is created normalizes with its batch's statistics as usual, and the running means, variances and
+/// batch counts it moved are put back on disposal. Dispose it only after the backward pass through that forward: batch
+/// normalization's backward keeps the running statistics it was given and refuses to run if they changed in place since.
+/// The copies live in the caller's dispose scope.
 /// </summary>
 internal sealed class RunningStatisticsKept : IDisposable
 {

@@ -59,9 +59,10 @@ internal sealed class ConsistencyRegularization : IDisposable
     /// against <paramref name="labels"/>, plus <see cref="ConsistencyOptions.Weight"/> times the mean over the unlabeled
     /// batch of the cross-entropy of each strongly changed image against the label its clean view got, counted only
     /// where that label was sure enough. Leaves <paramref name="model"/> in training mode; also returns the share of the
-    /// unlabeled batch that counted.
+    /// unlabeled batch that counted, and what to dispose after the loss's backward pass (batch norm's running statistics
+    /// put back, with <see cref="ConsistencyBatchNorm.Labeled"/>).
     /// </summary>
-    public (Tensor Loss, double LabeledShare) Loss(nn.Module<Tensor, Tensor> model, Tensor labeled, Tensor labels, Tensor unlabeled, Precision precision)
+    public (Tensor Loss, double LabeledShare, IDisposable AfterBackward) Loss(nn.Module<Tensor, Tensor> model, Tensor labeled, Tensor labels, Tensor unlabeled, Precision precision)
     {
         Tensor targets, sure;
         model.eval();
@@ -72,24 +73,34 @@ internal sealed class ConsistencyRegularization : IDisposable
         }
         model.train();
         var strong = _strong.Apply(unlabeled, Augmenting);
-        var (labeledLogits, strongLogits) = Forward(model, labeled, strong, precision);
+        var (labeledLogits, strongLogits, afterBackward) = Forward(model, labeled, strong, precision);
         var supervised = nn.functional.cross_entropy(labeledLogits, labels);
         var consistency = (nn.functional.cross_entropy(strongLogits, targets, reduction: nn.Reduction.None) * sure).mean();
-        return (supervised + _options.Weight * consistency, sure.mean().item<float>());
+        return (supervised + _options.Weight * consistency, sure.mean().item<float>(), afterBackward);
     }
 
-    /// <summary>The logits of both batches in training mode, one pass or two as <see cref="ConsistencyOptions.BatchNorm"/> says.</summary>
-    private (Tensor Labeled, Tensor Strong) Forward(nn.Module<Tensor, Tensor> model, Tensor labeled, Tensor strong, Precision precision)
+    /// <summary>
+    /// The logits of both batches in training mode, in one pass or two as <see cref="ConsistencyOptions.BatchNorm"/> says,
+    /// and what to dispose once the loss is backpropagated: with two passes, that puts back the running statistics the
+    /// strong views moved (not before, since the backward pass checks that the tensors it saved were left unchanged).
+    /// </summary>
+    private (Tensor Labeled, Tensor Strong, IDisposable AfterBackward) Forward(nn.Module<Tensor, Tensor> model, Tensor labeled, Tensor strong, Precision precision)
     {
         if (_options.BatchNorm == ConsistencyBatchNorm.Labeled)
         {
             var labeledLogits = MixedPrecision.Forward(model, labeled, precision);
-            using (new Networks.RunningStatisticsKept(model))
-                return (labeledLogits, MixedPrecision.Forward(model, strong, precision));
+            var kept = new Networks.RunningStatisticsKept(model);
+            return (labeledLogits, MixedPrecision.Forward(model, strong, precision), kept);
         }
         var logits = MixedPrecision.Forward(model, cat([labeled, strong], 0), precision);
         var count = labeled.shape[0];
-        return (logits.narrow(0, 0, count), logits.narrow(0, count, strong.shape[0]));
+        return (logits.narrow(0, 0, count), logits.narrow(0, count, strong.shape[0]), NothingToRestore.Instance);
+    }
+
+    private sealed class NothingToRestore : IDisposable
+    {
+        public static readonly NothingToRestore Instance = new();
+        public void Dispose() { }
     }
 
     public void Dispose()

@@ -179,16 +179,18 @@ internal sealed class SupervisedEpochs : IEpochBody, IDisposable
             SetLearningRates(LearningRateSchedules.Factor(_options.Schedule, epoch, (double)batch / batches, _options.Epochs, _options.ScheduleGamma, _options.ScheduleStepEpochs));
             _optimizer.zero_grad();
             Tensor loss;
+            IDisposable? afterBackward = null;
             if (unlabeled is null)
                 loss = nn.functional.cross_entropy(MixedPrecision.Forward(_model, x, _options.Precision), y);
             else
             {
-                (loss, var share) = _consistency!.Loss(_model, x, y, unlabeled, _options.Precision);
+                (loss, var share, afterBackward) = _consistency!.Loss(_model, x, y, unlabeled, _options.Precision);
                 shareSum += share;
             }
             if (_options.L1 > 0)
                 loss = loss + _options.L1 * Weights2D().Select(w => w.abs().sum()).Aggregate((a, b) => a + b);
             loss.backward();
+            afterBackward?.Dispose();
             var trainable = _model.parameters().Where(p => p.requires_grad).ToList();
             if (_options.ClipGradientValue is double value)
                 nn.utils.clip_grad_value_(trainable, value);
