@@ -55,6 +55,14 @@ public sealed record ConsistencyOptions : IValidatedOptions
     /// </summary>
     public ConsistencyBatchNorm BatchNorm { get; init; } = ConsistencyBatchNorm.Shared;
 
+    /// <summary>
+    /// The decay of an exponential moving average of the weights over the optimizer steps, or null (default) for none.
+    /// With it, the network validated after every pass, kept as the best and saved is the average (as FixMatch evaluates
+    /// its networks), while the optimizer goes on training its own weights and labeling the unlabeled images with them.
+    /// 0.99 averages over about the last 100 batches.
+    /// </summary>
+    public double? AverageDecay { get; init; }
+
     /// <summary>Early stopping on validation accuracy, in passes; null (default) uses <c>training.patience</c>.</summary>
     public int? Patience { get; init; }
 
@@ -77,6 +85,8 @@ public sealed record ConsistencyOptions : IValidatedOptions
             yield return new("weight", $"expected a number >= 0, received {Weight}.");
         if (Patience is < 1)
             yield return new("patience", $"expected at least 1 pass, received {Patience}.");
+        if (AverageDecay is double decay && !(decay > 0 && decay < 1))
+            yield return new("averageDecay", $"expected a decay in (0, 1), received {decay}.");
         if (LearningRate is double rate && (!(rate > 0) || double.IsInfinity(rate)))
             yield return new("learningRate", $"expected a positive number, received {rate}.");
         if (Augmentation is null)

@@ -34,6 +34,7 @@ internal sealed class SupervisedEpochs : IEpochBody, IDisposable
     private readonly ImageAugmenter? _augmenter;
     private readonly Generator _augmenting;
     private readonly ConsistencyRegularization? _consistency;
+    private readonly WeightAverage? _average;
     private optim.Optimizer _optimizer;
     private double[] _baseRates;
 
@@ -51,7 +52,10 @@ internal sealed class SupervisedEpochs : IEpochBody, IDisposable
         _consistency = consistency is null ? null : new ConsistencyRegularization(consistency.Options, consistency.Unlabeled.Features, train.SampleShape, context);
         (_optimizer, _baseRates) = CreateOptimizer();
         Weights = model.state_dict();
-        Fingerprint = JsonSerializer.Serialize(options) + (_consistency is null ? "" : $" consistency {_consistency.Count}x{_consistency.Ratio}") + " " + string.Join(",", Weights.Select(w => $"{w.Key}[{string.Join("x", w.Value.shape)}]"));
+        if (consistency?.Options.AverageDecay is double decay)
+            _average = new WeightAverage(Weights, decay);
+        Fingerprint = JsonSerializer.Serialize(options) + (_consistency is null ? "" : $" consistency {_consistency.Count}x{_consistency.Ratio}")
+            + (_average is null ? "" : $" average {consistency!.Options.AverageDecay}") + " " + string.Join(",", Weights.Select(w => $"{w.Key}[{string.Join("x", w.Value.shape)}]"));
     }
 
     public IReadOnlyDictionary<string, Tensor> Weights { get; }
@@ -95,6 +99,7 @@ internal sealed class SupervisedEpochs : IEpochBody, IDisposable
             state.AddGenerator("consistencyShuffling", _consistency.Shuffling);
             state.AddGenerator("consistencyAugmentation", _consistency.Augmenting);
         }
+        _average?.Save(state);
         var dropouts = SeededDropout.In(_model);
         for (var i = 0; i < dropouts.Count; i++)
             state.AddGenerator($"dropout{i}", dropouts[i].Generator);
@@ -114,6 +119,7 @@ internal sealed class SupervisedEpochs : IEpochBody, IDisposable
             state.LoadGenerator("consistencyShuffling", _consistency.Shuffling);
             state.LoadGenerator("consistencyAugmentation", _consistency.Augmenting);
         }
+        _average?.Load(state);
         var dropouts = SeededDropout.In(_model);
         for (var i = 0; i < dropouts.Count; i++)
             state.LoadGenerator($"dropout{i}", dropouts[i].Generator);
@@ -125,6 +131,7 @@ internal sealed class SupervisedEpochs : IEpochBody, IDisposable
         _shuffling.Dispose();
         _augmenting.Dispose();
         _consistency?.Dispose();
+        _average?.Dispose();
     }
 
     /// <summary>The augmenter the options ask for, or null; refuses examples that are not images.</summary>
@@ -169,6 +176,7 @@ internal sealed class SupervisedEpochs : IEpochBody, IDisposable
         var skipped = 0;
         var batches = BatchesPerEpoch;
         _model.train();
+        _average?.ResumeTraining();
         double lossSum = 0, shareSum = 0;
         var batch = 0;
         foreach (var (features, y, unlabeled) in TrainingBatches())
@@ -205,10 +213,12 @@ internal sealed class SupervisedEpochs : IEpochBody, IDisposable
             _optimizer.step();
             if (_options.MaxNorm is double maxNorm)
                 ApplyMaxNorm(maxNorm);
+            _average?.Update();
             lossSum += loss.item<float>();
             batch++;
             onBatchEnd();
         }
+        _average?.ShowAverage();
         return (batch == 0 ? double.NaN : lossSum / batch, skipped, batch == 0 ? double.NaN : shareSum / (batch + skipped));
     }
 

@@ -39,10 +39,11 @@ internal static class ConsistencyStep
         };
         context.Logger.LogInformation(
             "Consistency training of the network {Arm}: {Epochs} passes over {Count} unlabeled examples, {Ratio} per labeled one in each batch, "
-            + "learning from the answers with probability at least {Threshold} at learning rate {Rate}{Schedule}",
+            + "learning from the answers with probability at least {Threshold} at learning rate {Rate}{Schedule}{Average}",
             arm, options.Epochs, unlabeled.Count, options.UnlabeledRatio, options.Threshold,
             options.LearningRate is null ? $"{rate} (the arm's)" : $"{rate} (consistency.learningRate)",
-            schedule == LearningRateSchedule.None ? "" : $" ({schedule.ToString().ToLowerInvariant()} schedule)");
+            schedule == LearningRateSchedule.None ? "" : $" ({schedule.ToString().ToLowerInvariant()} schedule)",
+            options.AverageDecay is double decay ? $"; validating and keeping the moving average of the weights (decay {decay} a batch)" : "");
         var checkpoint = new EpochCheckpoint(folder.File(Path.Combine("checkpoints", $"consistency{suffix}.safetensors")));
         var history = new CachingTrainer(trainingOptions).Fit(network, labeled, data.Validation, context,
             new CompositeCallback(progress, new MetricsFileCallback(folder)), checkpoint, new ConsistencyInput(options, unlabeled));

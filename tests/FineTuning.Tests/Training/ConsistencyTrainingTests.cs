@@ -78,13 +78,16 @@ public sealed class ConsistencyTrainingTests
         history.Epochs.Should().HaveCount(Flips.Epochs);
     }
 
-    [Fact]
-    public void Consistency_training_stopped_after_a_pass_resumes_and_ends_as_an_uninterrupted_run()
+    [Theory]
+    [InlineData(null)]
+    [InlineData(0.9)]
+    public void Consistency_training_stopped_after_a_pass_resumes_and_ends_as_an_uninterrupted_run(double? averageDecay)
     {
-        // Dropout, a per-batch schedule and early stopping carry state too; the consistency generators must be restored.
+        // Dropout, a per-batch schedule and early stopping carry state too; the consistency generators must be restored,
+        // and with a weight average the trained weights behind it.
         var spec = Spec with { Dropout = 0.3 };
         var training = Training with { Schedule = LearningRateSchedule.Cosine, Patience = 10 };
-        var options = Flips with { Epochs = 4, Augmentation = new ImageAugmentationOptions { HorizontalFlip = true, Erasing = 0.5, Shift = 1 } };
+        var options = Flips with { Epochs = 4, AverageDecay = averageDecay, Augmentation = new ImageAugmentationOptions { HorizontalFlip = true, Erasing = 0.5, Shift = 1 } };
         using var labeled = Bars([0, 1, 2], 2, seed: 1);
         using var unlabeled = Bars([0, 1, 2, 3], 3, seed: 2, labeled: false);
         using var validation = Bars([0, 1, 2, 3], 1, seed: 3);
@@ -114,6 +117,28 @@ public sealed class ConsistencyTrainingTests
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    [Fact]
+    public void With_a_weight_average_the_network_trained_is_the_average()
+    {
+        // A decay near 1 keeps the average at the starting weights, one near 0 follows the trained ones.
+        using var labeled = Bars([0, 1, 2], 2, seed: 1);
+        using var unlabeled = Bars([0, 1, 2], 4, seed: 2, labeled: false);
+        var options = Flips with { Epochs = 2 };
+        var context = RunContext.Create(DeviceSpec.Cpu, 5);
+        float[] Trained(double? decay)
+        {
+            using var network = MlpBuilder.Build(Spec, seed: 1);
+            new SupervisedTrainer(Training).Fit(network, labeled, null, context, consistency: new ConsistencyInput(options with { AverageDecay = decay }, unlabeled));
+            return ParameterValues.Of(network);
+        }
+        using var start = MlpBuilder.Build(Spec, seed: 1);
+        var (initial, plain) = (ParameterValues.Of(start), Trained(null));
+        plain.Zip(initial, (a, b) => Math.Abs(a - b)).Max().Should().BeGreaterThan(0.01f, "training moves the weights");
+
+        Trained(1 - 1e-12).Zip(initial, (a, b) => Math.Abs(a - b)).Max().Should().BeLessThan(1e-5f);
+        Trained(1e-12).Zip(plain, (a, b) => Math.Abs(a - b)).Max().Should().BeLessThan(1e-5f);
     }
 
     [Fact]
@@ -216,9 +241,9 @@ public sealed class ConsistencyTrainingTests
     [Fact]
     public void Bad_settings_are_refused_naming_each_field()
     {
-        var options = new ConsistencyOptions { Epochs = 0, Threshold = 1.5, UnlabeledRatio = 0, Weight = -1, Patience = 0, Augmentation = new() { Erasing = 2 } };
+        var options = new ConsistencyOptions { Epochs = 0, Threshold = 1.5, UnlabeledRatio = 0, Weight = -1, Patience = 0, AverageDecay = 1, Augmentation = new() { Erasing = 2 } };
 
-        options.Problems().Select(p => p.Path).Should().BeEquivalentTo("epochs", "threshold", "unlabeledRatio", "weight", "patience", "augmentation.erasing");
+        options.Problems().Select(p => p.Path).Should().BeEquivalentTo("epochs", "threshold", "unlabeledRatio", "weight", "patience", "averageDecay", "augmentation.erasing");
     }
 
     [Fact]
