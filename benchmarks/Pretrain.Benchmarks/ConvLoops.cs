@@ -13,7 +13,8 @@ namespace Pretrain.Benchmarks;
 /// The convolutional loops of <c>throughput_torch.py</c> on its 10,000 images, batch 128: <c>f_conv_dae_block1</c> (conv
 /// 1->32 3x3 padding 1, ReLU, 2x2 max-pooling, nearest upsampling of the pooled maps + 3x3 conv decoder, masking 0.25,
 /// cross-entropy, Adam)
-/// and <c>f_conv_finetune</c> (CNN 1->32->64 -> 256 -> 10, Adam, the same network trained on across repetitions).
+/// and <c>f_conv_finetune</c> (CNN 1->32->64 -> 256 -> 10, Adam, the same network trained on across repetitions; also
+/// in bfloat16, convolutions and linear layers alike).
 /// </summary>
 internal static class ConvLoops
 {
@@ -45,10 +46,13 @@ internal static class ConvLoops
 
         var spec = FineTuneSpec;
         using var subset = new Dataset(data.Features.narrow(0, 0, rows), data.Labels!.narrow(0, 0, rows), data.SampleShape, data.Source, 10);
-        using var network = MlpBuilder.Build(spec, seed: 1);
-        network.to(context.Device);
-        var trainer = new SupervisedTrainer(new SupervisedTrainingOptions { Epochs = 1, BatchSize = 128 });
-        yield return LoopTiming.Run("f_conv_finetune", "float32", rows, LoopFlops.ConvFineTune, repetitions,
-            () => { trainer.Fit(network, subset, null, context); return null; });
+        foreach (var (name, precision) in new[] { ("float32", Precision.Float32), ("bfloat16", Precision.BFloat16) })
+        {
+            using var network = MlpBuilder.Build(spec, seed: 1);
+            network.to(context.Device);
+            var trainer = new SupervisedTrainer(new SupervisedTrainingOptions { Epochs = 1, BatchSize = 128, Precision = precision });
+            yield return LoopTiming.Run("f_conv_finetune", name, rows, LoopFlops.ConvFineTune, repetitions,
+                () => { trainer.Fit(network, subset, null, context); return null; });
+        }
     }
 }

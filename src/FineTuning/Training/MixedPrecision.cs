@@ -7,8 +7,8 @@ namespace Pretrain.FineTuning.Training;
 
 /// <summary>
 /// bfloat16 mixed precision for networks made of layers in sequence (TorchSharp has no autocast). Master weights,
-/// their gradients and the optimizer stay float32. Each linear layer runs in bfloat16 on bfloat16 copies of its weight
-/// and bias, and its bfloat16 output goes on through the elementwise activations after it (sigmoid, tanh, ReLU)
+/// their gradients and the optimizer stay float32. Each linear layer and convolution (<see cref="Networks.Convolution2d"/>)
+/// runs in bfloat16 on bfloat16 copies of its weight and bias, and its bfloat16 output goes on through the elementwise activations after it (sigmoid, tanh, ReLU)
 /// without a conversion; the activations go back to float32 before any other kind of layer (normalization, dropout,
 /// convolution, ...) and at the end, so the loss is computed in float32.
 /// </summary>
@@ -32,6 +32,9 @@ public static class MixedPrecision
         {
             if (child is Linear linear)
                 x = nn.functional.linear(x.to(ScalarType.BFloat16), linear.weight!.to(ScalarType.BFloat16), linear.bias?.to(ScalarType.BFloat16));
+            else if (child is Networks.Convolution2d convolution)
+                x = Pretrain.Pretraining.Layers.Convolutions.RepeatableConvolution.Conv2d(x.to(ScalarType.BFloat16),
+                    convolution.Weight.to(ScalarType.BFloat16), convolution.Bias.to(ScalarType.BFloat16), convolution.Stride, convolution.Padding);
             else if (child is Sigmoid or Tanh or ReLU)
                 x = ((nn.Module<Tensor, Tensor>)child).forward(x);
             else
