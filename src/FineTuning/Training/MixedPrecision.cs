@@ -8,9 +8,9 @@ namespace Pretrain.FineTuning.Training;
 /// <summary>
 /// bfloat16 mixed precision for networks made of layers in sequence (TorchSharp has no autocast). Master weights,
 /// their gradients and the optimizer stay float32. Each linear layer and convolution (<see cref="Networks.Convolution2d"/>)
-/// runs in bfloat16 on bfloat16 copies of its weight and bias, and its bfloat16 output goes on through the elementwise activations after it (sigmoid, tanh, ReLU)
-/// without a conversion; the activations go back to float32 before any other kind of layer (normalization, dropout,
-/// convolution, ...) and at the end, so the loss is computed in float32.
+/// runs in bfloat16 on bfloat16 copies of its weight and bias, and its bfloat16 output goes on through the elementwise
+/// activations after it (sigmoid, tanh, ReLU) without a conversion; the activations go back to float32 before any other
+/// kind of layer (normalization, pooling, dropout, ...) and at the end, so the loss is computed in float32.
 /// </summary>
 /// <remarks>
 /// Why end to end: converting around every product (input to bfloat16, product back to float32, bias added in
