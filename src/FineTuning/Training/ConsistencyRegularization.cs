@@ -60,9 +60,9 @@ internal sealed class ConsistencyRegularization : IDisposable
     /// batch of the cross-entropy of each strongly changed image against the label its clean view got, counted only
     /// where that label was sure enough. Leaves <paramref name="model"/> in training mode; also returns the share of the
     /// unlabeled batch that counted, and what to dispose after the loss's backward pass (batch norm's running statistics
-    /// put back, with <see cref="ConsistencyBatchNorm.Labeled"/>).
+    /// put back, with <see cref="ConsistencyBatchNorm.Labeled"/>; null otherwise).
     /// </summary>
-    public (Tensor Loss, double LabeledShare, IDisposable AfterBackward) Loss(nn.Module<Tensor, Tensor> model, Tensor labeled, Tensor labels, Tensor unlabeled, Precision precision)
+    public (Tensor Loss, double LabeledShare, IDisposable? AfterBackward) Loss(nn.Module<Tensor, Tensor> model, Tensor labeled, Tensor labels, Tensor unlabeled, Precision precision)
     {
         Tensor targets, sure;
         model.eval();
@@ -82,9 +82,10 @@ internal sealed class ConsistencyRegularization : IDisposable
     /// <summary>
     /// The logits of both batches in training mode, in one pass or two as <see cref="ConsistencyOptions.BatchNorm"/> says,
     /// and what to dispose once the loss is backpropagated: with two passes, that puts back the running statistics the
-    /// strong views moved (not before, since the backward pass checks that the tensors it saved were left unchanged).
+    /// strong views moved (not before, since the backward pass checks that the tensors it saved were left unchanged);
+    /// with one, nothing (null).
     /// </summary>
-    private (Tensor Labeled, Tensor Strong, IDisposable AfterBackward) Forward(nn.Module<Tensor, Tensor> model, Tensor labeled, Tensor strong, Precision precision)
+    private (Tensor Labeled, Tensor Strong, IDisposable? AfterBackward) Forward(nn.Module<Tensor, Tensor> model, Tensor labeled, Tensor strong, Precision precision)
     {
         if (_options.BatchNorm == ConsistencyBatchNorm.Labeled)
         {
@@ -94,13 +95,7 @@ internal sealed class ConsistencyRegularization : IDisposable
         }
         var logits = MixedPrecision.Forward(model, cat([labeled, strong], 0), precision);
         var count = labeled.shape[0];
-        return (logits.narrow(0, 0, count), logits.narrow(0, count, strong.shape[0]), NothingToRestore.Instance);
-    }
-
-    private sealed class NothingToRestore : IDisposable
-    {
-        public static readonly NothingToRestore Instance = new();
-        public void Dispose() { }
+        return (logits.narrow(0, 0, count), logits.narrow(0, count, strong.shape[0]), null);
     }
 
     public void Dispose()

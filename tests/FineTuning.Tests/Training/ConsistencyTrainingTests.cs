@@ -171,10 +171,8 @@ public sealed class ConsistencyTrainingTests
     {
         static nn.Module<Tensor, Tensor> Make() => nn.Sequential(("fc", nn.Linear(120, 16)), ("bn", nn.BatchNorm1d(16)), ("relu", nn.ReLU()), ("out", nn.Linear(16, 2)));
         var copies = Enumerable.Range(0, count).Select(_ => Make()).ToArray();
-        using var _ = no_grad();
         foreach (var copy in copies.Skip(1))
-            foreach (var ((_, from), (_, to)) in copies[0].state_dict().Zip(copy.state_dict()))
-                to.copy_(from);
+            SameWeights.Copy(copies[0], copy);
         return copies;
     }
 
@@ -195,7 +193,7 @@ public sealed class ConsistencyTrainingTests
 
         var (loss, _, afterBackward) = regularization.Loss(network, labeled.Features, labeled.Labels!, unlabeled.Features, Precision.Float32);
         loss.backward();
-        afterBackward.Dispose();
+        afterBackward?.Dispose();
 
         // The loss by hand: labels from evaluation mode, then training-mode passes, one over both batches or one each
         // (training-mode outputs use the batch's own statistics, so the second pass does not see the first's update).
