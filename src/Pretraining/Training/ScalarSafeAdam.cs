@@ -16,8 +16,8 @@ namespace Pretrain.Pretraining.Training;
 /// is still reading it (dotnet/TorchSharp issues 1434 and 1496). Runs here died in Adam's step with libtorch's
 /// "Unknown scalar type", and some weights turned NaN without any trend in the loss. Scalars created here live in
 /// <c>using</c> variables, which hold them until the end of the step.
-/// Float32 parameters on the CPU take a single fused pass instead (<see cref="FusedAdamStep"/>: half the time of the
-/// eight tensor operations, equal to float32 rounding); others, and every parameter on a GPU, take libtorch's operations.
+/// Float32 parameters on the CPU take libtorch's fused kernel instead (<see cref="LibtorchFusedAdam"/>: one pass over
+/// each parameter, equal to float32 rounding); others, and every parameter on a GPU, take libtorch's operations.
 /// AMSGrad and maximize are not offered: nothing in Pretrain asks for them.
 /// </remarks>
 public sealed class ScalarSafeAdam : Adam
@@ -59,6 +59,7 @@ public sealed class ScalarSafeAdam : Adam
         var (beta1, beta2) = (options.beta1!.Value, options.beta2!.Value);
         var weightDecay = options.weight_decay!.Value;
         var learningRate = options.LearningRate!.Value;
+        var fused = new List<(Tensor, Tensor, Tensor, Tensor, long)>();
         var unfused = new List<(Parameter Parameter, Tensor Gradient, State State)>();
         foreach (var parameter in group.Parameters)
         {
@@ -66,12 +67,13 @@ public sealed class ScalarSafeAdam : Adam
                 continue;
             var state = (State)_state[parameter.Handle];
             state.step += 1;
-            if (FusedAdamStep.Applies(parameter, gradient, state.exp_avg, state.exp_avg_sq))
-                FusedAdamStep.Apply(parameter, gradient, state.exp_avg, state.exp_avg_sq, learningRate, beta1, beta2,
-                    options.eps!.Value, weightDecay, state.step);
+            if (LibtorchFusedAdam.Available && LibtorchFusedAdam.Applies(parameter, gradient, state.exp_avg, state.exp_avg_sq))
+                fused.Add((parameter, gradient, state.exp_avg, state.exp_avg_sq, state.step));
             else
                 unfused.Add((parameter, gradient, state));
         }
+        if (fused.Count > 0)
+            LibtorchFusedAdam.Step(fused, learningRate, beta1, beta2, options.eps!.Value, weightDecay);
         if (unfused.Count > 0)
             StepWithLibtorch(unfused, learningRate, beta1, beta2, options.eps!.Value, weightDecay);
     }, closure);

@@ -7,10 +7,40 @@ namespace Pretrain.Pretraining.Tests.Training;
 
 /// <summary>
 /// ScalarSafeAdam must be TorchSharp's Adam, step for step: bit for bit where it runs libtorch's operations (float64
-/// here), to float32 rounding where it takes the fused pass (float32 on the CPU).
+/// here), to float32 rounding where it takes libtorch's fused kernel (float32 on the CPU).
 /// </summary>
 public sealed class ScalarSafeAdamTests
 {
+    [Fact]
+    public void This_libtorch_offers_the_fused_kernel()
+    {
+        // Without it every float32 step would silently fall back to the eight separate operations, 1.1-1.2x slower.
+        LibtorchFusedAdam.Available.Should().BeTrue(LibtorchFusedAdam.Unavailable);
+    }
+
+    [Fact]
+    public void The_fused_kernel_updates_every_parameter_it_is_given_by_its_own_step_count()
+    {
+        using var generator = new Generator(4);
+        var (p, g) = (randn([7], generator: generator), randn([7], generator: generator));
+        var (q, h) = (randn([3, 2], generator: generator), randn([3, 2], generator: generator));
+        var (p0, q0) = (p.clone(), q.clone());
+        var (m, v, n, w) = (zeros(7), zeros(7), zeros([3, 2]), zeros([3, 2]));
+        // A second parameter at step 3 with moments already moved: its bias corrections are not the first step's.
+        n.fill_(0.2f);
+        w.fill_(0.04f);
+
+        LibtorchFusedAdam.Step([(p, g, m, v, 1), (q, h, n, w, 3)], 0.1, 0.9, 0.999, 1e-8, 0.0);
+
+        var firstMoment = 0.9 * 0.2 + 0.1 * h.to(ScalarType.Float64);
+        var secondMoment = 0.999 * 0.04 + 0.001 * h.to(ScalarType.Float64).square();
+        var expected = q0.to(ScalarType.Float64) - 0.1 / (1 - Math.Pow(0.9, 3)) * firstMoment
+            / (secondMoment.sqrt() / Math.Sqrt(1 - Math.Pow(0.999, 3)) + 1e-8);
+        (q.to(ScalarType.Float64) - expected).abs().max().item<double>().Should().BeLessThan(1e-6);
+        // At step 1 Adam moves every weight by the rate against its gradient's sign.
+        (p0 - p).to(ScalarType.Float64).sub(g.sign().to(ScalarType.Float64) * 0.1).abs().max().item<double>().Should().BeLessThan(1e-5);
+    }
+
     private static (Parameter W, Parameter B) Weights(ScalarType dtype = ScalarType.Float32)
     {
         using var g = new Generator(3);
@@ -66,7 +96,7 @@ public sealed class ScalarSafeAdamTests
     [Fact]
     public void A_fused_step_equals_Adam_computed_in_float64()
     {
-        // One parameter long enough for whole vectors and a remainder, with weight decay, over five steps.
+        // One parameter longer than one vector register and not a multiple of it, with weight decay, over five steps.
         using var generator = new Generator(9);
         using var start = randn([1027], generator: generator);
         using var gradients = randn([5, 1027], generator: generator);
