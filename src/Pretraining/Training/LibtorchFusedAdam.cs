@@ -11,12 +11,12 @@ namespace Pretrain.Pretraining.Training;
 /// </summary>
 /// <remarks>
 /// Why: TorchSharp 0.107 binds no fused optimizer, and libtorch's Adam as TorchSharp runs it is eight tensor operations
-/// a parameter, each a pass over memory. TorchScript reaches any operator registered in libtorch, so a one-line script
+/// a parameter, each a pass over memory. TorchScript reaches any operator registered in libtorch, so a four-line script
 /// compiled once per process calls the fused kernel. It replaced a single pass written here in C# (session 13), which
 /// could only use the calling thread: a second .NET thread competed with libtorch's OpenMP workers, which spin between
 /// parallel regions, while libtorch's kernel runs on those workers. Alternating epochs of the two in one process
 /// (session 21), 784-500-500-10 fine-tuning ran 1.07x faster in float32 and 1.22x in bfloat16 (median of 6 pairs),
-/// the DAE 784-500 1.10x and 1.04x, never slower in any pair. The arithmetic is PyTorch's Adam (coupled weight
+/// the DAE 784-500 1.10x and 1.04x; 1 pair of 24 was slower, by 1%. The arithmetic is PyTorch's Adam (coupled weight
 /// decay, epsilon added after unbiasing the square root), so updates equal TorchSharp's Adam to float32 rounding.
 /// The operator is in every libtorch since 2.4 and in the 2.10 this TorchSharp ships (a test checks). Where the script
 /// fails with an error TorchSharp passes on, <see cref="Available"/> is false and the caller takes libtorch's separate
