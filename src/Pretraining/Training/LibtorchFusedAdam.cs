@@ -60,10 +60,18 @@ internal static class LibtorchFusedAdam
     {
         var unit = Compiled.Value.Unit ?? throw new InvalidOperationException("libtorch's fused Adam is not available; check Available first.");
         using var scope = NewDisposeScope();
+        // The numbers go as Scalars made and held here until the call returns: given a double, TorchSharp's invoke makes
+        // a Scalar of its own and keeps only its handle, so a collection can free it before libtorch reads it (the
+        // hazard of ScalarSafeAdam's remarks; a run here died of it in libtorch's Scalar::toLong).
+        using var rate = learningRate.ToScalar();
+        using var firstDecay = beta1.ToScalar();
+        using var secondDecay = beta2.ToScalar();
+        using var decay = weightDecay.ToScalar();
+        using var eps = epsilon.ToScalar();
         // The kernel reads each step count from a tensor (PyTorch keeps them as tensors so CUDA graphs can capture them).
         var updated = unit.invoke("adam", parameters.Select(p => p.Parameter).ToArray(), parameters.Select(p => p.Gradient).ToArray(),
             parameters.Select(p => p.FirstMoment).ToArray(), parameters.Select(p => p.SecondMoment).ToArray(),
-            parameters.Select(p => tensor((float)p.Step)).ToArray(), learningRate, beta1, beta2, weightDecay, epsilon);
+            parameters.Select(p => tensor((float)p.Step)).ToArray(), rate, firstDecay, secondDecay, decay, eps);
         (updated as IDisposable)?.Dispose();
     }
 
