@@ -46,6 +46,7 @@ public sealed class AutoencoderTrainer : ILayerTrainer
         using var model = new AutoencoderModel(train.Width, Options, context.Device, initGenerator);
         using var optimizer = LayerOptimizers.Create(Options.Optimizer, model.Parameters, Options.LearningRate, Options.Momentum, Options.WeightDecay);
         var batches = (int)((train.Count + Options.BatchSize - 1) / Options.BatchSize);
+        var handDerived = AutoencoderBackward.Covers(Options);
         var body = new EpochBody(model.State, (epoch, onBatch) =>
         {
             double total = 0, reconstruction = 0;
@@ -55,9 +56,7 @@ public sealed class AutoencoderTrainer : ILayerTrainer
                 context.Cancellation.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 var corrupted = Corruption.Apply(Options.Noise, Options.NoiseLevel, x, noise);
-                optimizer.zero_grad();
-                var (loss, recon) = model.Loss(x, corrupted);
-                loss.backward();
+                var (loss, recon) = handDerived ? AutoencoderBackward.Run(model, Options, x, corrupted) : LossWithAutograd(model, optimizer, x, corrupted);
                 optimizer.step();
                 total += loss.item<float>();
                 reconstruction += recon.item<float>();
@@ -75,6 +74,15 @@ public sealed class AutoencoderTrainer : ILayerTrainer
         };
         var metrics = LayerFitting.Run(body, stage, Options.Epochs, Options.Patience, "validationReconstruction", context, batches, callback);
         return Freeze(model, metrics);
+    }
+
+    /// <summary>The loss, with the parameters' gradients from autograd (the contractive penalty's way).</summary>
+    private static (Tensor Total, Tensor Reconstruction) LossWithAutograd(AutoencoderModel model, optim.Optimizer optimizer, Tensor clean, Tensor corrupted)
+    {
+        optimizer.zero_grad();
+        var (loss, recon) = model.Loss(clean, corrupted);
+        loss.backward();
+        return (loss, recon);
     }
 
     /// <summary>Mean reconstruction loss of clean <paramref name="data"/> (no noise, no penalties).</summary>
