@@ -32,6 +32,12 @@ internal static class AutoencoderBackward
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var batch = clean.shape[0];
+        // Scalars made here and disposed here: an implicit one per operation is freed only by the finalizer, and
+        // thousands of those small native blocks between collections fragment the heap the batch buffers come from.
+        using var batchSize = ((double)batch).ToScalar();
+        using var one = 1.0.ToScalar();
+        using var zero = 0.0.ToScalar();
+        using var twoOverBatch = (2.0 / batch).ToScalar();
         var precision = options.Precision == Precision.BFloat16 ? ScalarType.BFloat16 : ScalarType.Float32;
         Tensor InProducts(Tensor t) => t.dtype == precision ? t : t.to(precision);
         Tensor InFloat32(Tensor t) => t.dtype == ScalarType.Float32 ? t : t.to(ScalarType.Float32);
@@ -51,15 +57,15 @@ internal static class AutoencoderBackward
         // Backward. Both losses are sums over features averaged over the batch.
         var logitsGradient = options.Loss switch
         {
-            ReconstructionLoss.BinaryCrossEntropy => logits.sigmoid().sub_(clean).div_(batch),
-            ReconstructionLoss.MeanSquaredError => (logits - clean).mul_(2.0 / batch),
+            ReconstructionLoss.BinaryCrossEntropy => logits.sigmoid().sub_(clean).div_(batchSize),
+            ReconstructionLoss.MeanSquaredError => (logits - clean).mul_(twoOverBatch),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Loss, "unknown loss"),
         };
         var logitsGradientInProducts = InProducts(logitsGradient);
         var hiddenGradient = InFloat32(mm(logitsGradientInProducts, decoderWeight ?? weight.t()));
         if (options.SparsityTarget is double target)
             hiddenGradient.add_(SparsityGradient(hidden, target, options.SparsityWeight));
-        var preActivationGradient = hiddenGradient.mul_(ActivationSlope(options.Activation, hidden));
+        var preActivationGradient = hiddenGradient.mul_(ActivationSlope(options.Activation, hidden, one, zero));
         var preActivationGradientInProducts = InProducts(preActivationGradient);
 
         Tensor weightGradient;
@@ -76,7 +82,10 @@ internal static class AutoencoderBackward
         Assign(model.Weight, InFloat32(weightGradient));
         Assign(model.Bias, preActivationGradient.sum([0]));
         Assign(model.DecoderBias, logitsGradient.sum([0]));
-        return (total.MoveToOuterDisposeScope(), reconstruction.MoveToOuterDisposeScope());
+        // Without a penalty the two are one tensor, which must be moved out once: a second move would take it past the
+        // caller's scope as well, to be freed by the finalizer.
+        var movedReconstruction = reconstruction.MoveToOuterDisposeScope();
+        return (ReferenceEquals(total, reconstruction) ? movedReconstruction : total.MoveToOuterDisposeScope(), movedReconstruction);
     }
 
     /// <summary>d(weight * KL)/dh for <see cref="AutoencoderPenalties.SparsityKl"/>, the same for every row of the batch.</summary>
@@ -91,11 +100,11 @@ internal static class AutoencoderBackward
     }
 
     /// <summary>The activation's derivative, written from its output <paramref name="hidden"/>.</summary>
-    private static Tensor ActivationSlope(EncoderActivation activation, Tensor hidden) => activation switch
+    private static Tensor ActivationSlope(EncoderActivation activation, Tensor hidden, Scalar one, Scalar zero) => activation switch
     {
-        EncoderActivation.Sigmoid => hidden * (1 - hidden),
-        EncoderActivation.Tanh => 1 - hidden.square(),
-        EncoderActivation.Relu => hidden.gt(0).to(hidden.dtype),
+        EncoderActivation.Sigmoid => hidden - hidden.square(),
+        EncoderActivation.Tanh => hidden.square().neg_().add_(one),
+        EncoderActivation.Relu => hidden.gt(zero).to(hidden.dtype),
         EncoderActivation.Linear => ones_like(hidden),
         _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "unknown activation"),
     };

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Pretrain.Pretraining.Layers.Autoencoders;
@@ -13,14 +14,16 @@ public static class AutoencoderPenalties
     {
         ArgumentNullException.ThrowIfNull(decoderPreActivation);
         ArgumentNullException.ThrowIfNull(target);
-        var batch = target.shape[0];
-        return loss switch
+        // A scalar made and disposed here rather than an implicit one left to the finalizer (AutoencoderBackward says why).
+        using var batch = ((double)target.shape[0]).ToScalar();
+        using var scope = NewDisposeScope();
+        return (loss switch
         {
             // The logits form is numerically stable where log(sigmoid(z)) is not.
-            ReconstructionLoss.BinaryCrossEntropy => nn.functional.binary_cross_entropy_with_logits(decoderPreActivation, target, reduction: nn.Reduction.Sum) / batch,
-            ReconstructionLoss.MeanSquaredError => (decoderPreActivation - target).square().sum() / batch,
+            ReconstructionLoss.BinaryCrossEntropy => nn.functional.binary_cross_entropy_with_logits(decoderPreActivation, target, reduction: nn.Reduction.Sum).div(batch),
+            ReconstructionLoss.MeanSquaredError => (decoderPreActivation - target).square().sum().div(batch),
             _ => throw new ArgumentOutOfRangeException(nameof(loss), loss, "unknown loss"),
-        };
+        }).MoveToOuterDisposeScope();
     }
 
     /// <summary>

@@ -52,6 +52,26 @@ public sealed class AutoencoderBackwardTests
         worst.Should().BeLessThan(0.03, "bfloat16 keeps about 3 significant digits");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_batch_leaves_no_tensor_alive_past_the_callers_scope(bool sparse)
+    {
+        // One stray tensor a batch, left to the finalizer, fragmented the native heap: +65% resident memory in 100 epochs.
+        var options = new AutoencoderOptions { HiddenUnits = 7, SparsityTarget = sparse ? 0.1 : null };
+        using var generator = new Generator(1);
+        using var model = new AutoencoderModel(5, options, CPU, generator);
+        using var clean = rand([6, 5], generator: generator);
+        using (NewDisposeScope())
+            AutoencoderBackward.Run(model, options, clean, clean);
+        var before = TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+
+        using (NewDisposeScope())
+            AutoencoderBackward.Run(model, options, clean, clean);
+
+        TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount.Should().Be(before);
+    }
+
     [Fact]
     public void The_contractive_penalty_is_left_to_autograd()
     {
