@@ -76,7 +76,17 @@ public sealed class QueueServiceTests : IDisposable
         Enqueue(queue, "one.json", Tiny("one", 2));
         Enqueue(queue, "two.json", Tiny("two", 2));
 
-        Pretrain("serve", "--queue", queue, "--parallel", "2", "--exit-when-empty", "--poll-seconds", "0.2").Should().Be(ExitCodes.Success);
+        // Two jobs at once set libtorch's thread count for this whole process (TorchThreads); it is put back so the
+        // tests after this one run as they would alone (the resume test compares an in-process run with a fresh process).
+        var threads = TorchSharp.torch.get_num_threads();
+        try
+        {
+            Pretrain("serve", "--queue", queue, "--parallel", "2", "--exit-when-empty", "--poll-seconds", "0.2").Should().Be(ExitCodes.Success);
+        }
+        finally
+        {
+            TorchSharp.torch.set_num_threads(threads);
+        }
 
         Directory.GetFiles(Path.Combine(queue, "done"), "*.json").Select(Path.GetFileName).Should().BeEquivalentTo("one.json", "two.json");
         Pretrain("serve", "--queue", queue, "--parallel", "0").Should().Be(ExitCodes.InvalidInput);
