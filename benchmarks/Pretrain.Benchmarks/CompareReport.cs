@@ -40,6 +40,8 @@ internal static class CompareReport
                 $"Native resident memory, DAE 784->500 on {(int)m["rows"]!} rows: {(long)m["afterEpoch1Bytes"]! / 1048576.0:F0} MB after epoch 1, {(long)m["afterLastEpochBytes"]! / 1048576.0:F0} MB after epoch {(int)m["epochs"]!} ({(double)m["growthPercent"]!:+0.0;-0.0}%)."));
         if (table.BFloat16Skipped is not null)
             Console.WriteLine(table.BFloat16Skipped);
+        if (table.UnevenPeaks is not null)
+            Console.WriteLine(table.UnevenPeaks);
         if (note is not null)
             Console.WriteLine(note);
 

@@ -48,6 +48,17 @@ internal sealed class ComparisonTable
 
     public double? BaselinePeakGflops { get; }
 
+    /// <summary>
+    /// A warning where the two programs' own float32 peaks (2048x2048, measured in the same runs) differ by more than
+    /// 1.5x, else null. Both call a BLAS for every product, but not the same one (libtorch's MKL; Debian's torch the
+    /// system BLAS), and on a CPU where one is far slower the ratios of product-bound loops measure the BLAS libraries:
+    /// session 22's Intel Xeon gave PyTorch on OpenBLAS a fifth of libtorch's peak and every dense loop about 3x.
+    /// </summary>
+    public string? UnevenPeaks => BaselinePeakGflops is double baseline && Math.Max(baseline / PeakGflops, PeakGflops / baseline) > 1.5
+        ? string.Create(CultureInfo.InvariantCulture,
+            $"Warning: PyTorch's own float32 peak is {100 * baseline / PeakGflops:F0}% of Pretrain's on this machine: the two programs' BLAS libraries differ here, so the ratios of loops bound by matrix products measure the BLAS more than the loops.")
+        : null;
+
     private ComparedLoop Compare(string name, string precision, IReadOnlyList<JsonNode> pretrainRuns, IReadOnlyList<JsonNode> baselineRuns)
     {
         var own = pretrainRuns.Select(r => r["loops"]!.AsArray().FirstOrDefault(l => (string)l!["name"]! == name && (string)l["precision"]! == precision)

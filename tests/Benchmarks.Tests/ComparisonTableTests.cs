@@ -21,6 +21,18 @@ public sealed class ComparisonTableTests
         """)!;
 
     [Fact]
+    public void Peaks_far_apart_are_reported_and_near_ones_are_not()
+    {
+        var far = new ComparisonTable([PretrainRun(600, 30000, 60000, 5000)], [BaselineRun(25000)]);
+        far.UnevenPeaks.Should().Contain("20%").And.Contain("BLAS");
+
+        var near = new ComparisonTable([PretrainRun(150, 30000, 60000, 5000)], [BaselineRun(25000)]);
+        near.UnevenPeaks.Should().BeNull("120 against 150 GFLOP/s is within 1.5x");
+
+        new ComparisonTable([PretrainRun(600, 30000, 60000, 5000)], []).UnevenPeaks.Should().BeNull("no baseline ran");
+    }
+
+    [Fact]
     public void Loops_are_matched_by_name_and_compared_with_the_median_float32_baseline()
     {
         var table = new ComparisonTable(
