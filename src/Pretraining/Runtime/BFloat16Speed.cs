@@ -45,7 +45,7 @@ public static class BFloat16Speed
         precision != Precision.BFloat16 || slowdown <= SlowThreshold
             ? null
             : string.Create(CultureInfo.InvariantCulture,
-                $"precision bfloat16: a bfloat16 matrix product takes {slowdown:F0}x as long as a float32 one on {device} (libtorch has no native bfloat16 kernels here; CPUs with AVX512-BF16 or AMX and recent GPUs have them), so this stage will run slower, not faster. Use precision float32 on this machine.");
+                $"precision bfloat16: a bfloat16 matrix product takes {slowdown:F0}x as long as a float32 one on {device} (no fast bfloat16 kernels here: they need AMX, AVX512-BF16 at full rate as on AMD Zen 4, or a recent GPU; an Intel Xeon's AVX512-BF16 without AMX measured half its float32 rate), so this stage will run slower, not faster. Use precision float32 on this machine.");
 
     /// <summary>Logs <see cref="WarningFor"/> for <paramref name="precision"/> on the context's device, probing only for bfloat16.</summary>
     public static void WarnIfSlow(Precision precision, RunContext context, string stage)

@@ -16,14 +16,23 @@ public static class FiniteUpdate
         ArgumentNullException.ThrowIfNull(loss);
         ArgumentNullException.ThrowIfNull(parameters);
         using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
         var gradients = parameters.Select(p => p.grad).OfType<Tensor>().ToList();
         // Fast path, one reduction a tensor and one synchronisation (a read of a CUDA value waits for the device): a sum
         // is NaN or infinite whenever one of its terms is, so a finite total proves every value finite. A test per
         // tensor (isfinite, all, read) writes a mask of every value and waits once a tensor: several times slower.
-        var total = stack(gradients.Select(g => g.sum().to(ScalarType.Float32).to(loss.device)).Prepend(loss.detach().sum().to(ScalarType.Float32))).sum();
+        // Conversions only where needed: on a small head each operation costs as much as the arithmetic (session 23:
+        // the check took 15-25 us a batch beside a 150 us training step).
+        var terms = new List<Tensor>(gradients.Count + 1) { AsFloat32On(loss.sum(), loss.device) };
+        terms.AddRange(gradients.Select(g => AsFloat32On(g.sum(), loss.device)));
+        var total = stack(terms).sum();
         if (float.IsFinite(total.item<float>()))
             return true;
         // The total can also overflow with every value finite: then decide value by value.
         return float.IsFinite(loss.item<float>()) && gradients.All(g => g.isfinite().all().item<bool>());
     }
+
+    private static Tensor AsFloat32On(Tensor value, Device device) =>
+        value.dtype == ScalarType.Float32 && value.device_type == device.type && value.device_index == device.index
+            ? value : value.to(ScalarType.Float32).to(device);
 }
