@@ -52,28 +52,19 @@ elif blas=$("$python" -c 'import os; print(os.path.realpath("/usr/lib/x86_64-lin
 fi
 [[ -z $note ]] || echo "$note"
 
-# OpenBLAS picks its kernels by the CPU's model, and a virtual machine that hides the model ("Intel(R) Xeon(R)
-# Processor") makes it fall back to Prescott's SSE3 kernels: a fifth of the AVX-512 ones on session 23's Xeon (72
-# against 356 GFLOP/s), so every ratio would measure that mistake. Where OpenBLAS chose a kernel older than the
-# instruction set the CPU reports, the baseline runs with the kernel that set supports; an OPENBLAS_CORETYPE the user
-# set is left alone.
+# OpenBLAS picks its kernels by the CPU's model; where a virtual machine hid it and OpenBLAS fell back to kernels older
+# than the CPU's instruction set, every ratio would measure that mistake, so the baseline runs with the kernels the CPU
+# supports (benchmarks/openblas-coretype.sh). An OPENBLAS_CORETYPE the user set is left alone.
 blas_note=""
 if [[ -z $note && -z ${OPENBLAS_CORETYPE:-} ]]; then
     detected=$(OPENBLAS_VERBOSE=2 "$python" -c 'import torch; torch.ones(2, 2) @ torch.ones(2, 2)' 2>&1 | sed -n 's/^Core: //p' | head -1)
-    flags=" $(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null | cut -d: -f2) "
-    supported=""
-    if [[ $flags == *" avx512f "* && $flags == *" avx512bw "* && $flags == *" avx512vl "* ]]; then supported=SkylakeX
-    elif [[ $flags == *" avx2 "* && $flags == *" fma "* ]]; then
-        supported=$(grep -q -m1 AuthenticAMD /proc/cpuinfo && echo Zen || echo Haswell)
+    supported=$("$repo/benchmarks/openblas-coretype.sh" "$detected" "$(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null | cut -d: -f2)" \
+        "$(grep -m1 '^vendor_id' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | tr -d ' ')")
+    if [[ -n $supported ]]; then
+        export OPENBLAS_CORETYPE=$supported
+        blas_note="OpenBLAS took this CPU for $detected; the baseline ran with OPENBLAS_CORETYPE=$supported, the kernels its instruction set supports."
+        echo "$blas_note"
     fi
-    case $detected in
-        Prescott|Katmai|Coppermine|Northwood|Banias|Core2|Penryn|Dunnington|Nehalem|Atom|Opteron|Barcelona|Bobcat|Sandybridge|Bulldozer|Piledriver|Steamroller|Excavator)
-            if [[ -n $supported ]]; then
-                export OPENBLAS_CORETYPE=$supported
-                blas_note="OpenBLAS took this CPU for $detected; the baseline ran with OPENBLAS_CORETYPE=$supported, the kernels its instruction set supports."
-                echo "$blas_note"
-            fi ;;
-    esac
 fi
 
 runs=$(mktemp -d "${TMPDIR:-/tmp}/pretrain-compare.XXXXXX")
