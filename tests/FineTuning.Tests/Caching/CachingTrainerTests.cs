@@ -12,7 +12,8 @@ namespace Pretrain.FineTuning.Tests.Caching;
 
 public sealed class CachingTrainerTests
 {
-    private static Sequential Network(double dropout = 0, Sequential? sameWeightsAs = null)
+    /// <summary>4-8-8-3 sigmoid network, seed 1, its two hidden layers frozen (shared with <see cref="FrozenOutputInputTests"/>).</summary>
+    internal static Sequential Network(double dropout = 0, Sequential? sameWeightsAs = null)
     {
         var network = MlpBuilder.Build(new MlpSpec(4, [8, 8], 3, ActivationKind.Sigmoid, dropout), seed: 1);
         if (sameWeightsAs is not null)

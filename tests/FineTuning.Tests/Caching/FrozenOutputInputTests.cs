@@ -1,6 +1,4 @@
 using Pretrain.FineTuning.Caching;
-using Pretrain.FineTuning.Freezing;
-using Pretrain.FineTuning.Networks;
 using Pretrain.FineTuning.Tests.Training;
 using Pretrain.FineTuning.Training;
 using Pretrain.Pretraining.Data;
@@ -13,14 +11,7 @@ namespace Pretrain.FineTuning.Tests.Caching;
 
 public sealed class FrozenOutputInputTests
 {
-    private static Sequential Network(Sequential? sameWeightsAs = null)
-    {
-        var network = MlpBuilder.Build(new MlpSpec(4, [8, 8], 3, ActivationKind.Sigmoid), seed: 1);
-        if (sameWeightsAs is not null)
-            SameWeights.Copy(sameWeightsAs, network);
-        Freezer.FreezeTo(LayerGroups.Of(network), 2);
-        return network;
-    }
+    private static Sequential Network(Sequential? sameWeightsAs = null) => CachingTrainerTests.Network(sameWeightsAs: sameWeightsAs);
 
     [Fact]
     public void Batches_are_the_frozen_outputs_of_the_batches_the_input_would_give_in_the_same_order()
