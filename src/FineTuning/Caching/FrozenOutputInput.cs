@@ -10,9 +10,10 @@ namespace Pretrain.FineTuning.Caching;
 /// examples streamed from shards, soft targets).
 /// </summary>
 /// <remarks>
-/// Why several batches at once: a 128-row batch through a 784-500-500 bottom ran at about 165,000 rows/s on two
-/// threads of session 23's Xeon, 1,024 rows at 210,000 (larger matrix products, fewer parallel regions), which made
-/// training a head on a recomputed bottom 1.15x faster. The outputs are the same function of the same rows; only
+/// Why several batches at once: a 128-row batch is a small matrix product, and each layer of the bottom a parallel
+/// region of its own; 1,024 rows at a time took the benchmark's head training on a frozen, recomputed 784-500-500
+/// bottom from about 110,000 to 157,000 samples/s on two threads of session 23's Xeon (`Pretrain.Benchmarks loops
+/// --only d_frozen`, two runs each before and after). The outputs are the same function of the same rows; only
 /// the products' blocking differs. The rows come from the underlying input in batches of <see cref="RowsPerPass"/>,
 /// cut into the caller's batch size: for inputs held in memory (one permutation an epoch) that is the same order as
 /// asking for the caller's batches directly.
