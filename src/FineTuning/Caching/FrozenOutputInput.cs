@@ -41,10 +41,15 @@ public sealed class FrozenOutputInput : ILabeledInput
         _outputShape = frozen.forward(zeros([1, inner.FeatureCount], device: device)).shape[1..];
         FeatureCount = (int)_outputShape.Aggregate(1L, (a, b) => a * b);
         // A frozen convolutional bottom's feature maps are large: keep one pass's outputs within ChunkedEncoder's limit.
-        RowsPerPass = ChunkedEncoder.RowsWithin(Math.Max(inner.FeatureCount, FeatureCount), MaxRowsPerPass);
+        // Streamed examples come through a window sized to the memory budget; a pass larger than it would stretch it.
+        var most = inner is Pretraining.Data.Shards.ShardedLayerInput streamed ? (int)Math.Min(MaxRowsPerPass, streamed.WindowRows) : MaxRowsPerPass;
+        RowsPerPass = ChunkedEncoder.RowsWithin(Math.Max(inner.FeatureCount, FeatureCount), most);
     }
 
-    /// <summary>Rows run through the bottom in one pass (a whole number of batches of at least one).</summary>
+    /// <summary>
+    /// Rows run through the bottom in one pass at most (rounded down to whole batches, at least one): up to
+    /// <see cref="MaxRowsPerPass"/>, no more than a streamed input's window holds.
+    /// </summary>
     public int RowsPerPass { get; }
 
     /// <inheritdoc />

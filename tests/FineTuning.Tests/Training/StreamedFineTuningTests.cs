@@ -1,4 +1,6 @@
+using Pretrain.FineTuning.Caching;
 using Pretrain.FineTuning.Evaluation;
+using Pretrain.FineTuning.Freezing;
 using Pretrain.FineTuning.Networks;
 using Pretrain.FineTuning.Training;
 using Pretrain.Pretraining.Data.Shards;
@@ -128,5 +130,25 @@ public sealed class StreamedFineTuningTests : IDisposable
 
         LiveAfter(1);
         LiveAfter(6).Should().BeLessThanOrEqualTo(LiveAfter(2), "live tensors must not grow with the number of epochs");
+    }
+
+    [Fact]
+    public void A_frozen_bottom_over_streamed_examples_is_computed_a_window_at_a_time_and_the_head_learns()
+    {
+        using var train = Stream(validation: false);
+        using var validation = Stream(validation: true);
+        using var network = MlpBuilder.Build(Spec with { Dropout = 0 }, seed: 1);
+        Freezer.FreezeTo(LayerGroups.Of(network), 1);
+        var frozenBefore = network.state_dict()["hidden1.weight"].clone();
+        var headBefore = network.state_dict()["head.weight"].clone();
+
+        new CachingTrainer(Options).Fit(network, train, validation, RunContext.Create(DeviceSpec.Cpu, 4));
+
+        network.state_dict()["hidden1.weight"].equal(frozenBefore).all().item<bool>().Should().BeTrue("the bottom is frozen");
+        network.state_dict()["head.weight"].equal(headBefore).all().item<bool>().Should().BeFalse("the head trained");
+        ClassificationEvaluator.Evaluate(network, validation, CPU).Accuracy.Should().BeGreaterThan(0.9, "16 random ReLU features of three separated blobs still separate them");
+        // Passes of at most a window: 96 rows (6 batches of 16) here, not the 1,024 rows of examples in memory.
+        new FrozenOutputInput(train, FrozenPrefix.Split(network, 2).Frozen).RowsPerPass.Should().Be(WindowRows);
+        train.PeakHeldBytes.Should().BeLessThanOrEqualTo((WindowRows + RowsPerShard) * RowBytes, "the window and one shard bound what is resident");
     }
 }
