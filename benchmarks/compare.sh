@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Pretrain side by side with the plain-PyTorch baseline, on this machine, in one run.
 #   benchmarks/compare.sh [--reps N] [--quick] [--out FILE.json] [--baseline DIR] [--python PATH] [--threads N]
-# Alternates Pretrain's loops (benchmarks/Pretrain.Benchmarks loops) and the baseline's throughput_torch.py N times
+# Alternates Pretrain's loops (benchmarks/Pretrain.Benchmarks loops) and the baseline's throughput_torch.py (followed by
+# benchmarks/extra_loops_torch.py, this repository's PyTorch versions of the loops the baseline lacks) N times
 # (default 3; --quick: 1, and Pretrain times 1 epoch a loop instead of 3 and checks memory over 10 epochs instead of
 # 100), the first program swapping every alternation, then prints per loop both medians, the ratio, and the GFLOP/s
 # reached as a share of the matrix-product peak measured in the same run, as a Markdown table (see benchmarks/README.md).
@@ -14,7 +15,7 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 reps="" quick="" out="" threads=2
 baseline=${PRETRAIN_BASELINE:-$repo/../shared/baselines/pytorch}
 python=${PYTHON:-/usr/bin/python3}
-usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --reps) [[ ${2:-} =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --reps: expected a positive integer, received '${2:-}'." >&2; exit 2; }; reps=$2; shift 2 ;;
@@ -67,6 +68,7 @@ if [[ -z $note && -z ${OPENBLAS_CORETYPE:-} ]]; then
     fi
 fi
 
+extra_note=""
 runs=$(mktemp -d "${TMPDIR:-/tmp}/pretrain-compare.XXXXXX")
 echo "Runs and logs in $runs; $reps alternation(s); torch threads $threads in both programs."
 run_pretrain() {
@@ -78,17 +80,27 @@ pin_threads='import runpy, sys, torch
 threads = int(sys.argv[1])
 torch.set_num_threads(threads)
 torch.set_num_threads = lambda n: None
-sys.argv = ["throughput_torch.py", sys.argv[2]]
-runpy.run_path("throughput_torch.py", run_name="__main__")'
+sys.argv = sys.argv[2:]
+runpy.run_path(sys.argv[0], run_name="__main__")'
 run_baseline() {
     [[ -z $note ]] || return 0
     echo "[$1/$reps] PyTorch throughput_torch.py..."
     # The script fixes torch.set_num_threads(2) when it imports common.py; this runs it unchanged, from its folder, with
     # that call pinned to --threads, so both programs use the same number of threads.
-    if ! (cd "$baseline" && "$python" -c "$pin_threads" "$threads" "$runs/baseline-$1.json") >"$runs/baseline-$1.log" 2>&1; then
+    if ! (cd "$baseline" && "$python" -c "$pin_threads" "$threads" throughput_torch.py "$runs/baseline-$1.json") >"$runs/baseline-$1.log" 2>&1; then
         note="PyTorch baseline failed in alternation $1 (see $runs/baseline-$1.log); its results are left out, ratios are null."
         echo "$note" >&2
-        rm -f "$runs"/baseline-*.json
+        rm -f "$runs"/baseline-*.json "$runs"/extra-*.json
+        return 0
+    fi
+    # The loops the baseline lacks (CD-5, PCD-1, text ranking), in plain PyTorch written here; run from the baseline's
+    # folder so that it reads the images with the baseline's loader. Its rows join the baseline's in the report.
+    [[ -z $extra_note ]] || return 0
+    echo "[$1/$reps] PyTorch benchmarks/extra_loops_torch.py..."
+    if ! (cd "$baseline" && "$python" -c "$pin_threads" "$threads" "$repo/benchmarks/extra_loops_torch.py" "$runs/extra-$1.json" $quick) >"$runs/extra-$1.log" 2>&1; then
+        extra_note="benchmarks/extra_loops_torch.py failed in alternation $1 (see $runs/extra-$1.log); CD-5, PCD-1 and ranking have no PyTorch figure."
+        echo "$extra_note" >&2
+        rm -f "$runs"/extra-*.json
     fi
 }
 for ((i = 1; i <= reps; i++)); do
@@ -96,4 +108,4 @@ for ((i = 1; i <= reps; i++)); do
 done
 
 machine="Machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end."
-dotnet "$dll" report "$runs" ${out:+--out "$out"} --note "${note:+$note }${blas_note:+$blas_note }$machine"
+dotnet "$dll" report "$runs" ${out:+--out "$out"} --note "${note:+$note }${extra_note:+$extra_note }${blas_note:+$blas_note }$machine"

@@ -7,7 +7,8 @@ namespace Pretrain.Benchmarks;
 
 /// <summary>
 /// The last step of <c>benchmarks/compare.sh</c>: reads the runs it alternated (<c>DIR/pretrain-*.json</c> from
-/// <see cref="LoopsMode"/>, <c>DIR/baseline-*.json</c> from <c>throughput_torch.py</c>), prints the Markdown table of
+/// <see cref="LoopsMode"/>, <c>DIR/baseline-*.json</c> from <c>throughput_torch.py</c>, <c>DIR/extra-*.json</c> from
+/// <c>benchmarks/extra_loops_torch.py</c>), prints the Markdown table of
 /// <see cref="ComparisonTable"/> with the peak and memory figures, and writes the combined JSON.
 ///   dotnet run -c Release --project benchmarks/Pretrain.Benchmarks -- report DIR [--out FILE.json] [--note TEXT]
 /// </summary>
@@ -21,8 +22,10 @@ internal static class CompareReport
             : throw new ArgumentException("report: expected the folder of the runs to report, e.g. report /tmp/compare-runs.");
         var outPath = LoopsMode.Option(args, "--out");
         var note = LoopsMode.Option(args, "--note");
-        var pretrainRuns = Read(folder, "pretrain-*.json");
-        var baselineRuns = Read(folder, "baseline-*.json");
+        var pretrainRuns = Read(folder, "pretrain-*.json").Select(r => r.Run).ToList();
+        var extraRuns = Read(folder, "extra-*.json");
+        var baselineRuns = ExtraBaselineRows.Join(Read(folder, "baseline-*.json"), extraRuns);
+        IReadOnlyList<string> extraNames = baselineRuns.Count == 0 ? [] : ExtraBaselineRows.Names(extraRuns);
         if (pretrainRuns.Count == 0)
         {
             Console.Error.WriteLine($"report: {folder} holds no pretrain-*.json (Pretrain's loops did not finish).");
@@ -42,6 +45,8 @@ internal static class CompareReport
             Console.WriteLine(table.BFloat16Skipped);
         if (table.UnevenPeaks is not null)
             Console.WriteLine(table.UnevenPeaks);
+        if (extraNames.Count > 0)
+            Console.WriteLine($"PyTorch figures of {string.Join(", ", extraNames)}: benchmarks/extra_loops_torch.py (plain PyTorch written in this repository; throughput_torch.py has no such loops), run after throughput_torch.py in each alternation.");
         if (note is not null)
             Console.WriteLine(note);
 
@@ -61,6 +66,7 @@ internal static class CompareReport
                 ["baselineMatmulPeakGflops"] = table.BaselinePeakGflops,
                 ["pretrainRuns"] = pretrainRuns.Count,
                 ["baselineRuns"] = baselineRuns.Count,
+                ["extraBaselineLoops"] = new JsonArray(extraNames.Select(n => (JsonNode)n).ToArray()),
                 ["memory"] = new JsonArray(memory.Select(m => m.DeepClone()).ToArray()),
                 ["note"] = note,
             };
@@ -71,12 +77,12 @@ internal static class CompareReport
     }
 
     /// <summary>The runs in alternation order: by the number in their names (pretrain-2 before pretrain-10).</summary>
-    private static List<JsonNode> Read(string folder, string pattern) =>
+    private static List<(int Alternation, JsonNode Run)> Read(string folder, string pattern) =>
         Directory.GetFiles(folder, pattern).OrderBy(AlternationOf).ThenBy(p => p, StringComparer.Ordinal).Select(path =>
         {
             try
             {
-                return JsonNode.Parse(File.ReadAllText(path)) ?? throw new InvalidDataException($"{path}: empty JSON.");
+                return (AlternationOf(path), JsonNode.Parse(File.ReadAllText(path)) ?? throw new InvalidDataException($"{path}: empty JSON."));
             }
             catch (JsonException e)
             {
