@@ -43,6 +43,8 @@ internal static class CompareReport
                 $"Native resident memory, DAE 784->500 on {(int)m["rows"]!} rows: {(long)m["afterEpoch1Bytes"]! / 1048576.0:F0} MB after epoch 1, {(long)m["afterLastEpochBytes"]! / 1048576.0:F0} MB after epoch {(int)m["epochs"]!} ({(double)m["growthPercent"]!:+0.0;-0.0}%)."));
         if (table.BFloat16Skipped is not null)
             Console.WriteLine(table.BFloat16Skipped);
+        if (table.PartialLoops is not null)
+            Console.WriteLine(table.PartialLoops);
         if (table.UnevenPeaks is not null)
             Console.WriteLine(table.UnevenPeaks);
         if (extraNames.Count > 0)
@@ -58,11 +60,12 @@ internal static class CompareReport
                 {
                     ["name"] = l.Name, ["precision"] = l.Precision, ["pretrain"] = l.Pretrain, ["baseline"] = l.Baseline, ["ratio"] = l.Ratio,
                     ["pairedRatios"] = l.PairedRatios is { } paired ? new JsonArray(paired.Select(r => (JsonNode)r).ToArray()) : null,
-                    ["pretrainGflops"] = l.PretrainGflops, ["peakShare"] = l.PeakShare, ["baselinePeakShare"] = l.BaselinePeakShare,
+                    ["pretrainRuns"] = l.Runs, ["pretrainGflops"] = l.PretrainGflops, ["peakShare"] = l.PeakShare, ["baselinePeakShare"] = l.BaselinePeakShare,
                 }).ToArray()),
                 ["matmulPeakGflops"] = table.PeakGflops,
                 ["matmulPeakGflopsBFloat16"] = table.PeakGflopsBFloat16,
                 ["bfloat16Skipped"] = table.BFloat16Skipped,
+                ["partialLoops"] = table.PartialLoops,
                 ["baselineMatmulPeakGflops"] = table.BaselinePeakGflops,
                 ["pretrainRuns"] = pretrainRuns.Count,
                 ["baselineRuns"] = baselineRuns.Count,

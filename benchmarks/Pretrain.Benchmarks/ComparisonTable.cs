@@ -9,7 +9,11 @@ namespace Pretrain.Benchmarks;
 /// ratio, and the ratio within each alternation (the two programs' runs that were next to each other in time).
 /// </summary>
 internal sealed record ComparedLoop(string Name, string Precision, double Pretrain, double? Baseline, double? Ratio,
-    double PretrainGflops, double PeakShare, double? BaselinePeakShare, IReadOnlyList<double>? PairedRatios = null);
+    double PretrainGflops, double PeakShare, double? BaselinePeakShare, IReadOnlyList<double>? PairedRatios = null)
+{
+    /// <summary>How many Pretrain runs timed this loop (the median is of those).</summary>
+    public int Runs { get; init; } = 1;
+}
 
 /// <summary>
 /// Matches the loops of several Pretrain runs (<c>loops --out</c>) and baseline runs (<c>throughput_torch.py</c>'s JSON)
@@ -27,15 +31,25 @@ internal sealed class ComparisonTable
         if (pretrainRuns.Count == 0)
             throw new ArgumentException("compare report: no Pretrain run to report.");
         PeakGflops = Median(pretrainRuns.Select(r => Number(r, "matmulPeakGflops")));
-        // Null where bfloat16 was not measured (a machine without native bfloat16 kernels skips those loops).
-        var bfloat16Peaks = pretrainRuns.Select(r => (double?)r["matmulPeakGflopsBFloat16"]).ToList();
-        PeakGflopsBFloat16 = bfloat16Peaks.All(p => p is not null) ? Median(bfloat16Peaks.Select(p => p!.Value)) : null;
+        // Null where bfloat16 was not measured (a machine without native bfloat16 kernels skips those loops); where
+        // only some runs measured it, the median of those: their bfloat16 loops are compared with their own peak.
+        var bfloat16Peaks = pretrainRuns.Select(r => (double?)r["matmulPeakGflopsBFloat16"]).OfType<double>().ToList();
+        PeakGflopsBFloat16 = bfloat16Peaks.Count > 0 ? Median(bfloat16Peaks) : null;
         BFloat16Skipped = pretrainRuns.Select(r => (string?)r["bfloat16Skipped"]).FirstOrDefault(s => s is not null);
         BaselinePeakGflops = baselineRuns.Count == 0 ? null
             : Median(baselineRuns.Select(r => (double?)r["rows"]?["e_mm_2048"]?["gflops"] ?? throw Missing("baseline", "rows.e_mm_2048.gflops")));
-        var keys = pretrainRuns[0]["loops"]!.AsArray().Select(l => ((string)l!["name"]!, (string)l["precision"]!)).ToList();
+        // Every loop any run timed, in the order the runs list them: the bfloat16 speed check runs again in every run,
+        // and on a machine near its threshold one run may time the bfloat16 loops and the next skip them.
+        var keys = pretrainRuns.SelectMany(r => r["loops"]?.AsArray() ?? throw Missing("Pretrain", "loops"))
+            .Select(l => ((string)l!["name"]!, (string)l["precision"]!)).Distinct().ToList();
         Loops = keys.Select(key => Compare(key.Item1, key.Item2, pretrainRuns, baselineRuns)).ToList();
+        var partial = Loops.Where(l => l.Runs < pretrainRuns.Count).ToList();
+        PartialLoops = partial.Count == 0 ? null : string.Create(CultureInfo.InvariantCulture,
+            $"Timed in only some of the {pretrainRuns.Count} Pretrain runs (their medians are of those runs, with no per-alternation ratios): {string.Join(", ", partial.Select(l => $"{l.Name} {l.Precision} ({l.Runs})"))}.");
     }
+
+    /// <summary>Loops that only some Pretrain runs timed, with how many, or null where every run timed every loop.</summary>
+    public string? PartialLoops { get; }
 
     public IReadOnlyList<ComparedLoop> Loops { get; }
 
@@ -61,8 +75,11 @@ internal sealed class ComparisonTable
 
     private ComparedLoop Compare(string name, string precision, IReadOnlyList<JsonNode> pretrainRuns, IReadOnlyList<JsonNode> baselineRuns)
     {
-        var own = pretrainRuns.Select(r => r["loops"]!.AsArray().FirstOrDefault(l => (string)l!["name"]! == name && (string)l["precision"]! == precision)
-            ?? throw Missing("Pretrain", $"loops[{name}, {precision}]")).ToList();
+        var own = pretrainRuns.Select(r => r["loops"]!.AsArray().FirstOrDefault(l => (string)l!["name"]! == name && (string)l["precision"]! == precision))
+            .ToList();
+        // Run i of each program is alternation i only where this loop was timed in every Pretrain run.
+        var inEveryRun = own.All(l => l is not null);
+        own = own.Where(l => l is not null).ToList();
         var pretrain = Median(own.Select(l => Number(l!, "samplesPerSecond")));
         var flops = Number(own[0]!, "flopsPerSample");
         var theirs = baselineRuns.Select(r => (double?)r["rows"]?[name]?["samples_per_s"]).ToList();
@@ -71,10 +88,13 @@ internal sealed class ComparisonTable
             ? PeakGflopsBFloat16 ?? throw Missing("Pretrain", "matmulPeakGflopsBFloat16")
             : PeakGflops;
         var gflops = flops * pretrain / 1e9;
-        IReadOnlyList<double>? paired = baseline is not null && theirs.Count == own.Count
+        IReadOnlyList<double>? paired = baseline is not null && inEveryRun && theirs.Count == own.Count
             ? own.Select((l, i) => Number(l!, "samplesPerSecond") / theirs[i]!.Value).ToList()
             : null;
-        return new ComparedLoop(name, precision, pretrain, baseline, pretrain / baseline, gflops, gflops / peak, flops * baseline / 1e9 / PeakGflops, paired);
+        return new ComparedLoop(name, precision, pretrain, baseline, pretrain / baseline, gflops, gflops / peak, flops * baseline / 1e9 / PeakGflops, paired)
+        {
+            Runs = own.Count,
+        };
     }
 
     /// <summary>The comparison as a Markdown table, one row per loop.</summary>

@@ -48,6 +48,12 @@ catch (ArgumentException e)
     Console.Error.WriteLine($"Pretrain.Benchmarks: {e.Message}");
     return 2;
 }
+catch (InvalidDataException e)
+{
+    // A result file of compare.sh that cannot be read: its path and what is missing, not a stack trace.
+    Console.Error.WriteLine($"Pretrain.Benchmarks: {e.Message}");
+    return 1;
+}
 var quick = args.Contains("--quick");
 var outIndex = Array.IndexOf(args, "--out");
 var outPath = outIndex >= 0 && outIndex + 1 < args.Length ? args[outIndex + 1] : null;

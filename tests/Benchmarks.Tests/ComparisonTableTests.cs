@@ -56,6 +56,30 @@ public sealed class ComparisonTableTests
     }
 
     [Fact]
+    public void A_loop_only_some_runs_timed_is_reported_from_those_runs_without_alternation_ratios()
+    {
+        // The bfloat16 speed check runs in every Pretrain run; near its threshold one run times bfloat16 and the next skips it.
+        var skipped = JsonNode.Parse("""
+            {
+              "matmulPeakGflops": 100, "matmulPeakGflopsBFloat16": null, "bfloat16Skipped": "bfloat16 peak and loops skipped",
+              "loops": [ { "name": "a_dae_784_500", "precision": "float32", "flopsPerSample": 1e6, "samplesPerSecond": 10000 } ]
+            }
+            """)!;
+        var table = new ComparisonTable([PretrainRun(100, 30000, 60000, 5000), skipped, skipped], [BaselineRun(25000), BaselineRun(25000), BaselineRun(25000)]);
+
+        var bf16 = table.Loops.Single(l => l is { Name: "a_dae_784_500", Precision: "bfloat16" });
+        bf16.Runs.Should().Be(1);
+        bf16.Pretrain.Should().Be(60000);
+        bf16.PairedRatios.Should().BeNull("run 1 of the bfloat16 loop is not alternation 1 of three");
+        bf16.PeakShare.Should().BeApproximately(60.0 / 400, 1e-12, "against the bfloat16 peak of the run that measured it");
+        var dae = table.Loops.Single(l => l is { Name: "a_dae_784_500", Precision: "float32" });
+        dae.Runs.Should().Be(3);
+        dae.PairedRatios.Should().HaveCount(3);
+        table.PartialLoops.Should().Contain("a_dae_784_500 bfloat16 (1)").And.Contain("g_aux_ranking_text float32 (1)").And.NotContain("a_dae_784_500 float32");
+        new ComparisonTable([PretrainRun(100, 30000, 60000, 5000)], []).PartialLoops.Should().BeNull();
+    }
+
+    [Fact]
     public void Runs_of_unequal_count_cannot_be_paired_and_give_no_alternation_ratios()
     {
         var table = new ComparisonTable([PretrainRun(100, 30000, 60000, 5000), PretrainRun(100, 20000, 60000, 5000)], [BaselineRun(25000)]);
