@@ -20,8 +20,13 @@ namespace Pretrain.Pretraining.Runtime;
 /// </remarks>
 public static class BFloat16Speed
 {
-    /// <summary>bfloat16 products taking longer than this multiple of float32's count as slow.</summary>
-    public const double SlowThreshold = 1.5;
+    /// <summary>
+    /// bfloat16 products taking longer than this multiple of float32's count as slow. bfloat16 is only worth having
+    /// where it is faster, and the probe understates its cost: on an Intel Xeon without AMX it measured 1.2-1.8x
+    /// (varying with the product's shape) where whole bfloat16 loops ran 1.5x slower than float32, so a threshold of
+    /// 1.5 let one run time bfloat16 and the next skip it.
+    /// </summary>
+    public const double SlowThreshold = 1.0;
 
     private const int Rows = 256, Inner = 512, Columns = 256, Timings = 3;
 
@@ -45,7 +50,7 @@ public static class BFloat16Speed
         precision != Precision.BFloat16 || slowdown <= SlowThreshold
             ? null
             : string.Create(CultureInfo.InvariantCulture,
-                $"precision bfloat16: a bfloat16 matrix product takes {slowdown:F0}x as long as a float32 one on {device} (no fast bfloat16 kernels here: they need AMX, AVX512-BF16 at full rate as on AMD Zen 4, or a recent GPU; an Intel Xeon's AVX512-BF16 without AMX measured half its float32 rate), so this stage will run slower, not faster. Use precision float32 on this machine.");
+                $"precision bfloat16: a bfloat16 matrix product takes {slowdown:0.#}x as long as a float32 one on {device} (no fast bfloat16 kernels here: they need AMX, AVX512-BF16 at full rate as on AMD Zen 4, or a recent GPU; an Intel Xeon's AVX512-BF16 without AMX measured half its float32 rate), so this stage will run slower, not faster. Use precision float32 on this machine.");
 
     /// <summary>Logs <see cref="WarningFor"/> for <paramref name="precision"/> on the context's device, probing only for bfloat16.</summary>
     public static void WarnIfSlow(Precision precision, RunContext context, string stage)
