@@ -42,12 +42,15 @@ public static class BFloat16Speed
         return Slowdowns.GetOrAdd(device.ToString(), _ => Probe(device));
     }
 
+    /// <summary>Whether bfloat16 products taking <paramref name="slowdown"/> times as long as float32 ones are not worth using.</summary>
+    public static bool IsSlow(double slowdown) => slowdown > SlowThreshold;
+
     /// <summary>
     /// The warning for training in <paramref name="precision"/> where bfloat16 products take
     /// <paramref name="slowdown"/> times as long as float32 ones; null when there is nothing to warn about.
     /// </summary>
     public static string? WarningFor(Precision precision, double slowdown, string device) =>
-        precision != Precision.BFloat16 || slowdown <= SlowThreshold
+        precision != Precision.BFloat16 || !IsSlow(slowdown)
             ? null
             : string.Create(CultureInfo.InvariantCulture,
                 $"precision bfloat16: a bfloat16 matrix product takes {slowdown:0.#}x as long as a float32 one on {device} (no fast bfloat16 kernels here: they need AMX, AVX512-BF16 at full rate as on AMD Zen 4, or a recent GPU; an Intel Xeon's AVX512-BF16 without AMX measured half its float32 rate), so this stage will run slower, not faster. Use precision float32 on this machine.");
