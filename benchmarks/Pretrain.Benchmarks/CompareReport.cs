@@ -20,6 +20,8 @@ internal static class CompareReport
     {
         var folder = args.Length > 1 && !args[1].StartsWith("--", StringComparison.Ordinal) ? args[1]
             : throw new ArgumentException("report: expected the folder of the runs to report, e.g. report /tmp/compare-runs.");
+        if (!Directory.Exists(folder))
+            throw new ArgumentException($"report: {folder} is not a folder; expected the runs folder compare.sh names (\"Runs and logs in ...\").");
         var outPath = LoopsMode.Option(args, "--out");
         var note = LoopsMode.Option(args, "--note");
         var pretrainRuns = Read(folder, "pretrain-*.json").Select(r => r.Run).ToList();
