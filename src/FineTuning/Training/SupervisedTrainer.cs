@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Pretrain.Pretraining.Data;
 using Pretrain.Pretraining.Runtime;
 using Pretrain.Pretraining.Training;
@@ -55,6 +56,9 @@ public sealed class SupervisedTrainer
         consistency?.Options.ThrowIfInvalid("consistency training");
         if (consistency is not null && consistency.Unlabeled.FeatureCount != train.FeatureCount)
             throw new ArgumentException($"{consistency.Unlabeled.Source}: unlabeled examples have {consistency.Unlabeled.FeatureCount} values, the labeled ones {train.FeatureCount}.", nameof(consistency));
+        // A consistency epoch is a pass over the unlabeled examples, never a single batch of the labeled ones.
+        if (consistency is null && OneStepEpochs.WarningFor(train.Count, _options.BatchSize, _options.Patience) is { } warning)
+            context.Logger.LogWarning("{Stage}: {Warning}", Stage, warning);
         using var epochs = new SupervisedEpochs(model, _options, train, validation, context, consistency);
         var loop = new EpochLoop(new EpochLoopSettings
         {
