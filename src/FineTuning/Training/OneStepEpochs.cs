@@ -4,8 +4,8 @@ namespace Pretrain.FineTuning.Training;
 /// Early stopping counts epochs, so when the labeled examples fit in one batch every epoch is a single optimizer step:
 /// a patience of 20 then gives up after 20 steps, and batch normalization's running statistics (moved once a step)
 /// may still be far from the data's when validation reads them. With 10 labels per class on Fashion-MNIST (100
-/// examples, batch 128, patience 20) a CNN from scratch stopped at 0.53 validation accuracy at one seed where batch 25
-/// and patience 50 reached 0.77 (docs/results-images.md, "Ten labels per class"), so training says so at its start.
+/// examples, batch 128, patience 20) a CNN from scratch tested 0.53 at one seed (validation 0.53 when it stopped) where batch 25
+/// and patience 50 tested 0.77 (docs/results-images.md, "Ten labels per class"), so training says so at its start.
 /// </summary>
 public static class OneStepEpochs
 {
