@@ -83,8 +83,7 @@ internal static class LoopsMode
     public static string? BFloat16Skipped(Device device)
     {
         var slowdown = BFloat16Speed.SlowdownOverFloat32(device);
-        return !BFloat16Speed.IsSlow(slowdown) ? null : string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"bfloat16 peak and loops skipped: a bfloat16 matrix product takes {slowdown:0.#}x as long as a float32 one on this machine (no fast bfloat16 kernels: they need AMX, AVX512-BF16 at full rate as on AMD Zen 4, or a recent GPU).");
+        return !BFloat16Speed.IsSlow(slowdown) ? null : $"bfloat16 peak and loops skipped: {BFloat16Speed.Slowness(slowdown, "this machine")}.";
     }
 
     public static string? Option(string[] args, string name)

@@ -52,8 +52,14 @@ public static class BFloat16Speed
     public static string? WarningFor(Precision precision, double slowdown, string device) =>
         precision != Precision.BFloat16 || !IsSlow(slowdown)
             ? null
-            : string.Create(CultureInfo.InvariantCulture,
-                $"precision bfloat16: a bfloat16 matrix product takes {slowdown:0.#}x as long as a float32 one on {device} (no fast bfloat16 kernels here: they need AMX, AVX512-BF16 at full rate as on AMD Zen 4, or a recent GPU; an Intel Xeon's AVX512-BF16 without AMX measured half its float32 rate), so this stage will run slower, not faster. Use precision float32 on this machine.");
+            : $"precision bfloat16: {Slowness(slowdown, device)}, so this stage will run slower, not faster. Use precision float32 on this machine.";
+
+    /// <summary>
+    /// How much longer bfloat16 products take than float32 ones on <paramref name="device"/>, and why: the one wording
+    /// of training's warning and of the benchmark's note when it skips bfloat16.
+    /// </summary>
+    public static string Slowness(double slowdown, string device) => string.Create(CultureInfo.InvariantCulture,
+        $"a bfloat16 matrix product takes {slowdown:0.#}x as long as a float32 one on {device} (no fast bfloat16 kernels here: they need AMX, AVX512-BF16 at full rate as on AMD Zen 4, or a recent GPU; an Intel Xeon's AVX512-BF16 without AMX measured half its float32 rate)");
 
     /// <summary>Logs <see cref="WarningFor"/> for <paramref name="precision"/> on the context's device, probing only for bfloat16.</summary>
     public static void WarnIfSlow(Precision precision, RunContext context, string stage)
