@@ -40,9 +40,8 @@ internal static class CompareReport
         Console.WriteLine(table.ToMarkdown());
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Medians of {pretrainRuns.Count} Pretrain run(s) and {baselineRuns.Count} PyTorch run(s) (each run: the median of its own repetitions); the ratio is of the medians, and each alternation's ratio (its two runs were back to back) shows how much the machine drifted. Matrix-product peak measured by Pretrain in the same runs (2048x2048): float32 {table.PeakGflops:F1} GFLOP/s, bfloat16 {(table.PeakGflopsBFloat16 is double p ? $"{p:F1} GFLOP/s" : "not measured")}{(table.BaselinePeakGflops is double b ? $"; PyTorch's own float32 measurement {b:F1} GFLOP/s" : "")}."));
-        foreach (var m in memory)
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Native resident memory, DAE 784->500 on {(int)m["rows"]!} rows: {(long)m["afterEpoch1Bytes"]! / 1048576.0:F0} MB after epoch 1, {(long)m["afterLastEpochBytes"]! / 1048576.0:F0} MB after epoch {(int)m["epochs"]!} ({(double)m["growthPercent"]!:+0.0;-0.0}%)."));
+        if (MemoryLine.For(memory) is { } memoryLine)
+            Console.WriteLine(memoryLine);
         if (table.BFloat16Skipped is not null)
             Console.WriteLine(table.BFloat16Skipped);
         if (table.PartialLoops is not null)
