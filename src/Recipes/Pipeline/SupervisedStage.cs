@@ -74,7 +74,7 @@ internal static class SupervisedStage
 
             var test = Publish(best!, spec, bestHistory!, fromScratch ? "-scratch" : "", label, bestRate, loaded, data, folder, context);
             var consistency = loaded.Recipe.Consistency is null ? null
-                : ConsistencyStep.Run(loaded, data, stack, best!, bestRate, fromScratch, folder, context, progress);
+                : ConsistencyStep.Run(loaded, data, stack, best!, bestRate, ValidationAccuracyHeld(bestHistory!), fromScratch, folder, context, progress);
             var distilled = loaded.Recipe.Distillation is null ? null
                 : DistillationStep.Run(loaded, data, stack, fromScratch, best!, bestRate, folder, context, progress);
             return new SupervisedOutcome(bestHistory!, test, bestRate, consistency, distilled);
@@ -91,6 +91,10 @@ internal static class SupervisedStage
         string.Join("-", spec.Convolutions.Select(c => $"conv{c.Channels}x{c.Geometry.Kernel}{(c.Geometry.PoolSize > 1 ? $"/pool{c.Geometry.PoolSize}" : "")}")
             .Concat(spec.HiddenLayers.Prepend(spec.DenseInputFeatures).Select(u => u.ToString(System.Globalization.CultureInfo.InvariantCulture)))
             .Append(classes.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+    /// <summary>The validation accuracy of the epoch whose weights the network holds, or null without validation.</summary>
+    private static double? ValidationAccuracyHeld(TrainingHistory history) =>
+        history.Epochs.FirstOrDefault(e => e.Epoch == history.BestEpoch)?.ValidationAccuracy;
 
     private static double BestAccuracy(TrainingHistory history) =>
         history.Epochs.FirstOrDefault(e => e.Epoch == history.BestEpoch)?.ValidationAccuracy ?? double.NegativeInfinity;

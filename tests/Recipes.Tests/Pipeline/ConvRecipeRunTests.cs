@@ -109,6 +109,27 @@ public sealed class ConvRecipeRunTests : IDisposable
     }
 
     [Fact]
+    public void Consistency_training_that_does_worse_on_validation_keeps_the_network_it_started_from_and_says_so()
+    {
+        var output = Path.Combine(_folder, "consistency-worse").Replace('\\', '/');
+        var recipe = Path.Combine(RepositoryPaths.Recipes, "embedded-conv-finetune.json");
+        using var log = new CollectedLog();
+        // Adam at a rate of 3 wrecks the fine-tuned network in the one pass, so no pass can beat where it started.
+        var result = RecipeRunner.RunFile(recipe, [$"output={output}", "device=cpu", "pretraining.layers[0].epochs=1", "pretraining.layers[1].epochs=1",
+            "pretraining.layers[0].channels=4", "pretraining.layers[1].channels=4", "training.epochs=3", "evaluation.linearProbe=false",
+            "evaluation.compareWithScratch=false", "consistency={\"epochs\": 1, \"threshold\": 0.5, \"unlabeledRatio\": 2, \"learningRate\": 3}"], log);
+
+        log.Text.Should().Contain("Consistency training of the network fine-tuned did not beat it on validation")
+            .And.Contain("the network is kept as it was before, and network-consistency is that network");
+        result.ConsistencyTestAccuracy.Should().Be(result.TestAccuracy, "the network tested after the step is the one fine-tuning left");
+        using var fineTuned = Pretrain.FineTuning.Models.SavedNetwork.Load(Path.Combine(result.RunFolder, "network.json"));
+        using var kept = Pretrain.FineTuning.Models.SavedNetwork.Load(Path.Combine(result.RunFolder, "network-consistency.json"));
+        var keptState = kept.Module.state_dict();
+        foreach (var (name, tensor) in fineTuned.Module.state_dict())
+            tensor.equal(keptState[name]).all().item<bool>().Should().BeTrue($"the saved network is the kept one ({name}, batch-norm statistics included)");
+    }
+
+    [Fact]
     public void Distillation_trains_a_student_of_each_arm_on_the_teachers_probabilities_and_saves_it()
     {
         var output = Path.Combine(_folder, "distil").Replace('\\', '/');
