@@ -65,7 +65,7 @@ internal static class ConsistencyStep
             start.RestoreInto(network);
             context.Logger.LogWarning(
                 "Consistency training of the network {Arm} did not beat it on validation ({After:P2} at best, against {Before:P2} before): the network is kept as it was before, "
-                + "and network-consistency{Suffix} is that network. Learning from its own sure answers taught it more errors than it fixed; this happens with very few labels.",
+                + "and network-consistency{Suffix} is that network. Its own sure answers were probably wrong often enough to teach it errors, as happens with very few labels.",
                 arm, best!.ValidationAccuracy, startValidationAccuracy, suffix);
         }
         var test = SupervisedStage.Publish(network, NetworkSetup.Spec(loaded, data, stack), history, $"-consistency{suffix}",

@@ -96,8 +96,7 @@ internal static class SupervisedStage
     private static double? ValidationAccuracyHeld(TrainingHistory history) =>
         history.Epochs.FirstOrDefault(e => e.Epoch == history.BestEpoch)?.ValidationAccuracy;
 
-    private static double BestAccuracy(TrainingHistory history) =>
-        history.Epochs.FirstOrDefault(e => e.Epoch == history.BestEpoch)?.ValidationAccuracy ?? double.NegativeInfinity;
+    private static double BestAccuracy(TrainingHistory history) => ValidationAccuracyHeld(history) ?? double.NegativeInfinity;
 
     /// <summary>A fresh network of the same recipe with the starting weights of <paramref name="start"/>.</summary>
     private static Sequential Copy(Pretrain.Recipes.Model.LoadedRecipe loaded, PreparedData data, PretrainedStack? stack, bool fromScratch, RunContext context, Sequential start)
