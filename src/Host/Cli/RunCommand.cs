@@ -124,13 +124,17 @@ internal static class RunCommand
             if (result.TestAccuracy is double accuracy)
                 Console.Out.WriteLine($"Test accuracy: {accuracy:F4} ({result.EpochsRun} epochs).");
             if (result.ConsistencyTestAccuracy is double consistent)
-                Console.Out.WriteLine($"After consistency training on the unlabeled examples: test accuracy {consistent:F4}.");
+                Console.Out.WriteLine(result.ConsistencyKeptStart == true
+                    ? $"Consistency training did not beat the network on validation, so it was kept as trained: test accuracy {consistent:F4}."
+                    : $"After consistency training on the unlabeled examples: test accuracy {consistent:F4}.");
             if (result.DistilledTestAccuracy is double distilled)
                 Console.Out.WriteLine($"Student distilled from it on the unlabeled examples: test accuracy {distilled:F4}.");
             if (result.ScratchTestAccuracy is double scratch)
                 Console.Out.WriteLine($"Same network from random weights: test accuracy {scratch:F4}.");
             if (result.ScratchConsistencyTestAccuracy is double scratchConsistent)
-                Console.Out.WriteLine($"The network from random weights after consistency training: test accuracy {scratchConsistent:F4}.");
+                Console.Out.WriteLine(result.ScratchConsistencyKeptStart == true
+                    ? $"Consistency training did not beat the network from random weights on validation, so it was kept as trained: test accuracy {scratchConsistent:F4}."
+                    : $"The network from random weights after consistency training: test accuracy {scratchConsistent:F4}.");
             if (result.ScratchDistilledTestAccuracy is double scratchDistilled)
                 Console.Out.WriteLine($"Student distilled from the network from random weights: test accuracy {scratchDistilled:F4}.");
             if (result.StackFolder is not null)

@@ -70,6 +70,6 @@ internal static class ConsistencyStep
         }
         var test = SupervisedStage.Publish(network, NetworkSetup.Spec(loaded, data, stack), history, $"-consistency{suffix}",
             keptStart ? $"network {arm}, kept as it was before consistency training" : $"network {arm} after consistency training", rate, loaded, data, folder, context);
-        return new TrainedArmOutcome(history, test);
+        return new TrainedArmOutcome(history, test, keptStart);
     }
 }

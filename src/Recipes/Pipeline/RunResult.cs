@@ -38,6 +38,15 @@ public sealed record RunResult(string RunFolder, double Seconds)
     /// <summary>Test accuracy of the network from random weights after consistency training, when compared.</summary>
     public double? ScratchConsistencyTestAccuracy { get; init; }
 
+    /// <summary>
+    /// True when no consistency pass beat the supervised network on validation, so the network was kept as supervised
+    /// training left it (and <see cref="ConsistencyTestAccuracy"/> is its accuracy); null without consistency training.
+    /// </summary>
+    public bool? ConsistencyKeptStart { get; init; }
+
+    /// <summary>The same as <see cref="ConsistencyKeptStart"/> for the network from random weights, when compared.</summary>
+    public bool? ScratchConsistencyKeptStart { get; init; }
+
     /// <summary>Test accuracy of the student distilled from the supervised network (recipe section <c>distillation</c>).</summary>
     public double? DistilledTestAccuracy { get; init; }
 

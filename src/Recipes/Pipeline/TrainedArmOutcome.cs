@@ -9,4 +9,5 @@ namespace Pretrain.Recipes.Pipeline;
 /// </summary>
 /// <param name="History">The step's epochs.</param>
 /// <param name="Test">The test report, when there is a test set.</param>
-internal sealed record TrainedArmOutcome(TrainingHistory History, ClassificationReport? Test);
+/// <param name="KeptStart">True when no epoch beat the network the step started from on validation, so that network was kept.</param>
+internal sealed record TrainedArmOutcome(TrainingHistory History, ClassificationReport? Test, bool KeptStart = false);

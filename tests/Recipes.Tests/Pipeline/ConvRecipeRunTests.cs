@@ -122,6 +122,7 @@ public sealed class ConvRecipeRunTests : IDisposable
         log.Text.Should().Contain("Consistency training of the network fine-tuned did not beat it on validation")
             .And.Contain("the network is kept as it was before, and network-consistency is that network");
         result.ConsistencyTestAccuracy.Should().Be(result.TestAccuracy, "the network tested after the step is the one fine-tuning left");
+        result.ConsistencyKeptStart.Should().BeTrue("result.json and the command's summary say which network was kept");
         using var fineTuned = Pretrain.FineTuning.Models.SavedNetwork.Load(Path.Combine(result.RunFolder, "network.json"));
         using var kept = Pretrain.FineTuning.Models.SavedNetwork.Load(Path.Combine(result.RunFolder, "network-consistency.json"));
         var keptState = kept.Module.state_dict();

@@ -14,6 +14,6 @@ internal sealed class ScratchComparisonStage : IRecipeStage
     {
         var (_, scratch, rate, consistency, distilled) = SupervisedStage.Run(stage.Loaded, stage.RequireData(), stage.Stack, fromScratch: true, stage.Folder, stage.Run, stage.Progress);
         return result with { ScratchTestAccuracy = scratch?.Accuracy, ScratchLearningRate = rate,
-            ScratchConsistencyTestAccuracy = consistency?.Test?.Accuracy, ScratchDistilledTestAccuracy = distilled?.Test?.Accuracy };
+            ScratchConsistencyTestAccuracy = consistency?.Test?.Accuracy, ScratchConsistencyKeptStart = consistency?.KeptStart, ScratchDistilledTestAccuracy = distilled?.Test?.Accuracy };
     }
 }

@@ -23,7 +23,7 @@ internal sealed class SupervisedTrainingStage : IRecipeStage
             TrainExamples = data.Train.Count, EpochsRun = history.Epochs.Count, BestEpoch = history.BestEpoch,
             ValidationAccuracy = best?.ValidationAccuracy, TestLoss = test?.Loss, TestAccuracy = test?.Accuracy,
             PerClassTestAccuracy = test?.PerClassAccuracy, LearningRate = rate,
-            ConsistencyTestAccuracy = consistency?.Test?.Accuracy, DistilledTestAccuracy = distilled?.Test?.Accuracy,
+            ConsistencyTestAccuracy = consistency?.Test?.Accuracy, ConsistencyKeptStart = consistency?.KeptStart, DistilledTestAccuracy = distilled?.Test?.Accuracy,
         };
     }
 }
