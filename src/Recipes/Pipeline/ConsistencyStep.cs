@@ -26,6 +26,8 @@ namespace Pretrain.Recipes.Pipeline;
 /// </remarks>
 internal static class ConsistencyStep
 {
+    private const string StartMetric = "validationAccuracy";
+
     // startValidationAccuracy: the network's validation accuracy as training left it, null without validation data.
     public static TrainedArmOutcome Run(Model.LoadedRecipe loaded, PreparedData data, PretrainedStack? stack, Sequential network, double learningRate,
         double? startValidationAccuracy, bool fromScratch, RunFolder folder, RunContext context, ITrainingCallback? progress)
@@ -54,15 +56,20 @@ internal static class ConsistencyStep
             schedule == LearningRateSchedule.None ? "" : $" ({schedule.ToString().ToLowerInvariant()} schedule)",
             options.AverageDecay is double decay ? $"; validating and keeping the moving average of the weights (decay {decay} a batch)" : "");
         var checkpoint = new EpochCheckpoint(folder.File(Path.Combine("checkpoints", $"consistency{suffix}.safetensors")));
-        using var start = WeightSnapshot.Of(network);
+        // The network as it starts, kept by the tracker every epoch loop keeps its best epoch with, as epoch 0.
+        using var start = new BestEpochTracker(MonitoredMetric.Highest(StartMetric));
+        var weights = network.state_dict();
+        if (startValidationAccuracy is double before)
+            start.Offer(0, new Dictionary<string, double> { [StartMetric] = before }, weights);
         var history = new CachingTrainer(trainingOptions).Fit(network, labeled, data.Validation, context,
             new CompositeCallback(progress, new MetricsFileCallback(folder)), checkpoint, new ConsistencyInput(options, unlabeled));
         var best = history.Epochs.FirstOrDefault(e => e.Epoch == history.BestEpoch);
         context.Logger.LogInformation("Consistency training: best validation accuracy {Accuracy:P2} (pass {Epoch})", best?.ValidationAccuracy ?? double.NaN, history.BestEpoch);
-        var keptStart = startValidationAccuracy is double before && best?.ValidationAccuracy is double after && !(after > before);
+        var keptStart = startValidationAccuracy is not null && best?.ValidationAccuracy is double after
+            && !start.Offer(history.BestEpoch, new Dictionary<string, double> { [StartMetric] = after }, weights);
         if (keptStart)
         {
-            start.RestoreInto(network);
+            start.Restore(weights);
             context.Logger.LogWarning(
                 "Consistency training of the network {Arm} did not beat it on validation ({After:P2} at best, against {Before:P2} before): the network is kept as it was before, "
                 + "and network-consistency{Suffix} is that network. Its own sure answers were probably wrong often enough to teach it errors, as happens with very few labels.",
